@@ -1,0 +1,335 @@
+"""The system of record: SQLAlchemy 2 models.
+
+Times are stored in UTC (``UtcDateTime``) and shown in the office's time zone; Jalali
+dates are derived when printed, except on letters, whose date is frozen at numbering.
+Every column that a search compares has a normalized shadow (``*_norm``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from registry.kinds import (
+    AgencyKind,
+    Channel,
+    ComplainantKind,
+    ComplaintState,
+    DocumentKind,
+    Honorific,
+    LetterKind,
+    LetterState,
+    ReplyOutcome,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """An aware datetime stored as UTC; SQLite, which keeps no zone, gets it back aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UtcDateTime column")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _enum(kind: type[enum.Enum]) -> Enum:
+    # Stored as its value in a plain string column: readable, and migrations stay simple.
+    return Enum(
+        kind,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dt.datetime: UtcDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class Agency(Base):
+    """A body that complaints concern, or the office itself."""
+
+    __tablename__ = "agency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[AgencyKind] = mapped_column(_enum(AgencyKind))
+    name: Mapped[str] = mapped_column(String(200))
+    name_norm: Mapped[str] = mapped_column(String(200), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    county: Mapped[str | None] = mapped_column(String(100))
+    reply_deadline_days: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    parent: Mapped[Agency | None] = relationship(remote_side="Agency.id")
+    heads: Mapped[list[AgencyHead]] = relationship(
+        back_populates="agency", order_by="AgencyHead.since", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_head(self) -> AgencyHead | None:
+        return self.heads[-1] if self.heads else None
+
+
+class AgencyHead(Base):
+    """Who heads an agency from ``since`` on; the newest row is the current head."""
+
+    __tablename__ = "agency_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(200))
+    since: Mapped[dt.datetime]
+
+    agency: Mapped[Agency] = relationship(back_populates="heads")
+
+
+class Complainant(Base):
+    """A person, foreign national or legal person who files complaints."""
+
+    __tablename__ = "complainant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ComplainantKind] = mapped_column(_enum(ComplainantKind))
+    national_id: Mapped[str | None] = mapped_column(String(11), index=True)
+    foreign_id: Mapped[str | None] = mapped_column(String(20))
+    company_name: Mapped[str | None] = mapped_column(String(200))
+    honorific: Mapped[Honorific] = mapped_column(_enum(Honorific), default=Honorific.NONE)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    father_name: Mapped[str | None] = mapped_column(String(100))
+    mobile: Mapped[str] = mapped_column(String(11))
+    landline: Mapped[str | None] = mapped_column(String(11))
+    address: Mapped[str] = mapped_column(Text)
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    name_norm: Mapped[str] = mapped_column(String(400), index=True)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Complaint(Base):
+    """A complaint, from registration to closing."""
+
+    __tablename__ = "complaint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(12), unique=True)
+    complainant_id: Mapped[int] = mapped_column(ForeignKey("complainant.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    subject_norm: Mapped[str] = mapped_column(String(300))
+    text_norm: Mapped[str] = mapped_column(Text)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[ComplaintState] = mapped_column(_enum(ComplaintState), index=True)
+    registered_at: Mapped[dt.datetime] = mapped_column(index=True)
+    registered_by: Mapped[str] = mapped_column(String(100))
+    possible_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"))
+    missing_kinds: Mapped[list[str] | None] = mapped_column(JSON)
+    decision: Mapped[str | None] = mapped_column(Text)
+
+    complainant: Mapped[Complainant] = relationship()
+    agencies: Mapped[list[ComplaintAgency]] = relationship(
+        back_populates="complaint", order_by="ComplaintAgency.position", cascade="all"
+    )
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="complaint", order_by="Document.id"
+    )
+
+
+class ComplaintAgency(Base):
+    """An agency a complaint concerns, in the order staff named them."""
+
+    __tablename__ = "complaint_agency"
+
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="agencies")
+    agency: Mapped[Agency] = relationship()
+
+
+class Document(Base):
+    """A file belonging to a case: its bytes live in the archive under ``sha256``."""
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), index=True)
+    kind: Mapped[DocumentKind] = mapped_column(_enum(DocumentKind))
+    sha256: Mapped[str] = mapped_column(String(64))
+    original_name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    added_at: Mapped[dt.datetime]
+    added_by: Mapped[str] = mapped_column(String(100))
+
+    complaint: Mapped[Complaint] = relationship(back_populates="documents")
+
+
+class LetterCounter(Base):
+    """The last number handed out in one register (series) in one Jalali year."""
+
+    __tablename__ = "letter_counter"
+
+    series: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Letter(Base):
+    """A numbered letter.  Its wording data is frozen in ``facts`` when it is numbered."""
+
+    __tablename__ = "letter"
+    __table_args__ = (UniqueConstraint("series", "year", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[LetterKind] = mapped_column(_enum(LetterKind))
+    state: Mapped[LetterState] = mapped_column(_enum(LetterState), index=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    recipient: Mapped[str] = mapped_column(String(300))
+    # A reminder or escalation points at the referral it chases.
+    chases_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"), index=True)
+    issued_at: Mapped[dt.datetime]
+    date: Mapped[dt.date] = mapped_column(Date)
+    guid: Mapped[str] = mapped_column(String(36), unique=True)
+    verification_code: Mapped[str] = mapped_column(String(16))
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(100))
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    docx_sha256: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[dt.datetime | None]
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+    complaint: Mapped[Complaint | None] = relationship()
+    agency: Mapped[Agency | None] = relationship()
+    chases: Mapped[Letter | None] = relationship(remote_side="Letter.id")
+
+
+class Reply(Base):
+    """An agency's reply, linked to the referral it answers (whichever letter it cited)."""
+
+    __tablename__ = "reply"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id"), index=True)
+    cited_letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id"))
+    their_number: Mapped[str] = mapped_column(String(60))
+    their_date: Mapped[dt.date] = mapped_column(Date)
+    outcome: Mapped[ReplyOutcome | None] = mapped_column(_enum(ReplyOutcome))
+    summary: Mapped[str | None] = mapped_column(Text)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    recorded_at: Mapped[dt.datetime]
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("reply.id"))
+
+    letter: Mapped[Letter] = relationship(foreign_keys=[letter_id])
+    document: Mapped[Document] = relationship()
+
+
+class Event(Base):
+    """The append-only audit trail: who did what, when, and the state before and after."""
+
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_complaint_at", "complaint_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime]
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"))
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"), index=True)
+    before: Mapped[str | None] = mapped_column(String(50))
+    after: Mapped[str | None] = mapped_column(String(50))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Holiday(Base):
+    """An official holiday; the office edits this table, seeded from the holidays package."""
+
+    __tablename__ = "holiday"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(50))
+
+
+class ArchiveObject(Base):
+    """The catalogue: what an archived object is.  One object may be catalogued more than once
+    (the same scan attached to two cases); the bytes are stored once, under their SHA-256."""
+
+    __tablename__ = "archive_object"
+    __table_args__ = (
+        UniqueConstraint("sha256", "complaint_id", "kind", "letter_id", "role"),
+        Index("ix_archive_object_sha256", "sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(20), default="original")
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"), index=True)
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"))
+    letter_number: Mapped[str | None] = mapped_column(String(40))
+    original_name: Mapped[str | None] = mapped_column(String(255))
+    derived_from: Mapped[str | None] = mapped_column(String(64))
+    stored_by: Mapped[str] = mapped_column(String(100))
+    stored_at: Mapped[dt.datetime]

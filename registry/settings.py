@@ -1,0 +1,203 @@
+"""One settings object: every setting declared once, with its default and its help text.
+
+Sources, strongest first: arguments (``--home`` and the like), environment variables
+``RESIDEGI_*`` (nested with ``__``, e.g. ``RESIDEGI_OFFICE__SIGNATORY_NAME``), then the file
+``residegi.toml`` in the data folder.  Settings are loaded once by the shell (CLI, flow) and
+passed down; nothing below reads the environment.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from registry.kinds import AgencyKind
+
+SETTINGS_FILE_NAME = "residegi.toml"
+DEFAULT_HOME = Path.home() / "residegi"
+
+
+class Weekday(enum.StrEnum):
+    SATURDAY = "saturday"
+    SUNDAY = "sunday"
+    MONDAY = "monday"
+    TUESDAY = "tuesday"
+    WEDNESDAY = "wednesday"
+    THURSDAY = "thursday"
+    FRIDAY = "friday"
+
+    @property
+    def python_weekday(self) -> int:
+        """``datetime.date.weekday()`` of this day (Monday is 0)."""
+        return ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].index(
+            self.value
+        )
+
+
+class OfficeProfile(BaseModel):
+    """Who the letters come from, and how their numbers are written."""
+
+    ministry: str = Field(
+        "وزارت کشور", description="Ministry printed at the top of the letterhead."
+    )
+    governorate: str = Field(
+        "استانداری قزوین", description="Governorate printed in the letterhead."
+    )
+    name: str = Field(
+        "دفتر بازرسی، مدیریت عملکرد و امور حقوقی",
+        description="The office's name in the letterhead and signature block.",
+    )
+    address: str = Field(
+        "قزوین، استانداری قزوین", description="Postal address in the letter footer."
+    )
+    phone: str = Field("", description="Telephone in the letter footer (left out when empty).")
+    signatory_name: str = Field(
+        "", description="Name of the official who signs letters (required before dispatch)."
+    )
+    signatory_title: str = Field(
+        "مدیرکل دفتر بازرسی، مدیریت عملکرد و امور حقوقی",
+        description="Title under the signatory's name.",
+    )
+    number_format: str = Field(
+        "{year}/{series}/{seq}",
+        description="Letter number format; placeholders {year} (Jalali), {series}, {seq}.",
+    )
+    series: dict[str, str] = Field(
+        default_factory=lambda: {"outgoing": "ص"},
+        description="Letter series (registers) by name, each with the code printed in its numbers.",
+    )
+
+    @field_validator("number_format")
+    @classmethod
+    def _has_placeholders(cls, value: str) -> str:
+        for part in ("{year}", "{series}", "{seq}"):
+            if part not in value:
+                raise ValueError(f"number_format must contain {part}")
+        return value
+
+
+def _default_deadlines() -> dict[AgencyKind, int]:
+    return dict.fromkeys(AgencyKind, 10)
+
+
+class Settings(BaseSettings):
+    """Everything the office can configure.  See docs/settings.md."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RESIDEGI_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    home: Path = Field(
+        DEFAULT_HOME, description="Data folder: database, archive, Prefect's home, settings file."
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the registry; default SQLite in the data folder. "
+        "PostgreSQL: postgresql+psycopg://user@host/db.",
+    )
+    archive_url: str | None = Field(
+        None,
+        description="Where archived objects live: a folder or an fsspec URL; "
+        "default the folder 'archive' in the data folder.",
+    )
+    timezone: str = Field(
+        "Asia/Tehran", description="The office's time zone: 'today' is computed in it."
+    )
+    weekend: list[Weekday] = Field(
+        default_factory=lambda: [Weekday.THURSDAY, Weekday.FRIDAY],
+        description="Weekend days, never counted as working days.",
+    )
+    today: str | None = Field(
+        None, description="Training clock: a Jalali date (1405/09/04) used as 'today' everywhere."
+    )
+    office: OfficeProfile = Field(default_factory=OfficeProfile, description="The office profile.")
+    reply_deadline_days: dict[AgencyKind, int] = Field(
+        default_factory=_default_deadlines,
+        description="Working days an agency has to reply to a referral, per agency kind "
+        "(an agency's own override wins).",
+    )
+    reminder_deadline_days: int = Field(
+        5, ge=1, description="Working days a reminder gives to reply."
+    )
+    chase_first_after: int = Field(
+        3, ge=0, description="Working days after the due date before the first reminder."
+    )
+    chase_second_after: int = Field(
+        5, ge=1, description="Working days after the first reminder before the second."
+    )
+    chase_escalate_after: int = Field(
+        5, ge=1, description="Working days after the second reminder before escalation."
+    )
+    attachment_max_bytes: int = Field(
+        20 * 1024 * 1024, ge=1, description="Largest attachment accepted, in bytes."
+    )
+    duplicate_window_days: int = Field(
+        90,
+        ge=0,
+        description="A complaint from the same national ID against the same agency within "
+        "this many days is flagged as a possible duplicate.",
+    )
+    delivery_period_days: int = Field(
+        30, ge=1, description="Days after the answer before a case may be closed automatically."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _SettingsFile(settings_cls, init_settings))
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The registry's URL: the setting, or SQLite in the data folder."""
+        return self.database_url or f"sqlite:///{self.home / 'registry.sqlite3'}"
+
+    @property
+    def resolved_archive_url(self) -> str:
+        """Where the archive store keeps objects: the setting, or ``<home>/archive``."""
+        return self.archive_url or str(self.home / "archive")
+
+    @property
+    def prefect_home(self) -> Path:
+        """Prefect's own folder, inside the data folder and never the registry's database."""
+        return self.home / "prefect"
+
+    @property
+    def weekend_python_days(self) -> frozenset[int]:
+        return frozenset(day.python_weekday for day in self.weekend)
+
+
+class _SettingsFile(PydanticBaseSettingsSource):
+    """``residegi.toml`` in the data folder, the weakest source."""
+
+    def __init__(self, settings_cls: type[BaseSettings], init: PydanticBaseSettingsSource) -> None:
+        super().__init__(settings_cls)
+        self._init = init
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # pragma: no cover - __call__ does the work
+
+    def __call__(self) -> dict[str, Any]:
+        home = self._init().get("home") or os.environ.get("RESIDEGI_HOME") or DEFAULT_HOME
+        path = Path(home).expanduser() / SETTINGS_FILE_NAME
+        if not path.is_file():
+            return {}
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the arguments given, the environment and the data folder's file."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return Settings(**given)
