@@ -41,3 +41,15 @@ def revision(engine: Engine, message: str) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.revision(config, message=message, autogenerate=True)
+
+
+# The newest revision in registry/migrations/versions (a test keeps the two in step).
+HEAD = "0001"
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema's revision, or None for a database that was never initialised."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

@@ -1,0 +1,104 @@
+"""Taking a case's documents in: read and check the files, then record and store them.
+
+Files are read and checked before anything is written (a refused file leaves nothing
+behind); the catalogue rows and the registry's document rows are written in the caller's
+transaction, the bytes just before them, so a crash at worst leaves an object that
+nothing references yet, which a rerun references and ``archive verify`` reports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from archive.attachments import Attachment, read_attachment
+from archive.catalogue import ObjectMeta, put
+from archive.store import ArchiveStore
+from registry import complaints
+from registry.kinds import DocumentKind
+from registry.models import Complaint, Document
+
+CheckedFile = tuple[DocumentKind, Attachment]
+
+
+def read_files(specs: Sequence[tuple[DocumentKind, Path]], max_bytes: int) -> list[CheckedFile]:
+    """Every file read and checked by content; the first refusal raises, nothing is stored."""
+    return [(kind, read_attachment(path, max_bytes)) for kind, path in specs]
+
+
+def as_new_documents(files: Sequence[CheckedFile]) -> list[complaints.NewDocument]:
+    """The registry's view of checked files."""
+    return [
+        complaints.NewDocument(
+            kind=kind,
+            sha256=file.sha256,
+            original_name=file.original_name,
+            media_type=file.media_type,
+            size=len(file.data),
+        )
+        for kind, file in files
+    ]
+
+
+def store_files(
+    session: Session,
+    store: ArchiveStore,
+    complaint: Complaint,
+    files: Sequence[CheckedFile],
+    *,
+    actor: str,
+    at: dt.datetime,
+) -> None:
+    """Put each file's bytes in the archive and catalogue them under the case."""
+    for kind, file in files:
+        put(
+            session,
+            store,
+            file.data,
+            ObjectMeta(
+                media_type=file.media_type,
+                kind=f"document:{kind.value}",
+                complaint_id=complaint.id,
+                original_name=file.original_name,
+            ),
+            stored_by=actor,
+            at=at,
+        )
+
+
+def file_complaint(
+    session: Session,
+    store: ArchiveStore,
+    data: complaints.ComplaintInput,
+    files: Sequence[CheckedFile],
+    *,
+    actor: str,
+    at: dt.datetime,
+    duplicate_window_days: int,
+) -> complaints.Registration:
+    """Register a complaint with its checked files, stored in the archive."""
+    data = dataclasses.replace(data, documents=as_new_documents(files))
+    registration = complaints.register_complaint(
+        session, data, actor=actor, at=at, duplicate_window_days=duplicate_window_days
+    )
+    store_files(session, store, registration.complaint, files, actor=actor, at=at)
+    return registration
+
+
+def attach_files(
+    session: Session,
+    store: ArchiveStore,
+    complaint: Complaint,
+    files: Sequence[CheckedFile],
+    *,
+    actor: str,
+    at: dt.datetime,
+) -> list[Document]:
+    """Add checked files to an existing case (an incomplete one goes back to review)."""
+    rows = complaints.attach(session, complaint, as_new_documents(files), actor=actor, at=at)
+    store_files(session, store, complaint, files, actor=actor, at=at)
+    return rows

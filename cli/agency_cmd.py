@@ -1,0 +1,117 @@
+"""``residegi agency``: the agencies complaints concern."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli import output
+from cli.context import App, actor_name
+from cli.options import ActorOption, JsonOption, choice
+from cli.records import agency_record
+from registry.agencies import AgencyChanges, add_agency, edit_agency, find_agency, list_agencies
+from registry.db import transaction
+from registry.kinds import AgencyKind
+
+app = typer.Typer(help="دستگاه‌ها: فهرست، افزودن، ویرایش.", no_args_is_help=True)
+
+COLUMNS = [
+    ("name", "دستگاه"),
+    ("kind", "نوع"),
+    ("parent", "بالادست"),
+    ("head_title", "مقام"),
+    ("head_name", "نام"),
+    ("reply_deadline_days", "مهلت پاسخ"),
+]
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    kind: Annotated[
+        str | None, typer.Option(help="office, governorate, county_governorate, municipality")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List agencies."""
+    state: App = ctx.obj
+    with state.sessions() as session:
+        wanted = choice(kind, AgencyKind, "kind") if kind else None
+        records = [agency_record(a) for a in list_agencies(session, wanted)]
+    if as_json:
+        output.emit_json(records)
+    else:
+        output.table(records, COLUMNS, title="دستگاه‌ها")
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option(help="Full name, e.g. «شهرداری قزوین».")],
+    kind: Annotated[
+        str, typer.Option(help="office, governorate, county_governorate, municipality")
+    ],
+    head_title: Annotated[str, typer.Option(help="Title of its head, e.g. «شهردار محترم قزوین».")],
+    head_name: Annotated[str | None, typer.Option(help="Name of its head.")] = None,
+    parent: Annotated[str | None, typer.Option(help="Superior agency's name.")] = None,
+    county: Annotated[str | None, typer.Option(help="County (شهرستان).")] = None,
+    deadline: Annotated[
+        int | None, typer.Option(help="Own reply deadline in working days.")
+    ] = None,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add an agency."""
+    state: App = ctx.obj
+    with transaction(state.sessions) as session:
+        agency = add_agency(
+            session,
+            name=name,
+            kind=choice(kind, AgencyKind, "kind"),
+            head_title=head_title,
+            head_name=head_name,
+            parent=find_agency(session, parent) if parent else None,
+            county=county,
+            reply_deadline_days=deadline,
+            at=state.clock.now(),
+            actor=actor_name(actor),
+        )
+        record = agency_record(agency)
+    if as_json:
+        output.emit_json(record)
+    else:
+        output.say(f"دستگاه «{record['name']}» افزوده شد.")
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The agency's current name.")],
+    head_title: Annotated[str | None, typer.Option(help="New head title.")] = None,
+    head_name: Annotated[str | None, typer.Option(help="New head's name.")] = None,
+    parent: Annotated[str | None, typer.Option(help="New superior agency.")] = None,
+    deadline: Annotated[
+        int | None, typer.Option(help="Own reply deadline in working days.")
+    ] = None,
+    active: Annotated[bool | None, typer.Option("--active/--inactive")] = None,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Change an agency; a new head keeps the old one in the history."""
+    state: App = ctx.obj
+    with transaction(state.sessions) as session:
+        agency = find_agency(session, name)
+        changes = AgencyChanges(
+            head_title=head_title,
+            head_name=head_name,
+            parent=find_agency(session, parent) if parent else None,
+            reply_deadline_days=deadline,
+            active=active,
+        )
+        edit_agency(session, agency, changes, at=state.clock.now(), actor=actor_name(actor))
+        record = agency_record(agency)
+    if as_json:
+        output.emit_json(record)
+    else:
+        output.say(f"دستگاه «{record['name']}» به‌روز شد.")

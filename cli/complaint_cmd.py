@@ -1,0 +1,327 @@
+"""``residegi complaint``: registering, reviewing and following a complaint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import output
+from cli.context import App, actor_name
+from cli.messages import REVIEW_WARNINGS_FA
+from cli.options import ActorOption, JsonOption, attach_specs, choice
+from cli.records import complaint_record
+from registry import complaints
+from registry.db import transaction
+from registry.errors import InvalidInput
+from registry.kinds import Channel, ComplainantKind, ComplaintState, DocumentKind, Honorific
+from registry.tracking import format_tracking_code
+
+app = typer.Typer(
+    help="شکایت‌ها: ثبت، بررسی، پیوست، انصراف، بازگشایی، مختومه.", no_args_is_help=True
+)
+
+COLUMNS = [
+    ("tracking_code", "کد رهگیری"),
+    ("registered_date", "تاریخ ثبت"),
+    ("complainant", "شاکی"),
+    ("agencies", "دستگاه"),
+    ("subject", "موضوع"),
+    ("state", "وضعیت"),
+]
+
+TrackingArg = Annotated[str, typer.Argument(help="Tracking code (کد رهگیری).")]
+AttachOption = Annotated[
+    list[str] | None,
+    typer.Option("--attach", help="KIND=PATH; KIND: evidence, followup, agency_reply, other."),
+]
+
+
+def _read_text(text: str | None, text_file: Path | None) -> str:
+    if text_file is not None:
+        try:
+            return text_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise InvalidInput("field_required", field="text") from None
+    return text or ""
+
+
+@app.command("register")
+def register(
+    ctx: typer.Context,
+    first_name: Annotated[
+        str, typer.Option(help="First name (of the representative, for a legal person).")
+    ],
+    last_name: Annotated[str, typer.Option(help="Last name.")],
+    mobile: Annotated[str, typer.Option(help="Mobile: 09…, +989…, 00989…, any digits.")],
+    address: Annotated[str, typer.Option(help="Postal address.")],
+    agency: Annotated[list[str], typer.Option("--agency", help="Agency concerned (repeatable).")],
+    subject: Annotated[str, typer.Option(help="Subject of the complaint.")],
+    text: Annotated[str | None, typer.Option(help="Complaint text.")] = None,
+    text_file: Annotated[
+        Path | None, typer.Option(help="Complaint text from a UTF-8 file.")
+    ] = None,
+    kind: Annotated[str, typer.Option(help="person, foreign, legal.")] = "person",
+    honorific: Annotated[str, typer.Option(help="mr (آقای), mrs (خانم), none.")] = "none",
+    national_id: Annotated[
+        str | None, typer.Option(help="National ID; a legal person's 11-digit ID.")
+    ] = None,
+    foreign_id: Annotated[
+        str | None, typer.Option(help="Passport or FIDA number (foreign nationals).")
+    ] = None,
+    company_name: Annotated[str | None, typer.Option(help="Legal person's name.")] = None,
+    father_name: Annotated[str | None, typer.Option(help="Father's name.")] = None,
+    landline: Annotated[str | None, typer.Option(help="Landline with area code.")] = None,
+    postal_code: Annotated[str | None, typer.Option(help="10-digit postal code.")] = None,
+    attach: AttachOption = None,
+    anonymous: Annotated[
+        bool, typer.Option(help="Keep the complainant's identity from the agency.")
+    ] = False,
+    channel: Annotated[str, typer.Option(help="in-person, web, mail, phone, samad.")] = "in-person",
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Register a complaint; prints its tracking code."""
+    from archive.intake import file_complaint, read_files
+
+    state: App = ctx.obj
+    data = complaints.ComplaintInput(
+        complainant=complaints.ComplainantInput(
+            kind=choice(kind, ComplainantKind, "kind"),
+            honorific=choice(honorific, Honorific, "honorific"),
+            first_name=first_name,
+            last_name=last_name,
+            father_name=father_name,
+            national_id=national_id,
+            foreign_id=foreign_id,
+            company_name=company_name,
+            mobile=mobile,
+            landline=landline,
+            address=address,
+            postal_code=postal_code,
+        ),
+        agencies=agency,
+        subject=subject,
+        text=_read_text(text, text_file),
+        channel=choice(channel, Channel, "channel"),
+        anonymous=anonymous,
+    )
+    files = read_files(attach_specs(attach or []), state.settings.attachment_max_bytes)
+    with transaction(state.sessions) as session:
+        registration = file_complaint(
+            session,
+            state.store,
+            data,
+            files,
+            actor=actor_name(actor),
+            at=state.clock.now(),
+            duplicate_window_days=state.settings.duplicate_window_days,
+        )
+        record = complaint_record(registration.complaint, state.clock.zone)
+        record["possible_duplicate_of"] = [
+            c.tracking_code for c in registration.possible_duplicates
+        ]
+    if as_json:
+        output.emit_json(record)
+        return
+    output.say(
+        f"شکایت ثبت شد. کد رهگیری: [bold]{format_tracking_code(record['tracking_code'])}[/bold]"
+    )
+    if record["possible_duplicate_of"]:
+        output.warn(
+            "شکایت مشابهی از همین شخص درباره همین دستگاه در ۹۰ روز گذشته ثبت شده است: "
+            + "، ".join(record["possible_duplicate_of"])
+        )
+
+
+@app.command("show")
+def show(ctx: typer.Context, tracking: TrackingArg, as_json: JsonOption = False) -> None:
+    """One complaint with its complainant and documents."""
+    state: App = ctx.obj
+    with state.sessions() as session:
+        complaint = complaints.get_complaint(session, tracking)
+        record = complaint_record(complaint, state.clock.zone, detail=True)
+        label = complaint.state.label_fa
+    if as_json:
+        output.emit_json(record)
+        return
+    output.fields(
+        [
+            ("کد رهگیری", format_tracking_code(record["tracking_code"])),
+            ("وضعیت", label),
+            ("تاریخ ثبت", record["registered_date"]),
+            ("شاکی", record["complainant"]),
+            ("دستگاه", record["agencies"]),
+            ("موضوع", record["subject"]),
+            ("متن", record["text"]),
+            (
+                "مدارک",
+                [f"{d['name']} ({DocumentKind(d['kind']).label_fa})" for d in record["documents"]],
+            ),
+        ]
+    )
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    state_name: Annotated[
+        str | None, typer.Option("--state", help="Only complaints in this state.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many, newest first.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Complaints, newest first."""
+    state: App = ctx.obj
+    wanted = choice(state_name, ComplaintState, "state") if state_name else None
+    with state.sessions() as session:
+        zone = state.clock.zone
+        records = [
+            complaint_record(c, zone) for c in complaints.list_complaints(session, wanted, limit)
+        ]
+    if as_json:
+        output.emit_json(records)
+    else:
+        for record in records:
+            record["state"] = ComplaintState(record["state"]).label_fa
+        output.table(records, COLUMNS, title="شکایت‌ها")
+
+
+@app.command("review")
+def review(
+    ctx: typer.Context,
+    tracking: TrackingArg,
+    accept: Annotated[bool, typer.Option("--accept", help="Accept for referral.")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="Reject (needs --reason).")] = False,
+    incomplete: Annotated[
+        bool, typer.Option("--incomplete", help="Ask for documents (needs --missing).")
+    ] = False,
+    reason: Annotated[str | None, typer.Option(help="Reason for a rejection.")] = None,
+    missing: Annotated[
+        list[str] | None, typer.Option("--missing", help="Missing document kind (repeatable).")
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option(help="Reviewer's note (why, when evidence is missing).")
+    ] = None,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The initial review: accept, reject or ask for missing documents."""
+    state: App = ctx.obj
+    if [accept, reject, incomplete].count(True) != 1:
+        raise InvalidInput("review_decision_required")
+    who, now = actor_name(actor), state.clock.now()
+    with transaction(state.sessions) as session:
+        complaint = complaints.get_complaint(session, tracking)
+        if accept:
+            outcome = complaints.accept(session, complaint, actor=who, at=now, note=note)
+        elif reject:
+            outcome = complaints.reject(session, complaint, reason=reason or "", actor=who, at=now)
+        else:
+            kinds = [choice(k, DocumentKind, "missing") for k in (missing or [])]
+            outcome = complaints.mark_incomplete(
+                session, complaint, missing=kinds, actor=who, at=now, note=note
+            )
+        record = complaint_record(complaint, state.clock.zone)
+        record["warnings"] = outcome.warnings
+    if as_json:
+        output.emit_json(record)
+        return
+    output.say(
+        f"وضعیت شکایت {format_tracking_code(record['tracking_code'])}: {outcome.state.label_fa}"
+    )
+    for warning in outcome.warnings:
+        output.warn(REVIEW_WARNINGS_FA.get(warning, warning))
+
+
+@app.command("attach")
+def attach(
+    ctx: typer.Context,
+    tracking: TrackingArg,
+    attach: AttachOption = None,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add documents; an incomplete complaint returns to review."""
+    from archive.intake import attach_files, read_files
+
+    state: App = ctx.obj
+    files = read_files(attach_specs(attach or []), state.settings.attachment_max_bytes)
+    with transaction(state.sessions) as session:
+        complaint = complaints.get_complaint(session, tracking)
+        attach_files(
+            session, state.store, complaint, files, actor=actor_name(actor), at=state.clock.now()
+        )
+        record = complaint_record(complaint, state.clock.zone)
+    if as_json:
+        output.emit_json(record)
+    else:
+        output.say(
+            f"{len(files)} پیوست افزوده شد؛ وضعیت: {ComplaintState(record['state']).label_fa}"
+        )
+
+
+def _simple_move(
+    ctx: typer.Context,
+    tracking: str,
+    actor: str | None,
+    as_json: bool,
+    action: str,
+    reason: str | None,
+) -> None:
+    state: App = ctx.obj
+    who, now = actor_name(actor), state.clock.now()
+    with transaction(state.sessions) as session:
+        complaint = complaints.get_complaint(session, tracking)
+        if action == "withdraw":
+            complaints.withdraw(session, complaint, reason=reason or "", actor=who, at=now)
+        elif action == "reopen":
+            complaints.reopen(session, complaint, reason=reason or "", actor=who, at=now)
+        else:
+            complaints.close(session, complaint, actor=who, at=now, note=reason)
+        record = complaint_record(complaint, state.clock.zone)
+    if as_json:
+        output.emit_json(record)
+    else:
+        label = ComplaintState(record["state"]).label_fa
+        output.say(f"وضعیت شکایت {format_tracking_code(record['tracking_code'])}: {label}")
+
+
+ReasonOption = Annotated[str, typer.Option(help="Why.")]
+
+
+@app.command("withdraw")
+def withdraw(
+    ctx: typer.Context,
+    tracking: TrackingArg,
+    reason: ReasonOption,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The complainant withdraws the complaint."""
+    _simple_move(ctx, tracking, actor, as_json, "withdraw", reason)
+
+
+@app.command("reopen")
+def reopen(
+    ctx: typer.Context,
+    tracking: TrackingArg,
+    reason: ReasonOption,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Reopen a closed or withdrawn case."""
+    _simple_move(ctx, tracking, actor, as_json, "reopen", reason)
+
+
+@app.command("close")
+def close(
+    ctx: typer.Context,
+    tracking: TrackingArg,
+    note: Annotated[str | None, typer.Option(help="Closing note.")] = None,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Close an answered or rejected case."""
+    _simple_move(ctx, tracking, actor, as_json, "close", note)

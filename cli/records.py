@@ -1,0 +1,101 @@
+"""Records as the ``--json`` contract gives them: stable snake_case keys, ASCII digits,
+Jalali dates ``YYYY/MM/DD``, times ISO-8601 with the office's offset."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from registry.jalali import format_jalali
+from registry.models import Agency, Complaint, Document, Letter
+
+
+def iso_time(value: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str | None:
+    return value.astimezone(zone).isoformat(timespec="seconds") if value else None
+
+
+def jalali(value: dt.date | None) -> str | None:
+    return format_jalali(value) if value else None
+
+
+def agency_record(agency: Agency) -> dict[str, Any]:
+    head = agency.current_head
+    return {
+        "id": agency.id,
+        "name": agency.name,
+        "kind": agency.kind.value,
+        "parent": agency.parent.name if agency.parent else None,
+        "county": agency.county,
+        "head_title": head.title if head else None,
+        "head_name": head.name if head else None,
+        "reply_deadline_days": agency.reply_deadline_days,
+        "active": agency.active,
+    }
+
+
+def document_record(document: Document, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
+    return {
+        "kind": document.kind.value,
+        "name": document.original_name,
+        "media_type": document.media_type,
+        "size": document.size,
+        "sha256": document.sha256,
+        "added_at": iso_time(document.added_at, zone),
+    }
+
+
+def complaint_record(
+    complaint: Complaint, zone: zoneinfo.ZoneInfo, *, detail: bool = False
+) -> dict[str, Any]:
+    person = complaint.complainant
+    record: dict[str, Any] = {
+        "tracking_code": complaint.tracking_code,
+        "state": complaint.state.value,
+        "agencies": [link.agency.name for link in complaint.agencies],
+        "subject": complaint.subject,
+        "complainant": person.company_name or person.full_name,
+        "anonymous": complaint.anonymous,
+        "registered_at": iso_time(complaint.registered_at, zone),
+        "registered_date": jalali(complaint.registered_at.astimezone(zone).date()),
+    }
+    if detail:
+        record.update(
+            {
+                "text": complaint.text,
+                "channel": complaint.channel.value,
+                "complainant_detail": {
+                    "kind": person.kind.value,
+                    "honorific": person.honorific.value,
+                    "first_name": person.first_name,
+                    "last_name": person.last_name,
+                    "father_name": person.father_name,
+                    "national_id": person.national_id,
+                    "foreign_id": person.foreign_id,
+                    "company_name": person.company_name,
+                    "mobile": person.mobile,
+                    "landline": person.landline,
+                    "address": person.address,
+                    "postal_code": person.postal_code,
+                },
+                "missing": complaint.missing_kinds or [],
+                "decision": complaint.decision,
+                "documents": [document_record(d, zone) for d in complaint.documents],
+            }
+        )
+    return record
+
+
+def letter_record(letter: Letter, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
+    return {
+        "number": letter.number,
+        "kind": letter.kind.value,
+        "date": jalali(letter.date),
+        "due_date": jalali(letter.due_date),
+        "recipient": letter.recipient,
+        "tracking_code": letter.complaint.tracking_code if letter.complaint else None,
+        "state": letter.state.value,
+        "issued_at": iso_time(letter.issued_at, zone),
+        "sent_at": iso_time(letter.sent_at, zone),
+        "void_reason": letter.void_reason,
+    }

@@ -1,0 +1,427 @@
+"""Complaints: registration, review, documents, withdrawal, reopening and closing.
+
+Every function validates everything before it writes, and writes in the caller's
+transaction, so a refusal leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from registry import identity
+from registry.agencies import find_agency
+from registry.errors import InvalidInput, NotFound, Refused
+from registry.events import record_event
+from registry.kinds import Channel, ComplainantKind, ComplaintState, DocumentKind, Honorific
+from registry.models import Complainant, Complaint, ComplaintAgency, Document
+from registry.states import transition
+from registry.text import normalize_for_search
+from registry.tracking import new_tracking_code, parse_tracking_code
+
+MAX_SUBJECT = 300
+MAX_TEXT = 50_000
+
+
+@dataclass(frozen=True)
+class ComplainantInput:
+    """The complainant as staff typed them."""
+
+    kind: ComplainantKind
+    first_name: str
+    last_name: str
+    mobile: str
+    address: str
+    honorific: Honorific = Honorific.NONE
+    national_id: str | None = None  # a person's national ID, or a legal person's company ID
+    foreign_id: str | None = None
+    company_name: str | None = None
+    father_name: str | None = None
+    landline: str | None = None
+    postal_code: str | None = None
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A file already read and checked (archive.attachments), to be recorded on a case."""
+
+    kind: DocumentKind
+    sha256: str
+    original_name: str
+    media_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ComplaintInput:
+    complainant: ComplainantInput
+    agencies: Sequence[str]
+    subject: str
+    text: str
+    channel: Channel = Channel.IN_PERSON
+    anonymous: bool = False
+    documents: Sequence[NewDocument] = field(default_factory=tuple)
+
+
+def _required(value: str | None, field_name: str) -> str:
+    if value is None or not value.strip():
+        raise InvalidInput("field_required", field=field_name)
+    return value.strip()
+
+
+def validated_complainant(data: ComplainantInput) -> Complainant:
+    """A Complainant row from typed input, every identity field checked and normalized."""
+    first = _required(data.first_name, "first_name")
+    last = _required(data.last_name, "last_name")
+    national_id: str | None = None
+    foreign_id: str | None = None
+    company_name: str | None = None
+    if data.kind is ComplainantKind.PERSON:
+        national_id = identity.validate_national_id(_required(data.national_id, "national_id"))
+    elif data.kind is ComplainantKind.FOREIGN:
+        foreign_id = identity.validate_foreign_id(_required(data.foreign_id, "foreign_id"))
+    else:
+        national_id = identity.validate_company_id(_required(data.national_id, "national_id"))
+        company_name = _required(data.company_name, "company_name")
+    return Complainant(
+        kind=data.kind,
+        national_id=national_id,
+        foreign_id=foreign_id,
+        company_name=company_name,
+        honorific=data.honorific,
+        first_name=first,
+        last_name=last,
+        father_name=(data.father_name or "").strip() or None,
+        mobile=identity.normalize_mobile(_required(data.mobile, "mobile")),
+        landline=identity.normalize_landline(data.landline) if data.landline else None,
+        address=_required(data.address, "address"),
+        postal_code=identity.validate_postal_code(data.postal_code) if data.postal_code else None,
+        name_norm=normalize_for_search(" ".join(filter(None, [first, last, company_name]))),
+    )
+
+
+@dataclass(frozen=True)
+class Registration:
+    complaint: Complaint
+    possible_duplicates: list[Complaint]
+
+
+def register_complaint(
+    session: Session,
+    data: ComplaintInput,
+    *,
+    actor: str,
+    at: dt.datetime,
+    duplicate_window_days: int,
+) -> Registration:
+    """Register a complaint in state ``registered`` with a fresh tracking code.
+
+    A complaint from the same national ID against one of the same agencies within
+    ``duplicate_window_days`` is flagged as a possible duplicate (registered all the same).
+    """
+    subject = _required(data.subject, "subject")
+    text = _required(data.text, "text")
+    if len(subject) > MAX_SUBJECT:
+        raise InvalidInput("field_too_long", field="subject", limit=MAX_SUBJECT)
+    if len(text) > MAX_TEXT:
+        raise InvalidInput("field_too_long", field="text", limit=MAX_TEXT)
+    complainant = validated_complainant(data.complainant)
+    if not data.agencies:
+        raise InvalidInput("agency_required", field="agency")
+    agencies = []
+    for name in data.agencies:
+        agency = find_agency(session, name)
+        if agency not in agencies:
+            agencies.append(agency)
+
+    duplicates = _possible_duplicates(
+        session, complainant.national_id, [a.id for a in agencies], at, duplicate_window_days
+    )
+    complaint = Complaint(
+        tracking_code=_unused_tracking_code(session),
+        complainant=complainant,
+        subject=subject,
+        text=text,
+        subject_norm=normalize_for_search(subject),
+        text_norm=normalize_for_search(text),
+        channel=data.channel,
+        anonymous=data.anonymous,
+        state=ComplaintState.REGISTERED,
+        registered_at=at,
+        registered_by=actor,
+        possible_duplicate_of_id=duplicates[0].id if duplicates else None,
+    )
+    complaint.agencies = [
+        ComplaintAgency(agency=agency, position=i) for i, agency in enumerate(agencies)
+    ]
+    session.add(complaint)
+    session.flush()
+    _add_documents(session, complaint, data.documents, actor=actor, at=at)
+    record_event(
+        session,
+        at=at,
+        actor=actor,
+        action="complaint_registered",
+        complaint=complaint,
+        after=ComplaintState.REGISTERED.value,
+        data={
+            "agencies": [a.name for a in agencies],
+            "documents": len(data.documents),
+            "possible_duplicate_of": [d.tracking_code for d in duplicates],
+        },
+    )
+    return Registration(complaint=complaint, possible_duplicates=duplicates)
+
+
+def _unused_tracking_code(session: Session) -> str:
+    # Codes are random: a collision is possible, if unlikely, so draw again on one.
+    for _ in range(20):
+        code = new_tracking_code()
+        if (
+            session.scalars(select(Complaint.id).where(Complaint.tracking_code == code)).first()
+            is None
+        ):
+            return code
+    raise RuntimeError("could not draw an unused tracking code")
+
+
+def _possible_duplicates(
+    session: Session,
+    national_id: str | None,
+    agency_ids: list[int],
+    at: dt.datetime,
+    window_days: int,
+) -> list[Complaint]:
+    if national_id is None or window_days <= 0:
+        return []
+    since = at - dt.timedelta(days=window_days)
+    query = (
+        select(Complaint)
+        .join(Complainant)
+        .join(ComplaintAgency)
+        .where(
+            Complainant.national_id == national_id,
+            ComplaintAgency.agency_id.in_(agency_ids),
+            Complaint.registered_at >= since,
+        )
+        .distinct()
+        .order_by(Complaint.registered_at.desc())
+    )
+    return list(session.scalars(query))
+
+
+def _add_documents(
+    session: Session,
+    complaint: Complaint,
+    documents: Sequence[NewDocument],
+    *,
+    actor: str,
+    at: dt.datetime,
+) -> list[Document]:
+    rows = [
+        Document(
+            complaint=complaint,
+            kind=doc.kind,
+            sha256=doc.sha256,
+            original_name=doc.original_name,
+            media_type=doc.media_type,
+            size=doc.size,
+            added_at=at,
+            added_by=actor,
+        )
+        for doc in documents
+    ]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def get_complaint(session: Session, tracking: str) -> Complaint:
+    """The complaint with this tracking code (typed in any digits, with or without dashes)."""
+    code = parse_tracking_code(tracking)
+    complaint = session.scalars(
+        select(Complaint)
+        .where(Complaint.tracking_code == code)
+        .options(
+            selectinload(Complaint.agencies).selectinload(ComplaintAgency.agency),
+            selectinload(Complaint.documents),
+            selectinload(Complaint.complainant),
+        )
+    ).one_or_none()
+    if complaint is None:
+        raise NotFound("complaint_not_found", tracking_code=tracking)
+    return complaint
+
+
+def list_complaints(
+    session: Session, state: ComplaintState | None = None, limit: int | None = None
+) -> list[Complaint]:
+    """Complaints, newest first, optionally in one state."""
+    query = select(Complaint).options(
+        selectinload(Complaint.agencies).selectinload(ComplaintAgency.agency),
+        selectinload(Complaint.complainant),
+    )
+    if state is not None:
+        query = query.where(Complaint.state == state)
+    query = query.order_by(Complaint.registered_at.desc(), Complaint.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    """What a review did, and what the reviewer should still look at."""
+
+    state: ComplaintState
+    warnings: list[str]
+
+
+def document_kinds(complaint: Complaint) -> set[DocumentKind]:
+    return {doc.kind for doc in complaint.documents}
+
+
+def identifying_mentions(complaint: Complaint) -> list[str]:
+    """Which of the complainant's identifiers the complaint's own text contains.
+
+    For an anonymous complaint these would reach the agency with the text, so the reviewer
+    is warned at acceptance.
+    """
+    person = complaint.complainant
+    found = []
+    candidates = {
+        "name": normalize_for_search(person.full_name),
+        "last_name": normalize_for_search(person.last_name),
+        "national_id": person.national_id or "",
+        "mobile": person.mobile,
+        "mobile_short": person.mobile[1:],
+    }
+    for label, needle in candidates.items():
+        if len(needle) >= 3 and needle in complaint.text_norm:
+            found.append(label)
+    if "name" in found and "last_name" in found:
+        found.remove("last_name")
+    if "mobile" in found and "mobile_short" in found:
+        found.remove("mobile_short")
+    return found
+
+
+def accept(
+    session: Session, complaint: Complaint, *, actor: str, at: dt.datetime, note: str | None = None
+) -> ReviewOutcome:
+    """Accept a registered complaint for referral.
+
+    Without evidence of the complaint it is refused unless ``note`` records why; a missing
+    earlier follow-up with the agency, and an anonymous text that names the complainant,
+    are returned as warnings for the reviewer.
+    """
+    kinds = document_kinds(complaint)
+    if DocumentKind.EVIDENCE not in kinds and not (note and note.strip()):
+        raise Refused("evidence_missing", tracking_code=complaint.tracking_code)
+    warnings = []
+    if DocumentKind.FOLLOWUP not in kinds:
+        warnings.append("followup_missing")
+    if complaint.anonymous:
+        warnings.extend(
+            f"anonymous_text_names_{label}" for label in identifying_mentions(complaint)
+        )
+    transition(
+        session,
+        complaint,
+        ComplaintState.ACCEPTED,
+        actor=actor,
+        at=at,
+        note=note,
+        data={"warnings": warnings} if warnings else None,
+    )
+    return ReviewOutcome(ComplaintState.ACCEPTED, warnings)
+
+
+def reject(
+    session: Session, complaint: Complaint, *, reason: str, actor: str, at: dt.datetime
+) -> ReviewOutcome:
+    """Reject a registered complaint as outside the office's remit; the reason is required."""
+    reason = _required(reason, "reason")
+    complaint.decision = reason
+    transition(session, complaint, ComplaintState.REJECTED, actor=actor, at=at, note=reason)
+    return ReviewOutcome(ComplaintState.REJECTED, [])
+
+
+def mark_incomplete(
+    session: Session,
+    complaint: Complaint,
+    *,
+    missing: Sequence[DocumentKind],
+    actor: str,
+    at: dt.datetime,
+    note: str | None = None,
+) -> ReviewOutcome:
+    """Ask the complainant for the missing documents (at least one kind must be named)."""
+    if not missing:
+        raise InvalidInput("missing_kinds_required", field="missing")
+    complaint.missing_kinds = sorted({kind.value for kind in missing})
+    transition(
+        session,
+        complaint,
+        ComplaintState.INCOMPLETE,
+        actor=actor,
+        at=at,
+        note=note,
+        data={"missing": complaint.missing_kinds},
+    )
+    return ReviewOutcome(ComplaintState.INCOMPLETE, [])
+
+
+def attach(
+    session: Session,
+    complaint: Complaint,
+    documents: Sequence[NewDocument],
+    *,
+    actor: str,
+    at: dt.datetime,
+) -> list[Document]:
+    """Add documents to a case; an incomplete complaint goes back to review (registered)."""
+    if not documents:
+        raise InvalidInput("attachment_required", field="attach")
+    if complaint.state in (ComplaintState.CLOSED, ComplaintState.WITHDRAWN):
+        raise Refused("complaint_closed", tracking_code=complaint.tracking_code)
+    rows = _add_documents(session, complaint, documents, actor=actor, at=at)
+    record_event(
+        session,
+        at=at,
+        actor=actor,
+        action="documents_attached",
+        complaint=complaint,
+        data={"documents": [{"kind": d.kind.value, "name": d.original_name} for d in documents]},
+    )
+    if complaint.state is ComplaintState.INCOMPLETE:
+        complaint.missing_kinds = None
+        transition(session, complaint, ComplaintState.REGISTERED, actor=actor, at=at)
+    return rows
+
+
+def withdraw(
+    session: Session, complaint: Complaint, *, reason: str, actor: str, at: dt.datetime
+) -> None:
+    """The complainant withdraws; any open state, reason required."""
+    reason = _required(reason, "reason")
+    transition(session, complaint, ComplaintState.WITHDRAWN, actor=actor, at=at, note=reason)
+
+
+def reopen(
+    session: Session, complaint: Complaint, *, reason: str, actor: str, at: dt.datetime
+) -> None:
+    """A closed or withdrawn case is accepted again; reason required."""
+    reason = _required(reason, "reason")
+    transition(session, complaint, ComplaintState.ACCEPTED, actor=actor, at=at, note=reason)
+
+
+def close(
+    session: Session, complaint: Complaint, *, actor: str, at: dt.datetime, note: str | None = None
+) -> None:
+    """Close an answered or rejected case."""
+    transition(session, complaint, ComplaintState.CLOSED, actor=actor, at=at, note=note)
