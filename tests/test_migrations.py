@@ -31,3 +31,14 @@ def test_models_and_migrations_agree(db_url: str) -> None:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
     engine.dispose()
+
+
+def test_head_constant_names_the_newest_migration(sqlite_url: str) -> None:
+    from alembic.script import ScriptDirectory
+
+    engine = make_engine(sqlite_url)
+    assert ScriptDirectory.from_config(migrate.alembic_config(engine)).get_current_head() == migrate.HEAD
+    assert migrate.current_revision(engine) is None
+    migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == migrate.HEAD
+    engine.dispose()
