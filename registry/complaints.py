@@ -199,8 +199,8 @@ def _possible_duplicates(
     if national_id is None or window_days <= 0:
         return []
     since = at - dt.timedelta(days=window_days)
-    query = (
-        select(Complaint)
+    matching = (
+        select(Complaint.id)
         .join(Complainant)
         .join(ComplaintAgency)
         .where(
@@ -208,8 +208,9 @@ def _possible_duplicates(
             ComplaintAgency.agency_id.in_(agency_ids),
             Complaint.registered_at >= since,
         )
-        .distinct()
-        .order_by(Complaint.registered_at.desc())
+    )
+    query = (
+        select(Complaint).where(Complaint.id.in_(matching)).order_by(Complaint.registered_at.desc())
     )
     return list(session.scalars(query))
 

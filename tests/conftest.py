@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,24 +37,52 @@ def _pg_available() -> str | None:
 _PG_PROBLEM = _pg_available()
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+def _create_database(admin: Engine, name: str, template: str | None = None) -> None:
+    clause = f' TEMPLATE "{template}"' if template else ""
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
+
+
+def _drop_database(admin: Engine, name: str) -> None:
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> Iterator[Engine]:
+    """An AUTOCOMMIT connection to the server, for creating and dropping test databases."""
     if _PG_PROBLEM is not None:
         if PG_REQUIRED:
             pytest.fail(f"PostgreSQL is required here but unreachable: {_PG_PROBLEM}")
         pytest.skip(f"no PostgreSQL server at {PG_ADMIN_URL}: {_PG_PROBLEM}")
-    name = f"residegi_t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield admin
+    admin.dispose()
+
+
+def _database_url(admin: Engine, name: str) -> str:
+    return admin.url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_admin: Engine) -> Iterator[str]:
+    """A migrated database, built once per test process, that tests copy."""
+    name = f"residegi_tpl_{uuid.uuid4().hex[:12]}"
+    _create_database(pg_admin, name)
+    engine = make_engine(_database_url(pg_admin, name))
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield name
+    _drop_database(pg_admin, name)
+
+
+@pytest.fixture
+def pg_url(pg_admin: Engine) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    name = f"residegi_t_{uuid.uuid4().hex[:12]}"
+    _create_database(pg_admin, name)
+    yield _database_url(pg_admin, name)
+    _drop_database(pg_admin, name)
 
 
 @pytest.fixture
@@ -63,16 +92,41 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest) -> str:
-    """The same test on the embedded default and on PostgreSQL."""
+    """An empty database: the same test on the embedded default and on PostgreSQL."""
     fixture = "sqlite_url" if request.param == "sqlite" else "pg_url"
     return str(request.getfixturevalue(fixture))
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    """A migrated registry."""
-    engine = make_engine(db_url)
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "registry.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
+    engine.dispose()  # the last connection to close checkpoints the WAL into the file
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def migrated_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated registry, copied from a template built once per test process."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "registry.sqlite3"
+        shutil.copyfile(template, target)
+        yield f"sqlite:///{target}"
+        return
+    admin: Engine = request.getfixturevalue("pg_admin")
+    name = f"residegi_t_{uuid.uuid4().hex[:12]}"
+    _create_database(admin, name, template=request.getfixturevalue("pg_template"))
+    yield _database_url(admin, name)
+    _drop_database(admin, name)
+
+
+@pytest.fixture
+def engine(migrated_url: str) -> Iterator[Engine]:
+    """A migrated registry on SQLite and on PostgreSQL."""
+    engine = make_engine(migrated_url)
     yield engine
     engine.dispose()
 

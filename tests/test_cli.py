@@ -1,0 +1,175 @@
+"""The residegi command end to end, in process: messages, JSON keys and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cli.main import main
+from tests.factories import national_id, pdf_file, png_bytes
+
+
+class Cli:
+    """Runs ``residegi --home HOME …`` and returns (exit code, stdout, stderr)."""
+
+    def __init__(self, home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.home = home
+        self.capsys = capsys
+
+    def __call__(self, *args: str) -> tuple[int, str, str]:
+        self.capsys.readouterr()
+        code = main(["--home", str(self.home), *args])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def json(self, *args: str) -> Any:
+        code, out, err = self(*args, "--json")
+        assert code == 0, (out, err)
+        return json.loads(out)
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    for key in list(os.environ):
+        if key.startswith("RESIDEGI_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("RESIDEGI_TODAY", "1405/09/04")
+    runner = Cli(tmp_path / "data", capsys)
+    assert runner("init", "--sample")[0] == 0
+    return runner
+
+
+def register_args(tmp_path: Path, *extra: str) -> list[str]:
+    evidence = pdf_file(tmp_path / "evidence.pdf")
+    return [
+        "complaint", "register",
+        "--honorific", "mr", "--first-name", "علی", "--last-name", "رضایی",
+        "--national-id", national_id(3), "--mobile", "+98 912 123 4567",
+        "--address", "قزوین، خیابان طالقانی", "--agency", "شهرداری قزوین",
+        "--subject", "سد معبر", "--text", "مغازه‌دار پیاده‌رو را بسته است.",
+        "--attach", f"evidence={evidence}", *extra,
+    ]  # fmt: skip
+
+
+def archived_files(cli: Cli) -> list[Path]:
+    root = cli.home / "archive"
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_register_show_list_review(cli: Cli, tmp_path: Path) -> None:
+    record = cli.json(*register_args(tmp_path))
+    assert set(record) >= {"tracking_code", "state", "agencies"}
+    assert record["state"] == "registered"
+    assert record["agencies"] == ["شهرداری قزوین"]
+    assert record["registered_date"] == "1405/09/04"
+    assert len(archived_files(cli)) == 1
+    code = record["tracking_code"]
+    shown = cli.json("complaint", "show", code)
+    assert shown["complainant_detail"]["mobile"] == "09121234567"
+    assert [d["kind"] for d in shown["documents"]] == ["evidence"]
+    assert [c["tracking_code"] for c in cli.json("complaint", "list", "--state", "registered")] == [
+        code
+    ]
+    reviewed = cli.json("complaint", "review", code, "--accept", "--as", "بازرس")
+    assert reviewed["state"] == "accepted"
+    assert reviewed["warnings"] == ["followup_missing"]
+    exit_code, out, _ = cli("complaint", "show", code)
+    assert exit_code == 0 and "پذیرفته‌شده" in out
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "exit_code"),
+    [
+        (("--national-id", "1234567890"), "invalid_national_id", 2),
+        (("--mobile", "12345"), "invalid_mobile", 2),
+        (("--kind", "robot"), "invalid_option", 2),
+        (("--agency", "شهرداری ناکجا"), "agency_not_found", 3),
+        (("--attach", "evidence=/no/such/file.pdf"), "attachment_missing", 2),
+        (("--attach", "scan.pdf"), "invalid_attach_spec", 2),
+        (("--attach", "photo=scan.pdf"), "invalid_option", 2),
+    ],
+)
+def test_bad_registration_exits_with_code_and_writes_nothing(
+    cli: Cli, tmp_path: Path, change: tuple[str, str], code: str, exit_code: int
+) -> None:
+    args = register_args(tmp_path)
+    if change[0] in args and change[0] != "--attach":
+        args[args.index(change[0]) + 1] = change[1]
+    else:
+        args += list(change)
+    got, out, _ = cli(*args, "--json")
+    assert got == exit_code
+    assert json.loads(out)["error"]["code"] == code
+    assert json.loads(out)["error"]["message"]
+    assert cli.json("complaint", "list") == []
+    assert archived_files(cli) == []
+
+
+def test_attachments_checked_by_content_size_and_readability(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "letter.pdf"
+    fake.write_text("not a pdf at all", encoding="utf-8")
+    truncated = tmp_path / "scan.png"
+    truncated.write_bytes(png_bytes()[:60])
+    for path, code in ((fake, "attachment_type_refused"), (truncated, "attachment_unreadable")):
+        got, out, _ = cli(*register_args(tmp_path, "--attach", f"other={path}"), "--json")
+        assert (got, json.loads(out)["error"]["code"]) == (2, code)
+    monkeypatch.setenv("RESIDEGI_ATTACHMENT_MAX_BYTES", "100")
+    got, out, err = cli(*register_args(tmp_path))
+    assert got == 2
+    assert "بزرگ‌تر از حد مجاز" in err
+    assert cli.json("complaint", "list") == []
+    assert archived_files(cli) == []
+
+
+def test_refused_transition_exits_4_with_a_persian_message(cli: Cli, tmp_path: Path) -> None:
+    code = cli.json(*register_args(tmp_path))["tracking_code"]
+    got, _, err = cli("complaint", "close", code)
+    assert got == 4
+    assert "ثبت‌شده" in err and "مختومه" in err
+    got, out, _ = cli("complaint", "review", code, "--reject", "--json")
+    assert (got, json.loads(out)["error"]["code"]) == (2, "field_required")
+    got, _, _ = cli("complaint", "review", code, "--accept", "--reject")
+    assert got == 2
+
+
+def test_not_found_and_uninitialised(
+    cli: Cli, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from registry.tracking import new_tracking_code
+
+    valid = new_tracking_code()
+    mistyped = valid[:-1] + str((int(valid[-1]) + 1) % 10)
+    got, out, _ = cli("complaint", "show", mistyped, "--json")
+    assert (got, json.loads(out)["error"]["code"]) == (2, "invalid_tracking_code")
+    got, out, _ = cli("complaint", "show", valid, "--json")
+    assert (got, json.loads(out)["error"]["code"]) == (3, "complaint_not_found")
+    got, out, _ = cli("letter", "show", "1405/ص/999", "--json")
+    assert (got, json.loads(out)["error"]["code"]) == (3, "letter_not_found")
+    fresh = Cli(tmp_path / "empty", capsys)
+    got, _, err = fresh("complaint", "list")
+    assert got == 2 and "residegi init" in err
+
+
+def test_agency_add_edit_keeps_head_history(cli: Cli) -> None:
+    added = cli.json(
+        "agency", "add", "--name", "شهرداری شهر نمونه", "--kind", "municipality",
+        "--head-title", "شهردار محترم شهر نمونه", "--parent", "فرمانداری قزوین",
+    )  # fmt: skip
+    assert (added["parent"], added["kind"]) == ("فرمانداری قزوین", "municipality")
+    edited = cli.json("agency", "edit", "شهرداری شهر نمونه", "--head-name", "مهدی احمدی")
+    assert (edited["head_title"], edited["head_name"]) == ("شهردار محترم شهر نمونه", "مهدی احمدی")
+    got, out, _ = cli("agency", "add", "--name", "شهرداري شهر نمونه", "--kind", "municipality",
+                      "--head-title", "x", "--json")  # fmt: skip
+    assert (got, json.loads(out)["error"]["code"]) == (4, "agency_exists")
+    assert len(cli.json("agency", "list", "--kind", "county_governorate")) == 6
+
+
+def test_init_twice_adds_nothing(cli: Cli) -> None:
+    assert cli.json("init", "--sample")["agencies_added"] == 0
+    assert len(cli.json("agency", "list")) == 34
