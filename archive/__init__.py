@@ -1,0 +1,1 @@
+"""The append-only, content-addressed store of every document, and what checks it."""
