@@ -1,63 +1,12 @@
-"""What every command needs, built once from the settings and passed along."""
+"""What every command needs: the run's resources, and who is acting."""
 
 from __future__ import annotations
 
 import getpass
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from flows.runtime import Runtime as App
 
-from registry import migrate
-from registry.clock import Clock
-from registry.db import make_engine, session_factory
-from registry.errors import InvalidInput
-from registry.settings import Settings
-
-if TYPE_CHECKING:
-    from archive.store import ArchiveStore
-
-
-@dataclass
-class App:
-    """The settings of this run and the resources made from them, created on first use."""
-
-    settings: Settings
-    _checked: bool = field(default=False, init=False)
-
-    @cached_property
-    def engine(self) -> Engine:
-        return make_engine(self.settings.resolved_database_url)
-
-    @cached_property
-    def clock(self) -> Clock:
-        return Clock.for_office(self.settings.timezone, self.settings.today)
-
-    @cached_property
-    def store(self) -> ArchiveStore:
-        from archive.store import ArchiveStore  # fsspec is not needed by simple commands
-
-        return ArchiveStore(self.settings.resolved_archive_url)
-
-    def initialise(self) -> None:
-        """Create or upgrade the registry's schema (``init``)."""
-        self.settings.home.mkdir(parents=True, exist_ok=True)
-        migrate.upgrade(self.engine)
-        self._checked = True
-
-    @property
-    def sessions(self) -> sessionmaker[Session]:
-        """Sessions on a registry whose schema is current (upgraded if it is older)."""
-        if not self._checked:
-            revision = migrate.current_revision(self.engine)
-            if revision is None:
-                raise InvalidInput("database_not_initialized", home=str(self.settings.home))
-            if revision != migrate.HEAD:
-                migrate.upgrade(self.engine)
-            self._checked = True
-        return session_factory(self.engine)
+__all__ = ["App", "actor_name"]
 
 
 def actor_name(given: str | None) -> str:

@@ -11,7 +11,7 @@ import click
 import typer
 from pydantic import ValidationError
 
-from cli import agency_cmd, complaint_cmd, letter_cmd, output
+from cli import agency_cmd, complaint_cmd, demo_cmd, letter_cmd, output
 from cli.context import App, actor_name
 from cli.messages import UNEXPECTED, staff_message
 from cli.options import ActorOption, JsonOption
@@ -30,6 +30,7 @@ app = typer.Typer(
 app.add_typer(agency_cmd.app, name="agency")
 app.add_typer(complaint_cmd.app, name="complaint")
 app.add_typer(letter_cmd.app, name="letter")
+app.command("demo")(demo_cmd.demo)
 
 
 @app.callback()

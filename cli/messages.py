@@ -50,6 +50,7 @@ MESSAGES: dict[str, str] = {
     "evidence_missing": "مستندات شکایت پیوست نشده است؛ برای پذیرش بدون آن، علت را با --note بنویسید.",
     "agency_exists": "دستگاهی با نام «{name}» از پیش ثبت شده است.",
     "complaint_closed": "پرونده {tracking_code} مختومه یا منصرف‌شده است.",
+    "demo_needs_fresh_home": "پوشه داده «{home}» از پیش شکایت دارد؛ نمایش را در پوشه‌ای تازه اجرا کنید (--home).",
     "letter_already_void": "نامه {number} پیش‌تر باطل شده است.",
 }
 
