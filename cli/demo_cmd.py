@@ -24,7 +24,14 @@ def demo(
     as_json: JsonOption = False,
 ) -> None:
     """Run the whole pipeline on sample data in a fresh data folder."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from flows.demo import run_demo
 
@@ -37,7 +44,7 @@ def demo(
         console=output.stderr,
         disable=as_json,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import BaseModel, ValidationError
@@ -92,7 +93,7 @@ def test_defaults(tmp_path: Path, clean_env: pytest.MonkeyPatch) -> None:
     ],
 )
 def test_bad_settings_are_refused(
-    tmp_path: Path, clean_env: pytest.MonkeyPatch, overrides: dict[str, object], field: str
+    tmp_path: Path, clean_env: pytest.MonkeyPatch, overrides: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(ValidationError, match=field):
         Settings(home=tmp_path, **overrides)
