@@ -1,0 +1,142 @@
+"""Warm per-letter rendering time of one referral letter, one process (issue 7, item 1).
+
+    .venv/bin/python bench/bench_letters.py [N]      # N letters per variant, default 200
+
+Prints a table (median, p95 ms; ratios of the naive and the FontConfiguration-only
+WeasyPrint calls to ours; peak RSS after each variant) and writes JSON to bench/results/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+
+from generators import build_context, render_docx, render_pdf  # noqa: E402
+from generators.environment import TEMPLATES_DIR  # noqa: E402
+from generators.pdf import BASE_URL, renderer  # noqa: E402
+from generators.samples import sample_data  # noqa: E402
+
+
+def _contexts(n: int) -> list[dict[str, object]]:
+    # Vary number, GUID and name so no cache can serve a letter whole.
+    out = []
+    for i in range(n + 1):
+        data = sample_data("referral")
+        data["letter"] = dict(
+            data["letter"],
+            number=f"1405/ص/{1000 + i}",
+            guid=f"3f2b8c1e-9d4a-4b7e-8a61-{i:012d}",
+            verification_code=f"B{i:05d}",
+        )
+        data["complaint"] = dict(data["complaint"])
+        data["complaint"]["complainant"] = dict(
+            data["complaint"]["complainant"], last_name=f"حسینی{i % 7}"
+        )
+        data["attachments"] = []
+        out.append(build_context("referral", data))
+    return out
+
+
+def _time(
+    fn: Callable[[dict[str, object]], object], contexts: list[dict[str, object]]
+) -> list[float]:
+    fn(contexts[0])  # warm-up, not counted
+    times = []
+    for context in contexts[1:]:
+        start = time.perf_counter()
+        fn(context)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    contexts = _contexts(n)
+    css_text = (TEMPLATES_DIR / "letter.css").read_text("utf-8")
+    shared_fc = FontConfiguration()
+
+    def naive(context: dict[str, object]) -> bytes:
+        html = (
+            renderer()
+            .html("referral", context)
+            .replace("</head>", f"<style>{css_text}</style></head>")
+        )
+        return HTML(string=html, base_url=BASE_URL).write_pdf()  # type: ignore[no-any-return]
+
+    def fc_only(context: dict[str, object]) -> bytes:
+        html = renderer().html("referral", context)
+        css = CSS(string=css_text, base_url=BASE_URL, font_config=shared_fc)
+        return HTML(string=html, base_url=BASE_URL).write_pdf(  # type: ignore[no-any-return]
+            stylesheets=[css], font_config=shared_fc
+        )
+
+    variants: dict[str, Callable[[dict[str, object]], object]] = {
+        "ours PDF": lambda c: render_pdf("referral", c, archival=False),
+        "ours PDF/A-3u": lambda c: render_pdf("referral", c, archival=True),
+        "ours DOCX": lambda c: render_docx("referral", c),
+        "naive HTML().write_pdf()": naive,
+        "reused FontConfiguration only": fc_only,
+    }
+    results: dict[str, dict[str, float]] = {}
+    for name, fn in variants.items():
+        times = _time(fn, contexts)
+        results[name] = {
+            "median_ms": statistics.median(times),
+            "p95_ms": sorted(times)[int(len(times) * 0.95) - 1],
+            "peak_rss_mb_after": _rss_mb(),
+        }
+    ours = results["ours PDF"]["median_ms"]
+    table = Table(title=f"one referral letter, warm, median of {n} ({os.cpu_count()} cores)")
+    for column in ("variant", "median ms", "p95 ms", "× ours PDF", "peak RSS MB"):
+        table.add_column(column, justify="right")
+    for name, row in results.items():
+        table.add_row(
+            name,
+            f"{row['median_ms']:.1f}",
+            f"{row['p95_ms']:.1f}",
+            f"{row['median_ms'] / ours:.2f}",
+            f"{row['peak_rss_mb_after']:.0f}",
+        )
+    Console().print(table)
+    record = {
+        "benchmark": "letters",
+        "n": n,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "versions": {
+            p: metadata.version(p) for p in ("weasyprint", "docxtpl", "python-docx", "qrcode")
+        },
+        "results": results,
+        "ratios": {
+            "naive_to_ours_pdf": results["naive HTML().write_pdf()"]["median_ms"] / ours,
+            "fc_only_to_ours_pdf": results["reused FontConfiguration only"]["median_ms"] / ours,
+        },
+    }
+    out = ROOT / "bench" / "results" / f"letters-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(record, indent=2, ensure_ascii=False))
+    print(out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""The one Jinja environment every letter template renders in.
+
+Sandboxed (staff edit templates, so template text must not run code), StrictUndefined
+(a misspelt variable is an error, not an empty gap in an official letter), loader limited to
+``letter_templates``.  Markup templates (``.html``, ``.xml`` and the DOCX XML compiled from a
+string) autoescape; the wording templates (``.j2``) produce plain text that each layout escapes
+once when it inserts it.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
+
+from registry.text import to_persian_digits
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "letter_templates"
+
+# Structure markers of the wording's plain-text output.  They are C0 control characters,
+# which the context builder strips from every user-supplied string (XML forbids them
+# anyway), so no complaint text can forge a paragraph, heading or list item.
+PARAGRAPH = "\x1e"
+HEADING = "\x1d"
+ITEM = "\x1c"
+
+
+def fa_digits(value: object) -> str:
+    """Jinja filter: the value with its digits in Persian."""
+    return to_persian_digits(value)
+
+
+def fa_join(values: object, separator: str = "، ") -> str:
+    """Jinja filter: join with the Persian comma."""
+    if isinstance(values, str):
+        return values
+    if not hasattr(values, "__iter__"):
+        return str(values)
+    return separator.join(str(v) for v in values)
+
+
+def make_environment() -> SandboxedEnvironment:
+    """A fresh sandboxed environment with our filters and markers (call once per process)."""
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(
+            enabled_extensions=("html", "xml"),
+            disabled_extensions=("j2",),
+            default_for_string=True,
+            default=True,
+        ),
+        undefined=StrictUndefined,
+        keep_trailing_newline=False,
+        auto_reload=False,
+        cache_size=-1,
+    )
+    env.filters["fa_digits"] = fa_digits
+    env.filters["fa_join"] = fa_join
+    env.globals.update({"P": PARAGRAPH, "H": HEADING, "I": ITEM})
+    return env
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> SandboxedEnvironment:
+    """The per-process environment: compiled templates are cached in it (a deliberate cache)."""
+    return make_environment()

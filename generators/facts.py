@@ -1,0 +1,290 @@
+"""What the registry hands over to render a letter: frozen, JSON-serialisable facts.
+
+The registry freezes these at numbering time and stores them as JSON
+(``facts.model_dump(mode="json")``); the same JSON renders the same letter to the same
+bytes years later.  Digits arrive in ASCII; the generators print them in Persian.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from registry.text import to_ascii_digits
+
+KINDS: tuple[str, ...] = (
+    "referral",
+    "reminder",
+    "escalation",
+    "missing_documents",
+    "rejection",
+    "inspection_assignment",
+    "inspection_report",
+    "final_answer",
+    "receipt",
+)
+"""The nine letter kinds, in the order of a case's life."""
+
+COMPLAINANT_KINDS: frozenset[str] = frozenset(
+    {"missing_documents", "rejection", "final_answer", "receipt"}
+)
+"""Kinds addressed to the complainant; every other kind may reach an agency."""
+
+_JALALI = re.compile(r"^1[34]\d\d/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])$")
+_NUMBER = re.compile(r"^\d{4}/[^\d/\s]{1,8}/\d{1,7}$")
+
+
+def _jalali(value: str) -> str:
+    value = to_ascii_digits(value.strip())
+    if not _JALALI.match(value):
+        raise ValueError("expected a Jalali date YYYY/MM/DD")
+    return value
+
+
+def _letter_number(value: str) -> str:
+    value = to_ascii_digits(value.strip())
+    if not _NUMBER.match(value):
+        raise ValueError("expected a letter number YEAR/SERIES/SEQ, e.g. 1405/ص/123")
+    return value
+
+
+def _aware_iso(value: str) -> str:
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("issued_at must carry its UTC offset (Asia/Tehran)")
+    return moment.isoformat()
+
+
+def _guid(value: str) -> str:
+    return str(uuid.UUID(value))
+
+
+def _text(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+JalaliDate = Annotated[str, AfterValidator(_jalali)]
+LetterNumber = Annotated[str, AfterValidator(_letter_number)]
+Text = Annotated[str, AfterValidator(_text)]
+Digits = Annotated[str, AfterValidator(lambda v: to_ascii_digits(v.strip()))]
+
+
+class Facts(BaseModel):
+    """Base of every facts model: frozen, no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Office(Facts):
+    """The sending office as its letterhead and signature block print it."""
+
+    ministry: Text = "وزارت کشور"
+    governorate: Text = "استانداری قزوین"
+    office: Text = "دفتر بازرسی، مدیریت عملکرد و امور حقوقی"
+    address: Text
+    phone: Digits
+    signatory_name: Text
+    signatory_title: Text
+
+
+class LetterIdentity(Facts):
+    """What numbering fixed: number (ASCII digits), time, Jalali date, GUID, verification code."""
+
+    number: LetterNumber
+    issued_at: Annotated[str, AfterValidator(_aware_iso)]
+    jalali_date: JalaliDate
+    guid: Annotated[str, AfterValidator(_guid)]
+    verification_code: Annotated[str, AfterValidator(_text)]
+    attachments_count: int = Field(default=0, ge=0)
+
+
+class Addressee(Facts):
+    """An agency head, a superior, an inspector or an internal manager."""
+
+    organisation: Text
+    title: Text  # e.g. «شهردار محترم قزوین»
+    name: str | None = None  # e.g. «آقای مهندس احمدی»
+
+
+class Complainant(Facts):
+    """The person (or company) who filed the complaint."""
+
+    honorific: Literal["آقای", "خانم", ""] = ""
+    first_name: str = ""
+    last_name: str = ""
+    national_id: Digits = ""
+    mobile: Digits = ""
+    address: str = ""
+    kind: Literal["person", "foreign", "legal"] = "person"
+    company_name: str | None = None
+
+
+class Complaint(Facts):
+    """The registered complaint a letter is about."""
+
+    tracking_code: Digits
+    subject: Text
+    text: Text
+    registered_on: JalaliDate
+    complainant: Complainant
+    anonymous: bool = False
+    agencies: tuple[Text, ...] = ()
+
+
+class CarbonCopy(Facts):
+    """One «رونوشت» line: who gets a copy and why («جهت استحضار»)."""
+
+    recipient: Text
+    description: Text
+    audience: Literal["internal", "agency", "complainant"] = "internal"
+
+
+class ForwardedAttachment(Facts):
+    """A document sent with the letter; ``identifies_complainant`` comes from its metadata."""
+
+    name: Text
+    kind: Text
+    pages: int | None = Field(default=None, ge=1)
+    identifies_complainant: bool = False
+
+
+class LetterRef(Facts):
+    """An earlier letter of the case: its number and Jalali date."""
+
+    number: LetterNumber
+    date: JalaliDate
+
+
+class ReplyRecord(Facts):
+    """An agency's reply to one of the office's letters, as the inspection report lists it."""
+
+    letter: LetterRef
+    agency: Text
+    reply_number: str | None = None
+    reply_date: JalaliDate | None = None
+    outcome: Text  # e.g. «پاسخ داده شد»، «بی‌پاسخ»
+    summary: str = ""
+
+
+class _LetterFacts(Facts):
+    office: Office
+    letter: LetterIdentity
+    complaint: Complaint
+    copies: tuple[CarbonCopy, ...] = ()
+    attachments: tuple[ForwardedAttachment, ...] = ()
+
+
+class ReferralFacts(_LetterFacts):
+    """ارجاع شکایت: the complaint sent to the agency for an answer within a deadline."""
+
+    kind: Literal["referral"] = "referral"
+    recipient: Addressee
+    answer_within_days: int = Field(default=10, ge=1)
+
+
+class ReminderFacts(_LetterFacts):
+    """پیگیری: the first or second reminder of an unanswered referral."""
+
+    kind: Literal["reminder"] = "reminder"
+    recipient: Addressee
+    referral: LetterRef
+    ordinal: Literal[1, 2] = 1
+    answer_within_days: int = Field(default=5, ge=1)
+
+
+class EscalationFacts(_LetterFacts):
+    """تذکر / گزارش به مقام مافوق: the agency reminded once more, its superior in copy."""
+
+    kind: Literal["escalation"] = "escalation"
+    recipient: Addressee
+    superior: Addressee
+    referral: LetterRef
+    reminders: tuple[LetterRef, ...] = Field(min_length=1)
+    answer_within_days: int = Field(default=3, ge=1)
+
+
+class MissingDocumentsFacts(_LetterFacts):
+    """نقص مدارک: the complainant asked for the documents the complaint lacks."""
+
+    kind: Literal["missing_documents"] = "missing_documents"
+    missing: tuple[Text, ...] = Field(min_length=1)
+    deliver_within_days: int = Field(default=10, ge=1)
+
+
+class RejectionFacts(_LetterFacts):
+    """عدم صلاحیت رسیدگی: the complainant told why the office cannot take the case."""
+
+    kind: Literal["rejection"] = "rejection"
+    reason: Text
+    competent_authority: str | None = None  # where the complainant may turn instead
+
+
+class InspectionAssignmentFacts(_LetterFacts):
+    """ابلاغ بازرسی: an inspector assigned to inspect the agency on a date."""
+
+    kind: Literal["inspection_assignment"] = "inspection_assignment"
+    recipient: Addressee  # the inspector
+    agency: Addressee  # the agency to be inspected
+    inspection_date: JalaliDate
+    report_within_days: int = Field(default=7, ge=1)
+
+
+class InspectionReportFacts(_LetterFacts):
+    """گزارش بازرسی: the complaint, each letter and reply, findings and conclusion."""
+
+    kind: Literal["inspection_report"] = "inspection_report"
+    recipient: Addressee
+    inspector: Addressee
+    inspection_date: JalaliDate
+    replies: tuple[ReplyRecord, ...] = ()
+    findings: tuple[Text, ...] = Field(min_length=1)
+    conclusion: Text
+
+
+class FinalAnswerFacts(_LetterFacts):
+    """پاسخ نهایی: the office's answer to the complainant."""
+
+    kind: Literal["final_answer"] = "final_answer"
+    decision: Text
+    replies_summary: Text
+
+
+class ReceiptFacts(_LetterFacts):
+    """رسید ثبت شکایت: what was received, the tracking code and when to expect an answer."""
+
+    kind: Literal["receipt"] = "receipt"
+    documents_received: tuple[Text, ...] = ()
+    expected_answer_days: int = Field(default=31, ge=1)
+
+
+LetterFacts = (
+    ReferralFacts
+    | ReminderFacts
+    | EscalationFacts
+    | MissingDocumentsFacts
+    | RejectionFacts
+    | InspectionAssignmentFacts
+    | InspectionReportFacts
+    | FinalAnswerFacts
+    | ReceiptFacts
+)
+
+FACTS_MODELS: dict[str, type[_LetterFacts]] = {
+    "referral": ReferralFacts,
+    "reminder": ReminderFacts,
+    "escalation": EscalationFacts,
+    "missing_documents": MissingDocumentsFacts,
+    "rejection": RejectionFacts,
+    "inspection_assignment": InspectionAssignmentFacts,
+    "inspection_report": InspectionReportFacts,
+    "final_answer": FinalAnswerFacts,
+    "receipt": ReceiptFacts,
+}
+"""The schema of each kind: its required fields are required."""

@@ -1,0 +1,223 @@
+"""PDF letters through WeasyPrint: PDF/A-3u for the archive, deterministic bytes.
+
+One ``PdfRenderer`` per process holds what is costly to rebuild and safe to share between
+letters: the FontConfiguration (a new one per letter leaks and re-reads the fonts), the
+parsed stylesheets, the asset bytes and the ICC profile.  (No WeasyPrint image cache: the only
+image, the QR code, is different in every letter, so a cache would only grow.)  It is created
+lazily by ``renderer()`` and never shared across processes (WeasyPrint is not fork-safe).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import io
+import logging
+import mimetypes
+import threading
+import urllib.parse
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateError
+from weasyprint import CSS, HTML
+from weasyprint.css import ColorProfile
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from generators.environment import TEMPLATES_DIR, environment
+from generators.errors import AssetRefused, RenderWarning, TemplateProblem, UnknownKind
+from generators.facts import KINDS
+from generators.qr import svg_data_uri
+from generators.wording import compose, template_problem
+
+BASE_URL = TEMPLATES_DIR.as_uri() + "/"
+OUTPUT_INTENT = "residegi-srgb"
+
+
+class AssetFetcher(URLFetcher):  # type: ignore[misc]
+    """Serves files under ``letter_templates`` (read once) and ``data:`` URIs; refuses the rest."""
+
+    def __init__(self) -> None:
+        super().__init__(fail_on_errors=True)
+        self._assets: dict[str, tuple[bytes, str]] = {}
+        self._lock = threading.Lock()
+
+    def _asset(self, url: str) -> tuple[bytes, str]:
+        with self._lock:
+            found = self._assets.get(url)
+        if found is not None:
+            return found
+        path = Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path)).resolve()
+        if not path.is_relative_to(TEMPLATES_DIR) or not path.is_file():
+            raise AssetRefused(url)
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if path.suffix == ".ttf":
+            mime = "font/ttf"
+        found = (path.read_bytes(), mime)
+        with self._lock:
+            self._assets[url] = found
+        return found
+
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            head, _, data = url[5:].partition(",")
+            mime = head.split(";")[0] or "text/plain"
+            body = (
+                base64.b64decode(data)
+                if head.endswith(";base64")
+                else urllib.parse.unquote_to_bytes(data)
+            )
+            return URLFetcherResponse(url, body, {"Content-Type": mime})
+        if url.startswith("file:"):
+            body, mime = self._asset(url)
+            return URLFetcherResponse(url, body, {"Content-Type": mime})
+        raise AssetRefused(url)
+
+
+class _IccProfile(ColorProfile):  # type: ignore[misc]
+    """The sRGB output intent with its bytes fixed.
+
+    WeasyPrint serialises the profile through littlecms on each PDF, and the bytes of a
+    re-serialised profile change after the first time: the original file bytes keep every
+    PDF of a letter identical.
+    """
+
+    def __init__(self, icc: bytes) -> None:
+        super().__init__(
+            io.BytesIO(icc), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
+        )
+        self._bytes = icc
+
+    @property
+    def content(self) -> bytes:
+        return self._bytes
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+_LOG_LOCK = threading.Lock()
+
+
+@contextmanager
+def _warnings_fail(kind: str) -> Iterator[None]:
+    """Any WeasyPrint warning during the block raises RenderWarning (it would log and go on)."""
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    with _LOG_LOCK:
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        with _LOG_LOCK:
+            logger.removeHandler(handler)
+    if handler.messages:
+        raise RenderWarning(kind, handler.messages)
+
+
+class PdfRenderer:
+    """What one process keeps between PDF letters (see the module docstring for why)."""
+
+    def __init__(self) -> None:
+        self.fetcher = AssetFetcher()
+        self.font_config = FontConfiguration()
+        # WeasyPrint would re-read (and leak a handle on) its sRGB ICC profile for every
+        # PDF/A; we load it once and name it as the output intent ourselves.
+        icc = (resources.files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+        self.color_profiles = {OUTPUT_INTENT: _IccProfile(icc)}
+        # One letter at a time per renderer: the shared profile records its PDF reference.
+        self.lock = threading.Lock()
+        with _warnings_fail("stylesheet"):
+            self.stylesheet = self._css("letter.css")
+            self.pagenum = self._css("pagenum.css")
+
+    def _css(self, name: str) -> CSS:
+        return CSS(
+            string=(TEMPLATES_DIR / name).read_text(encoding="utf-8"),
+            base_url=BASE_URL,
+            url_fetcher=self.fetcher,
+            font_config=self.font_config,
+        )
+
+    def html(self, kind: str, context: Mapping[str, Any]) -> str:
+        """The letter's HTML (layout + wording); what ``preview`` can show too."""
+        if kind not in KINDS:
+            raise UnknownKind(kind)
+        name = f"{kind}/letter.html"
+        text = compose(kind, context)
+        try:
+            template = environment().get_template(name)
+            return template.render(
+                dict(context), text=text, qr_image=svg_data_uri(context["qr"]["payload"])
+            )
+        except TemplateError as exc:
+            raise template_problem(exc, name) from exc
+        except KeyError as exc:
+            raise TemplateProblem(
+                name, variable=str(exc.args[0]), detail="missing in context"
+            ) from exc
+
+    def render(self, kind: str, context: Mapping[str, Any], *, archival: bool = True) -> bytes:
+        """One letter's PDF bytes; PDF/A-3u when ``archival``."""
+        html = self.html(kind, context)
+        letter = context["letter"]
+        options: dict[str, Any] = {
+            # The file identifier comes from the letter, so a rerun gives the same bytes.
+            "pdf_identifier": hashlib.md5(letter["guid"].encode(), usedforsecurity=False)
+            .hexdigest()
+            .encode(),
+        }
+        # An output intent is written whenever a profile is given: only for PDF/A.
+        profiles = self.color_profiles if archival else {}
+        if archival:
+            options["pdf_variant"] = "pdf/a-3u"
+            options["output_intent"] = OUTPUT_INTENT
+        try:
+            with self.lock, _warnings_fail(kind):
+                document = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher).render(
+                    font_config=self.font_config,
+                    color_profiles=profiles,
+                    stylesheets=[self.stylesheet],
+                    **options,
+                )
+                if len(document.pages) > 1:
+                    # Page numbers only on letters that need them: lay out again with them.
+                    document = HTML(
+                        string=html, base_url=BASE_URL, url_fetcher=self.fetcher
+                    ).render(
+                        font_config=self.font_config,
+                        color_profiles=profiles,
+                        stylesheets=[self.stylesheet, self.pagenum],
+                        **options,
+                    )
+                pdf: bytes = document.write_pdf(**options)
+        except FatalURLFetchingError as exc:
+            cause = exc.__cause__
+            raise cause if isinstance(cause, AssetRefused) else AssetRefused(str(exc)) from exc
+        return pdf
+
+
+@functools.lru_cache(maxsize=1)
+def renderer() -> PdfRenderer:
+    """The per-process PDF renderer (created on first use)."""
+    return PdfRenderer()
+
+
+def render_pdf(kind: str, context: Mapping[str, Any], *, archival: bool = True) -> bytes:
+    """The letter of ``kind`` for ``context`` (from build_context) as PDF bytes.
+
+    Same context, same bytes.  PDF/A-3u when ``archival``.  Raises TemplateProblem,
+    RenderWarning or AssetRefused instead of returning a doubtful letter.
+    """
+    return renderer().render(kind, context, archival=archival)

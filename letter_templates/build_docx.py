@@ -1,0 +1,325 @@
+"""Build the DOCX template of every letter kind: ``python letter_templates/build_docx.py``.
+
+The generated ``<kind>/letter.docx`` files are sources (committed; staff may open and edit
+them in Word or LibreOffice).  Right-to-left lives in the styles: ``w:bidi`` on paragraphs
+and the section, ``w:rtl`` with the complex-script font (``rFonts/@w:cs``), ``szCs`` and
+``bCs``; tables are ``bidiVisual`` with grid widths and a fixed layout; the page is A4.
+Alignment is never left/right (LibreOffice reads those as start/end in bidi paragraphs)
+and never justified (LibreOffice stretches justified Persian with kashida): paragraphs are
+start-aligned or centred.  The labels here must match ``_layout.html``: a test compares
+the text of both formats.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from generators.facts import KINDS  # noqa: E402
+from generators.qr import png  # noqa: E402
+
+FONT = "Vazirmatn"
+FIXED_TIME = (2026, 1, 1, 0, 0, 0)  # zip entry times of the template itself: reproducible
+
+
+def _rpr(size_pt: float, bold: bool = False) -> str:
+    half = int(size_pt * 2)
+    b = "<w:b/><w:bCs/>" if bold else ""
+    return (
+        f'<w:rPr {nsdecls("w")}><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" '
+        f'w:eastAsia="{FONT}"/>{b}<w:sz w:val="{half}"/><w:szCs w:val="{half}"/><w:rtl/>'
+        '<w:lang w:val="fa-IR" w:bidi="fa-IR"/></w:rPr>'
+    )
+
+
+def _ppr(jc: str | None = None, before: int = 0, after: int = 60, start_indent: int = 0) -> str:
+    align = f'<w:jc w:val="{jc}"/>' if jc else ""
+    # In a bidi paragraph w:ind/@w:right is the start (right-hand) indent in Word, while
+    # LibreOffice 7.4 reads left/right as start/end: we only ever indent with "start".
+    indent = f'<w:ind w:start="{start_indent}"/>' if start_indent else ""
+    return (
+        f'<w:pPr {nsdecls("w")}><w:bidi/><w:spacing w:before="{before}" w:after="{after}" '
+        f'w:line="312" w:lineRule="auto"/>{indent}{align}</w:pPr>'
+    )
+
+
+def _style(doc: DocumentObject, name: str, size: float, bold: bool = False, **ppr: object) -> None:
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    element = style.element
+    element.append(parse_xml(_ppr(**ppr)))  # type: ignore[arg-type]
+    element.append(parse_xml(_rpr(size, bold)))
+
+
+def _defaults(doc: DocumentObject) -> None:
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        styles.remove(defaults)
+    styles.insert(
+        0,
+        parse_xml(
+            f"<w:docDefaults {nsdecls('w')}><w:rPrDefault>{_rpr(11)}</w:rPrDefault>"
+            f"<w:pPrDefault>{_ppr()}</w:pPrDefault></w:docDefaults>"
+        ),
+    )
+    normal = doc.styles["Normal"].element
+    for tag in ("w:pPr", "w:rPr"):
+        old = normal.find(qn(tag))
+        if old is not None:
+            normal.remove(old)
+    normal.append(parse_xml(_ppr()))
+    normal.append(parse_xml(_rpr(11)))
+    _style(doc, "Letter Body", 11)
+    _style(doc, "Letter Bold", 11, bold=True)
+    _style(doc, "Letter Heading", 11, bold=True, before=120, after=40)
+    _style(doc, "Letter Item", 11, start_indent=240)
+    _style(doc, "Letter Centre", 11, bold=True, jc="center")
+    _style(doc, "Letter Small", 9.5)
+    _style(doc, "Letter Tiny", 8)
+    _style(doc, "Letter Footer", 8.5, jc="center")
+
+
+def _para(target: DocumentObject | _Cell, text: str, style: str) -> Paragraph:
+    paragraph = target.add_paragraph(style=style)
+    if text:
+        paragraph.add_run(text)
+    return paragraph
+
+
+def _table(doc: DocumentObject, widths_mm: list[float], borders: bool) -> Table:
+    table = doc.add_table(rows=1, cols=len(widths_mm))
+    tbl = table._tbl
+    tbl_pr = tbl.tblPr
+    for child in list(tbl_pr):
+        tbl_pr.remove(child)
+    total = sum(int(Mm(w).twips) for w in widths_mm)
+    border = (
+        "<w:tblBorders>"
+        + "".join(
+            f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="444444"/>'
+            for side in ("top", "start", "bottom", "end", "insideH", "insideV")
+        )
+        + "</w:tblBorders>"
+        if borders
+        else ""
+    )
+    for xml in (
+        f'<w:tblW {nsdecls("w")} w:w="{total}" w:type="dxa"/>',
+        f"<w:bidiVisual {nsdecls('w')}/>",
+        f"<w:tblBorders {nsdecls('w')}/>"
+        if not borders
+        else border.replace("<w:tblBorders>", f"<w:tblBorders {nsdecls('w')}>"),
+        f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>',
+        f'<w:tblCellMar {nsdecls("w")}><w:start w:w="80" w:type="dxa"/>'
+        '<w:end w:w="80" w:type="dxa"/></w:tblCellMar>',
+    ):
+        tbl_pr.append(parse_xml(xml))
+    grid = tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=True):
+        col.set(qn("w:w"), str(int(Mm(width).twips)))
+    for cell, width in zip(table.rows[0].cells, widths_mm, strict=True):
+        cell.width = Mm(width)
+        cell.paragraphs[0].style = doc.styles["Letter Body"]
+    return table
+
+
+def _fill(cell: _Cell, lines: list[tuple[str, str]]) -> None:
+    first = cell.paragraphs[0]
+    for index, (text, style) in enumerate(lines):
+        paragraph = first if index == 0 else cell.add_paragraph()
+        paragraph.style = style
+        if text:
+            paragraph.add_run(text)
+
+
+def _labelled(cell: _Cell, label: str, value: str, style: str, first: bool) -> None:
+    paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+    paragraph.style = style
+    _bold_run(paragraph, label)
+    paragraph.add_run(value)
+
+
+def _bold_run(paragraph: Paragraph, text: str) -> None:
+    # run.bold sets only w:b; Persian (complex script) text needs w:bCs too.
+    run = paragraph.add_run(text)
+    run._r.get_or_add_rPr().append(parse_xml(f"<w:b {nsdecls('w')}/>"))
+    run._r.get_or_add_rPr().append(parse_xml(f"<w:bCs {nsdecls('w')}/>"))
+
+
+def build(kind: str) -> bytes:
+    """The DOCX template of ``kind`` as bytes (same every time)."""
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(16), Mm(20)
+    section.left_margin = section.right_margin = Mm(20)
+    section.footer_distance = Mm(8)
+    section._sectPr.append(parse_xml(f"<w:bidi {nsdecls('w')}/>"))
+    _defaults(doc)
+    doc.paragraphs[0]._element.getparent().remove(
+        doc.paragraphs[0]._element
+    ) if doc.paragraphs else None
+
+    head = _table(doc, [80, 28, 62], borders=False)
+    org, basmala, meta = head.rows[0].cells
+    _fill(
+        org,
+        [
+            ("{{ office.ministry }}", "Letter Bold"),
+            ("{{ office.governorate }}", "Letter Bold"),
+            ("{{ office.office }}", "Letter Bold"),
+        ],
+    )
+    _fill(basmala, [("بسمه تعالی", "Letter Centre")])
+    _labelled(meta, "شماره: ", "{{ letter.number }}", "Letter Body", True)
+    _labelled(meta, "تاریخ: ", "{{ letter.date }}", "Letter Body", False)
+    _labelled(meta, "پیوست: ", "{{ letter.attachments }}", "Letter Body", False)
+    rule = _para(doc, "", "Letter Small")
+    rule._p.get_or_add_pPr().append(
+        parse_xml(
+            f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="8" w:space="1" '
+            'w:color="000000"/></w:pBdr>'
+        )
+    )
+
+    _para(doc, "{%p for line in recipient.lines %}", "Letter Body")
+    _para(doc, "{{ line }}", "Letter Bold")
+    _para(doc, "{%p endfor %}", "Letter Body")
+    subject = _para(doc, "", "Letter Body")
+    _bold_run(subject, "موضوع:")
+    subject.add_run(" {{ text.subject }}")
+    _para(doc, "{{ text.salutation }}", "Letter Body")
+    for line, style in (
+        ("{%p for block in text.blocks %}", "Letter Body"),
+        ('{%p if block.style == "h" %}', "Letter Body"),
+        ("{{ block.text }}", "Letter Heading"),
+        ('{%p elif block.style == "li" %}', "Letter Body"),
+        ("{{ block.label }} {{ block.text }}", "Letter Item"),
+        ("{%p else %}", "Letter Body"),
+        ("{{ block.text }}", "Letter Body"),
+        ("{%p endif %}", "Letter Body"),
+        ("{%p endfor %}", "Letter Body"),
+        ("{%p if attachments %}", "Letter Body"),
+        ("فهرست پیوست‌ها", "Letter Heading"),
+    ):
+        _para(doc, line, style)
+    table = _table(doc, [15, 105, 26, 24], borders=True)
+    for cell, label in zip(
+        table.rows[0].cells, ("ردیف", "عنوان پیوست", "نوع", "تعداد برگ"), strict=True
+    ):
+        _fill(cell, [(label, "Letter Bold")])
+    for marker in ("{%tr for a in attachments %}", None, "{%tr endfor %}"):
+        row = table.add_row()
+        for index, cell in enumerate(row.cells):
+            cell.paragraphs[0].style = doc.styles["Letter Body"]
+            if marker is not None:
+                if index == 0:
+                    cell.paragraphs[0].add_run(marker)
+            else:
+                value = (
+                    "{{ loop.index|fa_digits }}",
+                    "{{ a.name }}",
+                    "{{ a.kind }}",
+                    '{{ a.pages if a.pages else "—" }}',
+                )[index]
+                cell.paragraphs[0].add_run(value)
+    _para(doc, "{%p endif %}", "Letter Body")
+    # Two adjacent tables merge into one in Word and LibreOffice: keep a paragraph between.
+    _para(doc, "", "Letter Small")
+
+    closing = _table(doc, [68, 102], borders=False)
+    qr_cell, sign_cell = closing.rows[0].cells
+    qr_para = qr_cell.paragraphs[0]
+    qr_para.style = doc.styles["Letter Body"]
+    qr_para.add_run().add_picture(io.BytesIO(png("placeholder")), width=Mm(22), height=Mm(22))
+    doc_pr = qr_para._p.find(".//" + qn("wp:docPr"))
+    if doc_pr is not None:
+        doc_pr.set("name", "qr")
+        doc_pr.set("descr", "کد QR نامه")
+    _labelled(qr_cell, "کد صحت: ", "{{ letter.verification_code }}", "Letter Tiny", False)
+    _fill(
+        sign_cell,
+        [("{{ signatory.name }}", "Letter Centre"), ("{{ signatory.title }}", "Letter Body")],
+    )
+    sign_cell.paragraphs[1]._p.get_or_add_pPr().append(
+        parse_xml(f'<w:jc {nsdecls("w")} w:val="center"/>')
+    )
+
+    _para(doc, "{%p for c in copies %}", "Letter Small")
+    _para(doc, "رونوشت: {{ c.recipient }} {{ c.description }}.", "Letter Small")
+    _para(doc, "{%p endfor %}", "Letter Small")
+    _para(doc, "شناسه سند: {{ letter.guid }}", "Letter Tiny")
+
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    footer_para = footer.paragraphs[0]
+    footer_para.style = doc.styles["Letter Footer"]
+    footer_para.add_run("نشانی: {{ office.address }}، تلفن: {{ office.phone }}")
+
+    raw = io.BytesIO()
+    doc.save(raw)
+    return _reproducible(raw.getvalue())
+
+
+# python-docx's default package carries a thumbnail of an unrelated document and a second
+# 430 kB copy of the styles; Word and LibreOffice need neither.
+_DROPPED = {"docProps/thumbnail.jpeg", "word/stylesWithEffects.xml"}
+_DROPPED_RELS = (
+    rb'<Relationship [^>]*Target="docProps/thumbnail.jpeg"/>',
+    rb'<Relationship [^>]*Target="stylesWithEffects.xml"/>',
+    rb'<Override PartName="/word/stylesWithEffects.xml"[^>]*/>',
+    rb'<Default Extension="jpeg"[^>]*/>',
+)
+
+
+def _reproducible(data: bytes) -> bytes:
+    """The same archive with fixed entry times, so rebuilding changes no byte."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if info.filename in _DROPPED:
+                continue
+            body = src.read(info.filename)
+            for pattern in _DROPPED_RELS:
+                body = re.sub(pattern, b"", body)
+            if info.filename == "docProps/core.xml":
+                body = (
+                    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/'
+                    b'2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+                    b'xmlns:dcterms="http://purl.org/dc/terms/" '
+                    b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+                    b"<dc:title>residegi letter template</dc:title></cp:coreProperties>"
+                )
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, body)
+    return out.getvalue()
+
+
+def main() -> None:
+    """Write ``<kind>/letter.docx`` for every kind."""
+    for kind in KINDS:
+        target = HERE / kind / "letter.docx"
+        target.write_bytes(build(kind))
+        print(target.relative_to(HERE.parent))
+
+
+if __name__ == "__main__":
+    main()
