@@ -24,33 +24,10 @@ def demo(
     as_json: JsonOption = False,
 ) -> None:
     """Run the whole pipeline on sample data in a fresh data folder."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskID,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
     from flows.demo import run_demo
 
     state: App = ctx.obj
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=output.stderr,
-        disable=as_json,
-    ) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(STAGES_FA.get(stage, stage), total=total)
-            bar.update(tasks[stage], completed=done)
-
+    with output.progress(STAGES_FA, quiet=as_json) as progress:
         summary = run_demo(state, count=complaints, actor=actor_name(actor), progress=progress)
     result = {
         "home": str(state.settings.home),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -94,3 +95,44 @@ def void(
         output.emit_json(record)
     else:
         output.say(f"نامه {record['number']} باطل شد.")
+
+
+@app.command("dispatch")
+def dispatch(
+    ctx: typer.Context,
+    limit: Annotated[int | None, typer.Option(help="At most this many letters.", min=1)] = None,
+    workers: Annotated[int, typer.Option(help="Rendering processes.", min=1)] = 2,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Send a referral letter to each agency of every accepted complaint."""
+    from flows.failpoints import Failpoints
+    from flows.prefect_setup import configure_prefect
+
+    state: App = ctx.obj
+    state.sessions  # noqa: B018 - refuse an uninitialised data folder before Prefect starts
+    failpoints = Failpoints.from_environment(os.environ)
+    configure_prefect(state.settings.prefect_home)
+    from flows.dispatch import DispatchParams, run_dispatch
+
+    params = DispatchParams(limit=limit, workers=workers, actor=actor_name(actor))
+    with output.progress(STAGES_FA, quiet=as_json) as progress:
+        summary = run_dispatch(params, state.settings, failpoints=failpoints, progress=progress)
+    if as_json:
+        output.emit_json(summary.model_dump())
+        return
+    if not summary.letters:
+        output.say("نامه‌ای برای ارسال نبود.")
+        return
+    rate = summary.letters / summary.seconds if summary.seconds else 0.0
+    output.fields(
+        [
+            ("نامه‌های ارسال‌شده", summary.letters),
+            ("نخستین شماره", summary.first_number),
+            ("واپسین شماره", summary.last_number),
+            ("زمان", f"{summary.seconds:.1f} ثانیه ({rate:.1f} نامه در ثانیه)"),
+        ]
+    )
+
+
+STAGES_FA = {"send": "ساخت، بایگانی و ارسال نامه‌ها"}

@@ -11,7 +11,16 @@ import click
 import typer
 from pydantic import ValidationError
 
-from cli import agency_cmd, complaint_cmd, demo_cmd, letter_cmd, output
+from cli import (
+    agency_cmd,
+    complaint_cmd,
+    deadline_cmd,
+    demo_cmd,
+    holiday_cmd,
+    letter_cmd,
+    output,
+    reply_cmd,
+)
 from cli.context import App, actor_name
 from cli.messages import UNEXPECTED, staff_message
 from cli.options import ActorOption, JsonOption
@@ -30,6 +39,9 @@ app = typer.Typer(
 app.add_typer(agency_cmd.app, name="agency")
 app.add_typer(complaint_cmd.app, name="complaint")
 app.add_typer(letter_cmd.app, name="letter")
+app.add_typer(holiday_cmd.app, name="holiday")
+app.add_typer(deadline_cmd.app, name="deadline")
+app.add_typer(reply_cmd.app, name="reply")
 app.command("demo")(demo_cmd.demo)
 
 

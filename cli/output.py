@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
@@ -63,3 +64,55 @@ def error(code: str, message: str, *, as_json: bool) -> None:
         emit_json({"error": {"code": code, "message": message}})
     else:
         stderr.print(f"[red]خطا:[/red] {message}")
+
+
+@contextmanager
+def progress(
+    stages: Mapping[str, str], *, quiet: bool = False
+) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress callback ``(stage, done, total)``: a Rich bar with the rate on a terminal,
+    one plain line per step otherwise (logs, CI, a test reading stderr), nothing if quiet."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.text import Text
+
+    class _Rate(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:.1f}/s" if speed else "")
+
+    if quiet:
+        yield lambda stage, done, total: None
+        return
+    if not stderr.is_terminal:
+
+        def line(stage: str, done: int, total: int) -> None:
+            sys.stderr.write(f"{stage} {done}/{total}\n")
+            sys.stderr.flush()
+
+        yield line
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _Rate(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=stderr) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stages.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update

@@ -1,0 +1,166 @@
+"""``residegi deadline``: how a due date was reached; extensions and stop-the-clock."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from cli import output
+from cli.context import App, actor_name
+from cli.options import ActorOption, JsonOption
+from cli.records import jalali, letter_record
+from registry import deadlines
+from registry.db import transaction
+from registry.holidays import working_calendar
+from registry.jalali import parse_jalali_date
+from registry.models import DeadlineChange, Letter
+from registry.register import find_letter
+
+app = typer.Typer(help="مهلت پاسخ: توضیح سررسید، تمدید، توقف و ازسرگیری.", no_args_is_help=True)
+
+LetterArg = Annotated[str, typer.Argument(help="Letter number as printed, e.g. 1405/ص/123.")]
+ReasonOption = Annotated[str, typer.Option("--reason", help="Why (recorded).")]
+
+CHANGE_FA = {"start": "ارسال", "extension": "تمدید", "pause": "توقف مهلت"}
+
+
+def change_record(change: DeadlineChange) -> dict[str, Any]:
+    return {
+        "kind": change.kind.value,
+        "start": jalali(change.start),
+        "end": jalali(change.end),
+        "days": change.days,
+        "reason": change.reason,
+        "actor": change.actor,
+    }
+
+
+def find(state: App, session: Any, number: str) -> Letter:
+    office = state.settings.office
+    return find_letter(session, number, set(office.series.values()), office.number_format)
+
+
+@app.command("explain")
+def explain(ctx: typer.Context, number: LetterArg, as_json: JsonOption = False) -> None:
+    """How the letter's due date was reached, day by day."""
+    state: App = ctx.obj
+    with state.sessions() as session:
+        letter = find(state, session, number)
+        calendar = working_calendar(session, state.settings.weekend_python_days)
+        explanation = deadlines.explain(session, letter, calendar)
+        changes = [change_record(c) for c in deadlines.deadline_changes(session, letter)]
+        record = letter_record(letter, state.clock.zone)
+    if as_json:
+        output.emit_json({**record, "explanation": explanation.as_json(), "changes": changes})
+        return
+    output.say(f"نامه {record['number']} به {record['recipient']}")
+    for change in changes[1:]:
+        label = CHANGE_FA.get(change["kind"], change["kind"])
+        if change["kind"] == "extension":
+            output.say(f"{label}: {change['days']} روز کاری؛ علت: {change['reason']}")
+        else:
+            until = change["end"] or "ادامه دارد"
+            output.say(f"{label}: از {change['start']} تا {until}؛ علت: {change['reason']}")
+    for line in explanation.lines_fa():
+        output.say(line)
+
+
+def _changed(state: App, record: dict[str, Any], before: Any, as_json: bool, message: str) -> None:
+    record["due_date_before"] = jalali(before)
+    if as_json:
+        output.emit_json(record)
+    else:
+        after = record["due_date"] or "متوقف"
+        output.say(f"{message} سررسید نامه {record['number']}: {after}")
+
+
+@app.command("extend")
+def extend(
+    ctx: typer.Context,
+    number: LetterArg,
+    days: Annotated[int, typer.Option("--days", help="Working days to add.")],
+    reason: ReasonOption,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Give the agency more working days."""
+    state: App = ctx.obj
+    with transaction(state.sessions) as session:
+        letter = find(state, session, number)
+        calendar = working_calendar(session, state.settings.weekend_python_days)
+        moved = deadlines.extend_deadline(
+            session,
+            letter,
+            days,
+            reason,
+            at=state.clock.now(),
+            actor=actor_name(actor),
+            calendar=calendar,
+        )
+        record = letter_record(letter, state.clock.zone)
+    _changed(state, record, moved.before, as_json, "مهلت تمدید شد.")
+
+
+@app.command("pause")
+def pause(
+    ctx: typer.Context,
+    number: LetterArg,
+    reason: ReasonOption,
+    from_date: Annotated[
+        str | None, typer.Option("--from", help="First day stopped (Jalali; default today).")
+    ] = None,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Stop the letter's clock until it is resumed."""
+    state: App = ctx.obj
+    today = state.clock.today()
+    first = parse_jalali_date(from_date) if from_date else today
+    with transaction(state.sessions) as session:
+        letter = find(state, session, number)
+        calendar = working_calendar(session, state.settings.weekend_python_days)
+        moved = deadlines.pause_deadline(
+            session,
+            letter,
+            first,
+            reason,
+            at=state.clock.now(),
+            actor=actor_name(actor),
+            calendar=calendar,
+            today=today,
+        )
+        record = letter_record(letter, state.clock.zone)
+    _changed(state, record, moved.before, as_json, "مهلت متوقف شد.")
+
+
+@app.command("resume")
+def resume(
+    ctx: typer.Context,
+    number: LetterArg,
+    reason: ReasonOption,
+    on_date: Annotated[
+        str | None, typer.Option("--on", help="First day counted again (Jalali; default today).")
+    ] = None,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Restart a stopped clock."""
+    state: App = ctx.obj
+    today = state.clock.today()
+    day = parse_jalali_date(on_date) if on_date else today
+    with transaction(state.sessions) as session:
+        letter = find(state, session, number)
+        calendar = working_calendar(session, state.settings.weekend_python_days)
+        moved = deadlines.resume_deadline(
+            session,
+            letter,
+            day,
+            reason,
+            at=state.clock.now(),
+            actor=actor_name(actor),
+            calendar=calendar,
+            today=today,
+        )
+        record = letter_record(letter, state.clock.zone)
+    _changed(state, record, moved.before, as_json, "مهلت از سر گرفته شد.")

@@ -1,0 +1,176 @@
+"""The steps of a letter batch as plain functions over registry, generators and archive.
+
+Each step is its own short transaction, and each leaves the registry in a state that a
+rerun continues from: number (the number and the frozen facts commit together), then
+render outside any transaction, then store + send + move the complaint in one
+transaction.  Prefect tasks (flows/dispatch.py) wrap these; tests call them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+
+from archive.letters import store_letter
+from flows.failpoints import Failpoints
+from flows.runtime import Runtime
+from generators import FACTS_MODELS, check_templates
+from generators.batch import RenderPool
+from registry import dispatch
+from registry.db import transaction
+from registry.deadlines import mark_sent, reply_deadline_days
+from registry.errors import InvalidInput, Refused
+from registry.holidays import working_calendar
+from registry.jalali import jalali_year
+from registry.kinds import LetterKind, LetterState
+from registry.letter_facts import referral_facts
+from registry.models import Agency, Complaint, Letter
+from registry.register import LetterIdentity
+
+T = TypeVar("T")
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class Batch:
+    """One batch run: its resources, who acts, and its test hooks."""
+
+    runtime: Runtime
+    actor: str
+    failpoints: Failpoints = field(default_factory=Failpoints)
+    progress: Progress | None = None
+
+    def report(self, stage: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(stage, done, total)
+
+    def frozen(self, kind: LetterKind, facts: dict[str, Any]) -> dict[str, Any]:
+        """Facts as stored: validated against the kind's schema, in their JSON form."""
+        return FACTS_MODELS[kind.value].model_validate(facts).model_dump(mode="json")
+
+
+def ensure_ready(batch: Batch, kinds: Iterable[LetterKind]) -> None:
+    """Refuse to start a batch that would fail on every letter: no signatory in the office
+    profile (exit 2), or a template it needs failing its check (exit 4)."""
+    if not batch.runtime.settings.office.signatory_name.strip():
+        raise InvalidInput("signatory_required", field="signatory_name")
+    problems = check_templates([kind.value for kind in kinds])
+    if problems:
+        raise Refused("templates_failing", problems="; ".join(p.describe() for p in problems))
+
+
+def number_referrals(batch: Batch, pending: Sequence[dispatch.PendingReferral]) -> list[int]:
+    """Number each pending referral in its own short transaction; ids of the new letters."""
+    settings = batch.runtime.settings
+    office = settings.office
+    zone = batch.runtime.clock.zone
+
+    def freeze(complaint: Complaint, agency: Agency, identity: LetterIdentity) -> dict[str, Any]:
+        days = agency.reply_deadline_days or settings.reply_deadline_days[agency.kind]
+        facts = referral_facts(
+            complaint, agency, identity, office, answer_within_days=days, zone=zone
+        )
+        return batch.frozen(LetterKind.REFERRAL, facts)
+
+    numbered = []
+    for item in pending:
+        now = batch.runtime.clock.now()
+        today = now.date()
+        with transaction(batch.runtime.sessions) as session:
+            letter = dispatch.number_referral(
+                session,
+                item,
+                series=office.series["outgoing"],
+                number_template=office.number_format,
+                issued_at=now,
+                jalali_year=jalali_year(today),
+                date=today,
+                actor=batch.actor,
+                freeze=freeze,
+            )
+            letter_id = letter.id if letter is not None else None
+        if letter_id is not None:
+            numbered.append(letter_id)
+            batch.failpoints.hit("after_number_commit")
+    return numbered
+
+
+def _jobs(batch: Batch, letter_ids: Sequence[int]) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    # Facts are read a letter at a time, as the pool asks: nothing accumulates.
+    for letter_id in letter_ids:
+        with batch.runtime.sessions() as session:
+            row = session.execute(
+                select(Letter.kind, Letter.facts, Letter.state).where(Letter.id == letter_id)
+            ).one()
+        if row.state is LetterState.NUMBERED:
+            yield letter_id, row.kind.value, row.facts
+
+
+def render_and_send(
+    batch: Batch,
+    pool: RenderPool[int],
+    letter_ids: Sequence[int],
+    *,
+    done_before: int = 0,
+    total: int | None = None,
+) -> list[str]:
+    """Render numbered letters on the pool; store, send and move each one's complaint in one
+    transaction per letter.  Letters already stored (a rerun) are skipped.  Progress is
+    reported as ``done_before`` + letters sent so far, out of ``total``."""
+    settings = batch.runtime.settings
+    clock = batch.runtime.clock
+    sent = []
+    for letter_id, files in pool.render(_jobs(batch, letter_ids)):
+        with transaction(batch.runtime.sessions) as session:
+            letter = session.get_one(Letter, letter_id)
+            now = clock.now()
+            store_letter(
+                session, batch.runtime.store, letter, pdf=files.pdf, docx=files.docx,
+                actor=batch.actor, at=now,
+            )  # fmt: skip
+            batch.failpoints.hit("after_pdf_stored")
+            calendar = working_calendar(session, settings.weekend_python_days)
+            days = reply_deadline_days(
+                letter, settings.reply_deadline_days, settings.reminder_deadline_days
+            )
+            mark_sent(
+                session, letter, at=now, zone=clock.zone, calendar=calendar,
+                deadline_days=days, actor=batch.actor,
+            )  # fmt: skip
+            if letter.complaint_id is not None:
+                dispatch.move_referred_complaints(
+                    session, actor=batch.actor, at=now, complaint_ids=[letter.complaint_id]
+                )
+            batch.failpoints.hit("before_state_commit")
+            number = letter.number
+        sent.append(number)
+        batch.report("send", done_before + len(sent), total or len(letter_ids))
+    return sent
+
+
+def finish(batch: Batch) -> int:
+    """Sweep what a crash may have left between steps: complaints fully referred but not
+    moved.  Returns how many complaints moved."""
+    with transaction(batch.runtime.sessions) as session:
+        return dispatch.move_referred_complaints(
+            session, actor=batch.actor, at=batch.runtime.clock.now()
+        )
+
+
+def unrendered_letters(batch: Batch, kinds: tuple[LetterKind, ...]) -> list[int]:
+    """Numbered letters of ``kinds`` still to render (new ones and a crashed run's)."""
+    with batch.runtime.sessions() as session:
+        return dispatch.letters_in_state(session, LetterState.NUMBERED, kinds)
+
+
+def pending_referrals(batch: Batch, limit: int | None) -> list[dispatch.PendingReferral]:
+    with batch.runtime.sessions() as session:
+        return dispatch.pending_referrals(session, limit)

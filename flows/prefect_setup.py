@@ -1,0 +1,40 @@
+"""Prefect's embedded default: its home inside the data folder, nothing sent anywhere.
+
+Prefect reads its configuration from the environment when it is first imported, so this
+runs before any ``import prefect``.  A real server (``PREFECT_API_URL`` already set by the
+office) is left alone; otherwise Prefect's temporary local API runs on its own SQLite
+database under ``<data folder>/prefect``, never the registry's.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import MutableMapping
+from pathlib import Path
+
+QUIET = {
+    # No network here: telemetry would only fail and log.
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    # The temporary API serves one process; the UI is not needed for it.
+    "PREFECT_UI_ENABLED": "false",
+    "PREFECT_SERVER_UI_ENABLED": "false",
+    # Logs of our own say what happened; Prefect's INFO lines would drown the progress bar.
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_TO_API_ENABLED": "false",
+}
+
+
+def configure_prefect(prefect_home: Path, environ: MutableMapping[str, str] | None = None) -> None:
+    """Point Prefect at ``prefect_home`` (created once, reused by later runs)."""
+    env = os.environ if environ is None else environ
+    prefect_home.mkdir(parents=True, exist_ok=True)
+    env.setdefault("PREFECT_HOME", str(prefect_home))
+    for key, value in QUIET.items():
+        env.setdefault(key, value)
+    if not env.get("PREFECT_API_URL"):
+        env.setdefault("PREFECT_SERVER_EPHEMERAL_ENABLED", "true")
+        env.setdefault(
+            "PREFECT_API_DATABASE_CONNECTION_URL",
+            f"sqlite+aiosqlite:///{prefect_home / 'prefect.db'}",
+        )

@@ -1,0 +1,85 @@
+"""Rendering many letters on every core: a pool of worker processes, each with its own
+WeasyPrint FontConfiguration and prepared templates, fed a bounded window of letters.
+
+Workers are started with "spawn": WeasyPrint is not safe to use across fork, and a fresh
+interpreter per worker warms its own caches once.  At most ``window`` letters are in
+flight, so memory stays flat however long the batch: results come back in order and are
+handed to the caller one by one, to store and forget.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RenderedLetter:
+    """A letter's two files."""
+
+    pdf: bytes
+    docx: bytes
+
+
+def render_letter_files(kind: str, facts: Mapping[str, Any]) -> RenderedLetter:
+    """Both formats of one letter from its frozen facts (PDF/A-3u and DOCX)."""
+    from generators import build_context, render_docx, render_pdf
+
+    context = build_context(kind, facts)
+    return RenderedLetter(
+        pdf=render_pdf(kind, context, archival=True), docx=render_docx(kind, context)
+    )
+
+
+def _warm_up() -> None:
+    # Loading fonts, stylesheets and templates once per worker, before the first letter.
+    from generators.samples import sample_facts
+
+    render_letter_files("referral", sample_facts("referral").model_dump(mode="json"))
+
+
+def _render(job: tuple[T, str, Mapping[str, Any]]) -> tuple[T, RenderedLetter]:
+    key, kind, facts = job
+    return key, render_letter_files(kind, facts)
+
+
+class RenderPool(Generic[T]):
+    """``with RenderPool(workers) as pool: for key, files in pool.render(jobs): …``"""
+
+    def __init__(self, workers: int, *, window_per_worker: int = 4) -> None:
+        self.workers = max(1, workers)
+        self.window = self.workers * window_per_worker
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> RenderPool[T]:
+        self._executor = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_warm_up,
+        )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def render(
+        self, jobs: Iterable[tuple[T, str, Mapping[str, Any]]]
+    ) -> Iterator[tuple[T, RenderedLetter]]:
+        """Render ``(key, kind, facts)`` jobs; yields ``(key, files)`` in the jobs' order."""
+        if self._executor is None:
+            raise RuntimeError("RenderPool is used outside its with-block")
+        in_flight: deque[Future[tuple[T, RenderedLetter]]] = deque()
+        for job in jobs:
+            in_flight.append(self._executor.submit(_render, job))
+            if len(in_flight) >= self.window:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
