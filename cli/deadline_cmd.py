@@ -16,6 +16,7 @@ from registry.holidays import working_calendar
 from registry.jalali import parse_jalali_date
 from registry.models import DeadlineChange, Letter
 from registry.register import find_letter
+from registry.text import to_persian_digits
 
 app = typer.Typer(help="مهلت پاسخ: توضیح سررسید، تمدید، توقف و ازسرگیری.", no_args_is_help=True)
 
@@ -54,14 +55,17 @@ def explain(ctx: typer.Context, number: LetterArg, as_json: JsonOption = False) 
     if as_json:
         output.emit_json({**record, "explanation": explanation.as_json(), "changes": changes})
         return
-    output.say(f"نامه {record['number']} به {record['recipient']}")
+    output.say(to_persian_digits(f"نامه {record['number']} به {record['recipient']}"))
     for change in changes[1:]:
         label = CHANGE_FA.get(change["kind"], change["kind"])
         if change["kind"] == "extension":
-            output.say(f"{label}: {change['days']} روز کاری؛ علت: {change['reason']}")
+            output.say(
+                to_persian_digits(f"{label}: {change['days']} روز کاری؛ علت: {change['reason']}")
+            )
         else:
             until = change["end"] or "ادامه دارد"
-            output.say(f"{label}: از {change['start']} تا {until}؛ علت: {change['reason']}")
+            line = f"{label}: از {change['start']} تا {until}؛ علت: {change['reason']}"
+            output.say(to_persian_digits(line))
     for line in explanation.lines_fa():
         output.say(line)
 
@@ -72,7 +76,7 @@ def _changed(state: App, record: dict[str, Any], before: Any, as_json: bool, mes
         output.emit_json(record)
     else:
         after = record["due_date"] or "متوقف"
-        output.say(f"{message} سررسید نامه {record['number']}: {after}")
+        output.say(to_persian_digits(f"{message} سررسید نامه {record['number']}: {after}"))
 
 
 @app.command("extend")

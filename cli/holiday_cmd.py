@@ -15,7 +15,7 @@ from registry.calendar import Holiday
 from registry.db import transaction
 from registry.errors import InvalidInput
 from registry.jalali import format_jalali, jalali_weekday_name, parse_jalali_date
-from registry.text import to_ascii_digits
+from registry.text import to_ascii_digits, to_persian_digits
 
 app = typer.Typer(help="تعطیلات رسمی: فهرست، افزودن، حذف، بارگذاری اولیه.", no_args_is_help=True)
 
@@ -45,7 +45,8 @@ def _edit_record(edit: holidays.HolidayEdit) -> dict[str, Any]:
 
 def _say_moved(record: dict[str, Any]) -> None:
     for moved in record["moved"]:
-        output.say(f"سررسید نامه {moved['number']}: {moved['before']} ← {moved['after']}")
+        line = f"سررسید نامه {moved['number']}: {moved['before']} ← {moved['after']}"
+        output.say(to_persian_digits(line))
 
 
 @app.command("list")
@@ -95,7 +96,7 @@ def add(
     if as_json:
         output.emit_json(record)
         return
-    output.say(f"تعطیل رسمی {record['date']} ({record['name']}) افزوده شد.")
+    output.say(to_persian_digits(f"تعطیل رسمی {record['date']} ({record['name']}) افزوده شد."))
     _say_moved(record)
 
 
@@ -118,7 +119,7 @@ def remove(
     if as_json:
         output.emit_json(record)
         return
-    output.say(f"تعطیل رسمی {record['date']} ({record['name']}) حذف شد.")
+    output.say(to_persian_digits(f"تعطیل رسمی {record['date']} ({record['name']}) حذف شد."))
     _say_moved(record)
 
 
@@ -149,4 +150,4 @@ def seed(
     if as_json:
         output.emit_json({"years": list(wanted), "added": added})
     else:
-        output.say(f"{added} تعطیل رسمی افزوده شد.")
+        output.say(to_persian_digits(f"{added} تعطیل رسمی افزوده شد."))

@@ -21,6 +21,7 @@ from registry.db import transaction
 from registry.holidays import working_calendar
 from registry.jalali import parse_jalali_date
 from registry.kinds import ComplaintState, DocumentKind, ReplyOutcome
+from registry.text import to_persian_digits
 
 app = typer.Typer(help="پاسخ دستگاه‌ها: ثبت پاسخ، فهرست پاسخ‌های نرسیده.", no_args_is_help=True)
 
@@ -128,7 +129,7 @@ def record(
     if as_json:
         output.emit_json(data)
         return
-    output.say(f"پاسخ {data['agency']} به نامه {data['number']} ثبت شد.")
+    output.say(to_persian_digits(f"پاسخ {data['agency']} به نامه {data['number']} ثبت شد."))
     output.say(f"وضعیت شکایت: {ComplaintState(data['complaint_state']).label_fa}")
 
 
@@ -198,7 +199,9 @@ def outstanding_(
             rec["next_step_fa"] = (
                 None if step is None else f"{step.kind.label_fa} {rec['next_step_date']}"
             )
-        output.table(records, COLUMNS, title=f"پاسخ‌های نرسیده تا {jalali(today)}")
+        output.table(
+            records, COLUMNS, title=to_persian_digits(f"پاسخ‌های نرسیده تا {jalali(today)}")
+        )
         output.table(totals, TOTAL_COLUMNS, title="جمع به تفکیک دستگاه")
 
 

@@ -254,6 +254,9 @@ class Letter(Base):
     sent_at: Mapped[dt.datetime | None]
     due_date: Mapped[dt.date | None] = mapped_column(Date)
     void_reason: Mapped[str | None] = mapped_column(Text)
+    # When the (referral) letter got its first reply: keeps the outstanding list an index
+    # scan of open referrals only, however long the register's history (migration 0002).
+    replied_at: Mapped[dt.datetime | None]
 
     complaint: Mapped[Complaint | None] = relationship()
     agency: Mapped[Agency | None] = relationship()
@@ -333,3 +336,62 @@ class ArchiveObject(Base):
     derived_from: Mapped[str | None] = mapped_column(String(64))
     stored_by: Mapped[str] = mapped_column(String(100))
     stored_at: Mapped[dt.datetime]
+
+
+# -- replies and deadlines (registry/deadlines.py, registry/holidays.py, registry/outstanding.py)
+
+
+class DeadlineChangeKind(enum.StrEnum):
+    START = "start"  # the letter was sent: day 0 and the working days it was given
+    EXTENSION = "extension"  # more working days
+    PAUSE = "pause"  # stop-the-clock from ``start`` to ``end`` (inclusive; None = still stopped)
+
+
+class DeadlineChange(Base):
+    """One fact a letter's due date is computed from; the due date is always recomputable.
+
+    The start row keeps day 0 and the days the letter itself stated, so a later change of
+    the settings or of the office's time zone never moves a deadline already running.
+    """
+
+    __tablename__ = "deadline_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id"), index=True)
+    kind: Mapped[DeadlineChangeKind] = mapped_column(_enum(DeadlineChangeKind))
+    start: Mapped[dt.date | None] = mapped_column(Date)
+    end: Mapped[dt.date | None] = mapped_column(Date)
+    days: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[dt.datetime]
+    actor: Mapped[str] = mapped_column(String(100))
+
+
+class HolidaySeedYear(Base):
+    """A Jalali year whose official holidays were seeded once; the office's edits rule after."""
+
+    __tablename__ = "holiday_seed_year"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    source: Mapped[str] = mapped_column(String(50))
+    at: Mapped[dt.datetime]
+    actor: Mapped[str] = mapped_column(String(100))
+
+
+# The outstanding-replies list is a scan of this partial index: referrals sent and not yet
+# answered, by agency and due date; it holds only the open ones (registry/outstanding.py).
+_AWAITING_REPLY = (
+    (Letter.kind == LetterKind.REFERRAL.value)
+    & (Letter.state == LetterState.SENT.value)
+    & Letter.replied_at.is_(None)
+)
+Index(
+    "ix_letter_awaiting_reply",
+    Letter.agency_id,
+    Letter.due_date,
+    postgresql_where=_AWAITING_REPLY,
+    sqlite_where=_AWAITING_REPLY,
+)
+Index("ix_reply_letter_current", Reply.letter_id, Reply.superseded_by_id)
+# Holiday edits look for the open deadlines that end on or after the edited day.
+Index("ix_letter_due_date", Letter.due_date)

@@ -37,7 +37,10 @@ def test_head_constant_names_the_newest_migration(sqlite_url: str) -> None:
     from alembic.script import ScriptDirectory
 
     engine = make_engine(sqlite_url)
-    assert ScriptDirectory.from_config(migrate.alembic_config(engine)).get_current_head() == migrate.HEAD
+    assert (
+        ScriptDirectory.from_config(migrate.alembic_config(engine)).get_current_head()
+        == migrate.HEAD
+    )
     assert migrate.current_revision(engine) is None
     migrate.upgrade(engine)
     assert migrate.current_revision(engine) == migrate.HEAD

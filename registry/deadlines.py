@@ -1,0 +1,489 @@
+"""Reply deadlines of sent letters: starting the clock, extending, stopping and restarting it.
+
+A letter's due date is never edited by hand: it is computed (registry/calendar.py) from the
+rows of ``deadline_change`` that belong to it — the start row written when the letter is
+sent (day 0 and the working days the letter itself stated), extensions (more working
+days) and pauses (stop-the-clock intervals) — and the office's working calendar.  So it
+can always be recomputed (a holiday added, a pause ended) and explained day by day.
+``Letter.due_date`` keeps the current result; it is None while the clock is stopped.
+
+Every change is validated before anything is written and records an Event.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from registry.calendar import DueDateExplanation, PausedInterval, WorkingCalendar
+from registry.errors import InvalidInput, Refused
+from registry.events import record_event
+from registry.jalali import format_jalali
+from registry.kinds import AgencyKind, LetterKind, LetterState
+from registry.models import DeadlineChange, DeadlineChangeKind, Letter, Reply
+
+__all__ = [
+    "CHASER_KINDS",
+    "REPLY_EXPECTED",
+    "DeadlineTerms",
+    "DueDateChange",
+    "deadline_changes",
+    "deadline_terms",
+    "due_date_for",
+    "ensure_open",
+    "explain",
+    "extend_deadline",
+    "has_current_reply",
+    "mark_sent",
+    "pause_deadline",
+    "recompute_open_deadlines",
+    "referral_of",
+    "reply_deadline_days",
+    "resume_deadline",
+]
+
+# Letters that ask an agency for a reply; reminders and escalations chase a referral.
+REPLY_EXPECTED = frozenset({LetterKind.REFERRAL, LetterKind.REMINDER, LetterKind.ESCALATION})
+CHASER_KINDS = frozenset({LetterKind.REMINDER, LetterKind.ESCALATION})
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+def reply_deadline_days(
+    letter: Letter, per_agency_kind: Mapping[AgencyKind, int], reminder_days: int
+) -> int | None:
+    """Working days the agency has to answer ``letter``; None for kinds that expect no reply.
+
+    A referral: the agency's own override, else the setting for its kind.  A reminder or
+    an escalation: ``reminder_days`` (setting ``reminder_deadline_days``).
+    """
+    if letter.kind in CHASER_KINDS:
+        return reminder_days
+    if letter.kind is not LetterKind.REFERRAL:
+        return None
+    agency = letter.agency
+    if agency is None:
+        raise Refused("letter_without_agency", number=letter.number)
+    if agency.reply_deadline_days is not None:
+        return agency.reply_deadline_days
+    return per_agency_kind[agency.kind]
+
+
+@dataclasses.dataclass(frozen=True)
+class DeadlineTerms:
+    """What a due date is computed from: day 0, working days (stated + extensions), pauses."""
+
+    sent_day: dt.date
+    stated_days: int
+    extension_days: int
+    pauses: tuple[PausedInterval, ...]
+
+    @property
+    def working_days(self) -> int:
+        return self.stated_days + self.extension_days
+
+    @property
+    def open_pause(self) -> dt.date | None:
+        """First day of a pause not yet ended, if the clock is stopped now."""
+        return next((first for first, last in self.pauses if last is None), None)
+
+    def explain(self, calendar: WorkingCalendar) -> DueDateExplanation:
+        return calendar.explain_due_date(self.sent_day, self.working_days, self.pauses)
+
+
+@dataclasses.dataclass(frozen=True)
+class DueDateChange:
+    """A letter whose due date moved, and from what to what."""
+
+    letter: Letter
+    before: dt.date | None
+    after: dt.date | None
+
+
+def _terms(rows: Sequence[DeadlineChange]) -> DeadlineTerms | None:
+    start = next((row for row in rows if row.kind is DeadlineChangeKind.START), None)
+    if start is None or start.start is None or start.days is None:
+        return None
+    extensions = sum(row.days or 0 for row in rows if row.kind is DeadlineChangeKind.EXTENSION)
+    pauses = tuple(
+        (row.start, row.end)
+        for row in rows
+        if row.kind is DeadlineChangeKind.PAUSE and row.start is not None
+    )
+    return DeadlineTerms(start.start, start.days, extensions, pauses)
+
+
+def deadline_changes(session: Session, letter: Letter) -> list[DeadlineChange]:
+    """The start row, extensions and pauses of ``letter``, oldest first."""
+    return list(
+        session.scalars(
+            select(DeadlineChange)
+            .where(DeadlineChange.letter_id == letter.id)
+            .order_by(DeadlineChange.id)
+        )
+    )
+
+
+def deadline_terms(session: Session, letter: Letter) -> DeadlineTerms:
+    """The terms of ``letter``'s running deadline; Refused if it was never sent with one."""
+    if letter.state is not LetterState.SENT and letter.state is not LetterState.VOID:
+        raise Refused("letter_not_sent", number=letter.number)
+    terms = _terms(deadline_changes(session, letter))
+    if terms is None:
+        raise Refused("no_reply_deadline", number=letter.number, kind=letter.kind.value)
+    return terms
+
+
+def due_date_for(session: Session, letter: Letter, calendar: WorkingCalendar) -> dt.date | None:
+    """``letter``'s due date on ``calendar``; None while its clock is stopped."""
+    return deadline_terms(session, letter).explain(calendar).due_date
+
+
+def explain(session: Session, letter: Letter, calendar: WorkingCalendar) -> DueDateExplanation:
+    """How ``letter``'s due date is reached, day by day (``lines_fa()``, ``as_json()``)."""
+    return deadline_terms(session, letter).explain(calendar)
+
+
+def referral_of(letter: Letter) -> Letter:
+    """The referral a letter belongs to: itself, or the one a reminder/escalation chases."""
+    if letter.kind in CHASER_KINDS:
+        if letter.chases is None:
+            raise Refused("chaser_without_referral", number=letter.number)
+        return letter.chases
+    return letter
+
+
+def has_current_reply(session: Session, referral: Letter) -> bool:
+    """True when the referral has a reply that no later reply superseded."""
+    return (
+        session.scalars(
+            select(Reply.id)
+            .where(Reply.letter_id == referral.id, Reply.superseded_by_id.is_(None))
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def ensure_open(session: Session, letter: Letter) -> None:
+    """Refused unless ``letter`` is sent, not void, expects a reply and has none yet."""
+    if letter.state is LetterState.VOID or referral_of(letter).state is LetterState.VOID:
+        raise Refused("letter_void", number=letter.number)
+    if letter.state is not LetterState.SENT:
+        raise Refused("letter_not_sent", number=letter.number)
+    if letter.kind not in REPLY_EXPECTED:
+        raise Refused("no_reply_deadline", number=letter.number, kind=letter.kind.value)
+    if has_current_reply(session, referral_of(letter)):
+        raise Refused("letter_replied", number=letter.number)
+
+
+def _jalali(day: dt.date | None) -> str | None:
+    return None if day is None else format_jalali(day)
+
+
+def mark_sent(
+    session: Session,
+    letter: Letter,
+    *,
+    at: dt.datetime,
+    zone: dt.tzinfo,
+    calendar: WorkingCalendar,
+    deadline_days: int | None,
+    actor: str,
+) -> Letter:
+    """Mark a stored letter sent at ``at``: its day 0 is ``at``'s date in the office's
+    ``zone``, and its due date ``deadline_days`` working days later on ``calendar``.
+
+    The one place that sets ``sent``, ``sent_at`` and the due date.  Refused for a void
+    letter, one already sent, or one not yet stored (its archived PDF is the record).
+    ``deadline_days`` (see ``reply_deadline_days``) is required for a referral, reminder
+    or escalation, and must be None for kinds that expect no reply.
+    """
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("at must be an aware datetime")
+    if letter.state is LetterState.VOID:
+        raise Refused("letter_void", number=letter.number)
+    if letter.state is LetterState.SENT:
+        raise Refused("letter_already_sent", number=letter.number)
+    if letter.state is not LetterState.STORED:
+        raise Refused("letter_not_stored", number=letter.number)
+    expects_reply = letter.kind in REPLY_EXPECTED
+    if expects_reply and (deadline_days is None or deadline_days < 1):
+        raise InvalidInput("invalid_deadline_days", field="deadline_days", value=deadline_days)
+    if not expects_reply and deadline_days is not None:
+        raise InvalidInput("invalid_deadline_days", field="deadline_days", value=deadline_days)
+    day0 = at.astimezone(zone).date()
+    due = None if deadline_days is None else calendar.add_working_days(day0, deadline_days)
+    before = letter.state
+    letter.state = LetterState.SENT
+    letter.sent_at = at
+    letter.due_date = due
+    session.add(
+        DeadlineChange(
+            letter_id=letter.id,
+            kind=DeadlineChangeKind.START,
+            start=day0,
+            days=deadline_days,
+            at=at,
+            actor=actor,
+        )
+    )
+    record_event(
+        session,
+        at=at,
+        actor=actor,
+        action="letter_sent",
+        complaint=letter.complaint,
+        letter=letter,
+        before=before.value,
+        after=LetterState.SENT.value,
+        data={"sent": format_jalali(day0), "working_days": deadline_days, "due_date": _jalali(due)},
+    )
+    session.flush()
+    return letter
+
+
+def _reason(reason: str) -> str:
+    if not reason or not reason.strip():
+        raise InvalidInput("reason_required", field="reason")
+    return reason.strip()
+
+
+def _apply(
+    session: Session,
+    letter: Letter,
+    calendar: WorkingCalendar,
+    *,
+    action: str,
+    at: dt.datetime,
+    actor: str,
+    note: str | None,
+    data: dict[str, object],
+) -> DueDateChange:
+    """Recompute ``letter``'s due date from its rows and record the Event."""
+    session.flush()
+    before = letter.due_date
+    after = due_date_for(session, letter, calendar)
+    letter.due_date = after
+    record_event(
+        session,
+        at=at,
+        actor=actor,
+        action=action,
+        complaint=letter.complaint,
+        letter=letter,
+        before=_jalali(before),
+        after=_jalali(after),
+        note=note,
+        data=dict(data),
+    )
+    return DueDateChange(letter, before, after)
+
+
+def extend_deadline(
+    session: Session,
+    letter: Letter,
+    days: int,
+    reason: str,
+    *,
+    at: dt.datetime,
+    actor: str,
+    calendar: WorkingCalendar,
+) -> DueDateChange:
+    """Give an open letter ``days`` (>= 1) more working days, for a reason."""
+    if isinstance(days, bool) or days < 1:
+        raise InvalidInput("invalid_extension_days", field="days", value=days)
+    why = _reason(reason)
+    ensure_open(session, letter)
+    deadline_terms(session, letter)  # refuses a letter without a deadline
+    session.add(
+        DeadlineChange(
+            letter_id=letter.id,
+            kind=DeadlineChangeKind.EXTENSION,
+            days=days,
+            reason=why,
+            at=at,
+            actor=actor,
+        )
+    )
+    return _apply(
+        session,
+        letter,
+        calendar,
+        action="deadline_extended",
+        at=at,
+        actor=actor,
+        note=why,
+        data={"days": days},
+    )
+
+
+def pause_deadline(
+    session: Session,
+    letter: Letter,
+    from_date: dt.date,
+    reason: str,
+    *,
+    at: dt.datetime,
+    actor: str,
+    calendar: WorkingCalendar,
+    today: dt.date,
+) -> DueDateChange:
+    """Stop an open letter's clock from ``from_date`` (inclusive) until it is resumed.
+
+    ``from_date`` may be in the past but not before day 0, not after ``today``, not inside
+    an earlier pause, and not after the due date (a deadline already passed cannot stop).
+    """
+    why = _reason(reason)
+    ensure_open(session, letter)
+    terms = deadline_terms(session, letter)
+    if from_date > today:
+        raise InvalidInput("date_in_future", value=format_jalali(from_date))
+    if from_date < terms.sent_day:
+        raise InvalidInput(
+            "pause_before_sent", value=format_jalali(from_date), sent=format_jalali(terms.sent_day)
+        )
+    if terms.open_pause is not None:
+        raise Refused(
+            "deadline_already_paused", number=letter.number, since=format_jalali(terms.open_pause)
+        )
+    if any(last is not None and from_date <= last for _first, last in terms.pauses):
+        raise Refused("pause_overlaps", number=letter.number, value=format_jalali(from_date))
+    if letter.due_date is not None and from_date > letter.due_date:
+        raise Refused(
+            "deadline_passed", number=letter.number, due_date=format_jalali(letter.due_date)
+        )
+    session.add(
+        DeadlineChange(
+            letter_id=letter.id,
+            kind=DeadlineChangeKind.PAUSE,
+            start=from_date,
+            reason=why,
+            at=at,
+            actor=actor,
+        )
+    )
+    return _apply(
+        session,
+        letter,
+        calendar,
+        action="deadline_paused",
+        at=at,
+        actor=actor,
+        note=why,
+        data={"from": format_jalali(from_date)},
+    )
+
+
+def resume_deadline(
+    session: Session,
+    letter: Letter,
+    on_date: dt.date,
+    reason: str,
+    *,
+    at: dt.datetime,
+    actor: str,
+    calendar: WorkingCalendar,
+    today: dt.date,
+) -> DueDateChange:
+    """Restart a stopped clock: ``on_date`` counts again (the pause ends the day before).
+
+    ``on_date`` must be after the pause's first day and not after ``today``.
+    """
+    why = _reason(reason)
+    ensure_open(session, letter)
+    pause = session.scalars(
+        select(DeadlineChange).where(
+            DeadlineChange.letter_id == letter.id,
+            DeadlineChange.kind == DeadlineChangeKind.PAUSE,
+            DeadlineChange.end.is_(None),
+        )
+    ).first()
+    if pause is None or pause.start is None:
+        raise Refused("deadline_not_paused", number=letter.number)
+    if on_date > today:
+        raise InvalidInput("date_in_future", value=format_jalali(on_date))
+    if on_date <= pause.start:
+        raise InvalidInput(
+            "resume_before_pause", value=format_jalali(on_date), since=format_jalali(pause.start)
+        )
+    pause.end = on_date - _ONE_DAY
+    return _apply(
+        session,
+        letter,
+        calendar,
+        action="deadline_resumed",
+        at=at,
+        actor=actor,
+        note=why,
+        data={"from": format_jalali(pause.start), "on": format_jalali(on_date)},
+    )
+
+
+def recompute_open_deadlines(
+    session: Session,
+    calendar: WorkingCalendar,
+    *,
+    at: dt.datetime,
+    actor: str,
+    changed_day: dt.date | None = None,
+    note: str | None = None,
+) -> list[DueDateChange]:
+    """Recompute the due dates of open letters on ``calendar``; returns those that moved.
+
+    Open: sent, expecting a reply, and its referral without a current reply (a replied
+    or void letter keeps its due date).  With ``changed_day`` (a holiday added or removed)
+    only letters due on or after that day can move, and only those are read.  Each moved
+    letter gets a ``due_date_recomputed`` Event with the dates before and after.
+    """
+    referral_id = func.coalesce(Letter.chases_id, Letter.id)
+    replied = (
+        select(Reply.id)
+        .where(Reply.letter_id == referral_id, Reply.superseded_by_id.is_(None))
+        .exists()
+    )
+    query = select(Letter).where(
+        Letter.state == LetterState.SENT,
+        Letter.kind.in_(REPLY_EXPECTED),
+        Letter.due_date.is_not(None),
+        ~replied,
+    )
+    if changed_day is not None:
+        query = query.where(Letter.due_date >= changed_day)
+    letters = list(session.scalars(query.order_by(Letter.id)))
+    rows_by_letter: dict[int, list[DeadlineChange]] = {letter.id: [] for letter in letters}
+    ids = list(rows_by_letter)
+    for chunk in range(0, len(ids), 1000):  # bounded IN lists: SQLite limits parameters
+        for row in session.scalars(
+            select(DeadlineChange)
+            .where(DeadlineChange.letter_id.in_(ids[chunk : chunk + 1000]))
+            .order_by(DeadlineChange.id)
+        ):
+            rows_by_letter[row.letter_id].append(row)
+    changes = []
+    for letter in letters:
+        terms = _terms(rows_by_letter[letter.id])
+        if terms is None:
+            continue
+        after = terms.explain(calendar).due_date
+        if after == letter.due_date:
+            continue
+        before, letter.due_date = letter.due_date, after
+        record_event(
+            session,
+            at=at,
+            actor=actor,
+            action="due_date_recomputed",
+            complaint=letter.complaint,
+            letter=letter,
+            before=_jalali(before),
+            after=_jalali(after),
+            note=note,
+        )
+        changes.append(DueDateChange(letter, before, after))
+    session.flush()
+    return changes

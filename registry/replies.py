@@ -1,0 +1,166 @@
+"""Agencies' replies: recorded against the referral they answer, whichever letter they cite.
+
+A reply may cite our referral or one of its reminders or escalations; it is filed under the
+referral (``Reply.letter_id``) and remembers the letter it cited.  One current reply per
+referral: a later one must say it supersedes the first.  When every agency a complaint
+concerns has a current reply, a complaint awaiting replies moves to ``replied``.
+Everything is checked before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.complaints import NewDocument
+from registry.deadlines import REPLY_EXPECTED, deadline_terms, referral_of
+from registry.errors import InvalidInput, Refused
+from registry.events import record_event
+from registry.jalali import format_jalali
+from registry.kinds import ComplaintState, DocumentKind, LetterKind, LetterState, ReplyOutcome
+from registry.models import Complaint, Document, Letter, Reply
+from registry.states import transition
+
+__all__ = ["current_reply", "record_reply", "replied_agency_ids"]
+
+MAX_THEIR_NUMBER = 60
+
+
+def current_reply(session: Session, referral: Letter) -> Reply | None:
+    """The referral's reply that no later one superseded, if any."""
+    return session.scalars(
+        select(Reply).where(Reply.letter_id == referral.id, Reply.superseded_by_id.is_(None))
+    ).first()
+
+
+def replied_agency_ids(session: Session, complaint: Complaint) -> set[int]:
+    """Agencies of ``complaint`` whose (non-void) referral has a current reply."""
+    query = (
+        select(Letter.agency_id)
+        .join(Reply, Reply.letter_id == Letter.id)
+        .where(
+            Letter.complaint_id == complaint.id,
+            Letter.kind == LetterKind.REFERRAL,
+            Letter.state != LetterState.VOID,
+            Reply.superseded_by_id.is_(None),
+        )
+    )
+    return {agency_id for agency_id in session.scalars(query) if agency_id is not None}
+
+
+def record_reply(
+    session: Session,
+    letter: Letter,
+    *,
+    their_number: str,
+    their_date: dt.date,
+    document: NewDocument,
+    at: dt.datetime,
+    actor: str,
+    today: dt.date,
+    outcome: ReplyOutcome | None = None,
+    summary: str | None = None,
+    supersede: bool = False,
+) -> Reply:
+    """Record an agency's reply to ``letter`` (our referral, or a reminder/escalation of it).
+
+    Refused (nothing written): a letter that expects no reply (``reply_to_wrong_kind``), a
+    void one (``letter_void``), one never sent (``letter_not_sent``), a second reply to
+    the same referral without ``supersede`` (``reply_exists``).  Bad input: an empty
+    number, a reply dated after ``today`` (``date_in_future``) or before the cited letter
+    was sent (``reply_before_letter``).  ``document`` (already read and checked) is
+    recorded on the case as the agency's reply; the caller stores its bytes.  With
+    ``supersede`` the current reply is marked superseded by the new one.  When every
+    agency of the complaint then has a current reply, ``awaiting_reply`` -> ``replied``.
+    """
+    number = (their_number or "").strip()
+    if not number:
+        raise InvalidInput("field_required", field="their_number")
+    if len(number) > MAX_THEIR_NUMBER:
+        raise InvalidInput("field_too_long", field="their_number", limit=MAX_THEIR_NUMBER)
+    if letter.kind not in REPLY_EXPECTED:
+        raise Refused("reply_to_wrong_kind", number=letter.number, kind=letter.kind.value)
+    referral = referral_of(letter)
+    if LetterState.VOID in (letter.state, referral.state):
+        raise Refused("letter_void", number=letter.number)
+    if letter.state is not LetterState.SENT:
+        raise Refused("letter_not_sent", number=letter.number)
+    complaint = referral.complaint
+    if complaint is None:
+        raise Refused("letter_without_complaint", number=referral.number)
+    if their_date > today:
+        raise InvalidInput("date_in_future", value=format_jalali(their_date))
+    sent_day = deadline_terms(session, letter).sent_day
+    if their_date < sent_day:
+        raise InvalidInput(
+            "reply_before_letter",
+            value=format_jalali(their_date),
+            number=letter.number,
+            sent=format_jalali(sent_day),
+        )
+    earlier = current_reply(session, referral)
+    if earlier is not None and not supersede:
+        raise Refused(
+            "reply_exists",
+            number=referral.number,
+            their_number=earlier.their_number,
+            their_date=format_jalali(earlier.their_date),
+        )
+
+    row = Document(
+        complaint=complaint,
+        kind=DocumentKind.AGENCY_REPLY,
+        sha256=document.sha256,
+        original_name=document.original_name,
+        media_type=document.media_type,
+        size=document.size,
+        added_at=at,
+        added_by=actor,
+    )
+    reply = Reply(
+        letter_id=referral.id,
+        cited_letter_id=letter.id,
+        their_number=number,
+        their_date=their_date,
+        outcome=outcome,
+        summary=(summary or "").strip() or None,
+        document=row,
+        recorded_at=at,
+        recorded_by=actor,
+    )
+    session.add(reply)
+    session.flush()
+    if earlier is not None:
+        earlier.superseded_by_id = reply.id
+    if referral.replied_at is None:
+        referral.replied_at = at  # the referral leaves the outstanding list (its index)
+    record_event(
+        session,
+        at=at,
+        actor=actor,
+        action="reply_recorded",
+        complaint=complaint,
+        letter=referral,
+        data={
+            "cited": letter.number,
+            "their_number": number,
+            "their_date": format_jalali(their_date),
+            "outcome": None if outcome is None else outcome.value,
+            "supersedes": None if earlier is None else earlier.id,
+        },
+    )
+    session.flush()
+    if complaint.state is ComplaintState.AWAITING_REPLY:
+        concerned = {link.agency_id for link in complaint.agencies}
+        if concerned <= replied_agency_ids(session, complaint):
+            transition(
+                session,
+                complaint,
+                ComplaintState.REPLIED,
+                actor=actor,
+                at=at,
+                data={"last_reply": referral.number},
+            )
+    return reply
