@@ -16,6 +16,7 @@ from registry import complaints
 from registry.db import transaction
 from registry.errors import InvalidInput
 from registry.kinds import Channel, ComplainantKind, ComplaintState, DocumentKind, Honorific
+from registry.text import to_persian_digits as fa
 from registry.tracking import format_tracking_code
 
 app = typer.Typer(
@@ -207,31 +208,38 @@ def review(
     actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The initial review: accept, reject or ask for missing documents."""
+    """The initial review: accept, reject or ask for missing documents (with its letter)."""
+    from flows import casework
+    from flows.pipeline import Batch, ensure_ready
+    from registry.kinds import LetterKind
+
     state: App = ctx.obj
     if [accept, reject, incomplete].count(True) != 1:
         raise InvalidInput("review_decision_required")
-    who, now = actor_name(actor), state.clock.now()
-    with transaction(state.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking)
-        if accept:
-            outcome = complaints.accept(session, complaint, actor=who, at=now, note=note)
-        elif reject:
-            outcome = complaints.reject(session, complaint, reason=reason or "", actor=who, at=now)
-        else:
-            kinds = [choice(k, DocumentKind, "missing") for k in (missing or [])]
-            outcome = complaints.mark_incomplete(
-                session, complaint, missing=kinds, actor=who, at=now, note=note
-            )
-        record = complaint_record(complaint, state.clock.zone)
-        record["warnings"] = outcome.warnings
+    batch = Batch(state, actor_name(actor))
+    if accept:
+        reviewed = casework.accept(batch, tracking, note=note)
+    elif reject:
+        ensure_ready(batch, [LetterKind.REJECTION])
+        reviewed = casework.reject(batch, tracking, reason=reason or "")
+    else:
+        kinds = [choice(k, DocumentKind, "missing") for k in (missing or [])]
+        ensure_ready(batch, [LetterKind.MISSING_DOCUMENTS])
+        reviewed = casework.ask_for_documents(batch, tracking, missing=kinds, note=note)
+    record = {
+        "tracking_code": reviewed.tracking_code,
+        "state": reviewed.state.value,
+        "warnings": reviewed.warnings,
+        "letter_number": reviewed.letter_number,
+    }
     if as_json:
         output.emit_json(record)
         return
-    output.say(
-        f"وضعیت شکایت {format_tracking_code(record['tracking_code'])}: {outcome.state.label_fa}"
-    )
-    for warning in outcome.warnings:
+    code = format_tracking_code(reviewed.tracking_code)
+    output.say(f"وضعیت شکایت {code}: {reviewed.state.label_fa}")
+    if reviewed.letter_number:
+        output.say(f"نامه شماره {fa(reviewed.letter_number)} ساخته، بایگانی و ارسال شد.")
+    for warning in reviewed.warnings:
         output.warn(REVIEW_WARNINGS_FA.get(warning, warning))
 
 

@@ -9,10 +9,26 @@ import typer
 from cli import output
 from cli.context import App, actor_name
 from cli.options import ActorOption, JsonOption
-from registry.kinds import ComplaintState
+from registry.kinds import ComplaintState, LetterKind
+from registry.text import to_persian_digits as fa
 from registry.tracking import format_tracking_code
 
-STAGES_FA = {"register": "ثبت و بررسی شکایت‌ها"}
+STAGES_FA = {
+    "register": "ثبت و بررسی شکایت‌ها",
+    "send": "ساخت، بایگانی و ارسال نامه‌های ارجاع",
+    "reply": "ثبت پاسخ دستگاه‌ها",
+}
+LETTER_KINDS_FA = {
+    LetterKind.REFERRAL: "ارجاع شکایت",
+    LetterKind.REMINDER: "پیگیری",
+    LetterKind.ESCALATION: "تذکر و گزارش به مقام مافوق",
+    LetterKind.MISSING_DOCUMENTS: "نقص مدارک",
+    LetterKind.REJECTION: "عدم صلاحیت رسیدگی",
+    LetterKind.INSPECTION_ASSIGNMENT: "ابلاغ بازرسی",
+    LetterKind.INSPECTION_REPORT: "گزارش بازرسی",
+    LetterKind.FINAL_ANSWER: "پاسخ نهایی",
+    LetterKind.RECEIPT: "رسید ثبت شکایت",
+}
 
 
 def demo(
@@ -24,25 +40,49 @@ def demo(
     as_json: JsonOption = False,
 ) -> None:
     """Run the whole pipeline on sample data in a fresh data folder."""
-    from flows.demo import run_demo
+    from flows.prefect_setup import configure_prefect
 
     state: App = ctx.obj
+    configure_prefect(state.settings.prefect_home)
+    from flows.demo import run_demo
+
     with output.progress(STAGES_FA, quiet=as_json) as progress:
         summary = run_demo(state, count=complaints, actor=actor_name(actor), progress=progress)
     result = {
         "home": str(state.settings.home),
         "complaints": summary.complaints,
         "states": dict(summary.states),
-        "tracking_codes": summary.tracking_codes,
+        "letters": dict(summary.letters),
+        "replies": summary.replies,
+        "sample_letters": [
+            {"number": number, "pdf": pdf, "docx": docx}
+            for number, pdf, docx in summary.sample_letters
+        ],
+        "sample_case": summary.sample_case,
     }
     if as_json:
         output.emit_json(result)
         return
-    rows = [
-        {"state": ComplaintState(name).label_fa, "count": count}
-        for name, count in sorted(summary.states.items())
-    ]
-    output.table(rows, [("state", "وضعیت"), ("count", "تعداد")], title="خلاصه نمایش")
+    output.table(
+        [
+            {"state": ComplaintState(k).label_fa, "count": v}
+            for k, v in sorted(summary.states.items())
+        ],
+        [("state", "وضعیت شکایت"), ("count", "تعداد")],
+        title=f"خلاصه نمایش: {fa(summary.complaints)} شکایت",
+    )
+    output.table(
+        [
+            {"kind": LETTER_KINDS_FA[LetterKind(k)], "count": v}
+            for k, v in sorted(summary.letters.items())
+        ],
+        [("kind", "نوع نامه"), ("count", "تعداد")],
+        title=f"نامه‌ها (و {fa(summary.replies)} پاسخ دستگاه ثبت شد)",
+    )
+    output.say("نمونه نامه‌ها:")
+    for number, pdf, docx in summary.sample_letters:
+        output.say(f"  {fa(number)}\n    PDF:  {pdf}\n    DOCX: {docx}")
+    if summary.sample_case:
+        code = format_tracking_code(summary.sample_case)
+        output.say(f"یک پرونده کامل: residegi --home {result['home']} complaint show {code}")
     output.say(f"پوشه داده: {result['home']}")
-    sample_codes = "، ".join(format_tracking_code(c) for c in summary.tracking_codes[:3])
-    output.say(f"نمونه کدهای رهگیری: {sample_codes}")

@@ -13,19 +13,26 @@ from pydantic import ValidationError
 
 from cli import (
     agency_cmd,
+    answer_cmd,
+    archive_cmd,
+    chase_cmd,
     complaint_cmd,
     deadline_cmd,
     demo_cmd,
+    dossier_cmd,
     holiday_cmd,
+    keys_cmd,
     letter_cmd,
     output,
     reply_cmd,
+    verify_cmd,
 )
 from cli.context import App, actor_name
 from cli.messages import UNEXPECTED, staff_message
 from cli.options import ActorOption, JsonOption
 from registry.errors import ResidegiError
 from registry.settings import load_settings
+from registry.text import to_persian_digits as fa
 
 log = logging.getLogger("residegi")
 
@@ -43,6 +50,12 @@ app.add_typer(holiday_cmd.app, name="holiday")
 app.add_typer(deadline_cmd.app, name="deadline")
 app.add_typer(reply_cmd.app, name="reply")
 app.command("demo")(demo_cmd.demo)
+app.add_typer(keys_cmd.app, name="keys")
+app.command("verify")(verify_cmd.verify)
+app.add_typer(archive_cmd.app, name="archive")
+app.command("dossier")(dossier_cmd.dossier)
+app.command("answer")(answer_cmd.answer)
+app.command("chase")(chase_cmd.chase)
 
 
 @app.callback()
@@ -65,27 +78,27 @@ def init(
     actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Create the data folder and the registry (safe to run again)."""
-    from registry.agencies import load_sample
-    from registry.db import transaction
+    """Create the data folder and the registry, seed the holidays (safe to run again)."""
+    from flows.setup import initialise
 
     state: App = ctx.obj
-    state.initialise()
-    added = 0
-    if sample:
-        with transaction(state.sessions) as session:
-            added = load_sample(session, at=state.clock.now(), actor=actor_name(actor))
+    done = initialise(state, sample=sample, actor=actor_name(actor))
     result = {
         "home": str(state.settings.home),
         "database_url": state.settings.resolved_database_url,
-        "agencies_added": added,
+        "agencies_added": done.agencies_added,
+        "holidays_added": done.holidays_added,
+        "settings_written": done.settings_written,
     }
     if as_json:
         output.emit_json(result)
-    else:
-        output.say(f"پوشه داده آماده است: {state.settings.home}")
-        if sample:
-            output.say(f"{added} دستگاه از نمونه استان قزوین افزوده شد.")
+        return
+    output.say(f"پوشه داده آماده است: {state.settings.home}")
+    output.say(f"{fa(done.holidays_added)} تعطیل رسمی سال‌های ۱۴۰۴ تا ۱۴۰۶ افزوده شد.")
+    if sample:
+        output.say(f"{fa(done.agencies_added)} دستگاه از نمونه استان قزوین افزوده شد.")
+    if done.settings_written:
+        output.warn("مشخصات نمونه دفتر در residegi.toml نوشته شد؛ نام امضاکننده را اصلاح کنید.")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,6 +26,7 @@ MESSAGES: dict[str, str] = {
     "invalid_option": "مقدار «{value}» برای «{field_fa}» پذیرفته نیست؛ مقدارهای مجاز: {allowed}.",
     "invalid_attach_spec": "پیوست «{value}» باید به شکل نوع=مسیر باشد، مثلاً evidence=scan.pdf.",
     "invalid_settings": "تنظیمات نادرست است: {detail}",
+    "text_file_unreadable": "پرونده متن «{path}» خوانده نشد (باید متن UTF-8 باشد).",
     "reason_required": "علت را بنویسید (گزینه --reason).",
     "agency_required": "دست‌کم یک دستگاه (گزینه --agency) لازم است.",
     "agency_name_required": "نام دستگاه خالی است.",
@@ -48,7 +49,11 @@ MESSAGES: dict[str, str] = {
     "invalid_letter_facts": "اطلاعات نامه «{kind}» ناقص یا نادرست است: {fields}",
     "archive_bad_sha256": "شناسه سند «{value}» معتبر نیست؛ شناسه باید ۶۴ نویسه شانزده‌شانزدهی باشد.",
     "archive_not_local": "بایگانی روی این رایانه نیست ({url})؛ مسیر پرونده را نمی‌توان نشان داد.",
+    "signing_key_unreadable": "کلید امضای «{path}» باز نشد: گذرواژه (RESIDEGI_SIGNING_KEY_PASSPHRASE) نادرست است یا پرونده آسیب دیده است.",
+    "certificate_name_invalid": "نام «{value}» برای گواهی امضا مناسب نیست: هر بخش نام باید یکسره فارسی یا یکسره لاتین باشد، با حرف فارسی آغاز و تمام شود و بیش از ۶۴ بایت نباشد.",
     "archive_meta_invalid": "مشخصات سند برای بایگانی نادرست است (فیلد {field}).",
+    "archive_derivation_failed": "تبدیل تصویر پیوست به PDF ممکن نشد؛ پرونده تصویر را بررسی کنید. چیزی ذخیره نشد.",
+    "dossier_output_refused": "در «{path}» نمی‌توان نوشت: پوشه مقصد باید وجود داشته باشد و پوشه بسته BagIt باید تازه یا خالی باشد. چیزی نوشته نشد.",
     # attachments
     "attachment_missing": "پرونده پیوست «{path}» پیدا نشد.",
     "attachment_unreadable": "پرونده پیوست «{path}» خوانده نشد یا خراب است.",
@@ -59,6 +64,8 @@ MESSAGES: dict[str, str] = {
     "complaint_not_found": "شکایتی با کد رهگیری «{tracking_code}» پیدا نشد.",
     "letter_not_found": "نامه‌ای با شماره «{number}» پیدا نشد.",
     "archive_object_missing": "سند {sha256} در بایگانی یافت نشد.",
+    "signing_key_missing": "کلید امضای دفتر در «{path}» نیست؛ برای آزمایش «residegi keys init» را اجرا کنید یا مسیر کلید را در RESIDEGI_SIGNING_KEY_PATH بنویسید.",
+    "file_not_found": "پرونده «{path}» پیدا نشد.",
     "holiday_not_found": "تعطیل رسمی در روز {date} ثبت نشده است.",
     "database_not_initialized": "پایگاه داده در «{home}» آماده نیست؛ نخست «residegi init» را اجرا کنید.",
     # refused by a rule
@@ -73,6 +80,10 @@ MESSAGES: dict[str, str] = {
     "templates_failing": "قالب نامه‌ها خطا دارد و ارسال آغاز نشد: {problems}",
     "render_warning": "هنگام ساخت PDF نامه «{kind}» هشدار داده شد؛ نامه ساخته نشد: {messages}",
     "asset_refused": "قالب به نشانی مجاز نیست: {url}",
+    "signing_key_exists": "کلید یا گواهی «{path}» از پیش وجود دارد و هرگز بازنویسی نمی‌شود؛ اگر کلید تازه می‌خواهید، پرونده کنونی را به جای دیگری منتقل کنید.",
+    "pdf_not_pdfa3": "اطلاعات پرونده فقط در PDF/A-3 جاسازی می‌شود و این پرونده {value} است.",
+    "case_data_exists": "پرونده PDF از پیش پیوستی به نام «{name}» دارد.",
+    "signing_failed": "امضای پاسخ انجام نشد و چیزی امضا یا بایگانی نشد: {detail}",
     "archive_catalogue_conflict": "این سند پیش‌تر با مشخصات دیگری در فهرست بایگانی ثبت شده است.",
     "reply_exists": "برای نامه {number} پیش‌تر پاسخ شماره «{their_number}» مورخ {their_date} ثبت شده است؛ برای جایگزینی، گزینه --supersede را بزنید.",
     "reply_to_wrong_kind": "نامه {number} از نوعی نیست که پاسخ دستگاه داشته باشد.",
@@ -91,8 +102,16 @@ MESSAGES: dict[str, str] = {
     "deadline_clock_stopped": "مهلت این نامه از {since} متوقف است و {remaining} روز کاری از آن مانده؛ سررسید پس از ازسرگیری معلوم می‌شود.",
     "pause_overlaps": "توقف از {value} با توقف پیشین مهلت نامه {number} هم‌پوشانی دارد.",
     "holiday_exists": "روز {date} پیش‌تر تعطیل رسمی ثبت شده است («{name}»).",
+    "dossier_layout_unstable": "شماره صفحه‌های فهرست پرونده {tracking_code} ثابت نشد و پرونده ساخته نشد؛ به پشتیبانی فنی اطلاع دهید.",
     # verification failed
     "archive_object_altered": "سند {sha256} در بایگانی با اثر انگشت دیجیتال خود نمی‌خواند و ممکن است آسیب دیده یا دست‌کاری شده باشد؛ به مسئول بایگانی اطلاع دهید.",
+    "archive_fixity_failed": "وارسی بایگانی نشان داد همه اسناد سالم و در فهرست نیستند ({detail})؛ به مسئول بایگانی اطلاع دهید.",
+    "pdf_unreadable": "پرونده PDF خوانده نشد و درستی آن را نمی‌توان نشان داد: {detail}",
+    "signature_missing": "پرونده «{path}» امضای دیجیتال ندارد.",
+    "signature_invalid": "امضای پرونده «{path}» با محتوای آن نمی‌خواند: پرونده پس از امضا تغییر کرده یا آسیب دیده است.",
+    "signature_modified": "پس از امضای پرونده «{path}» چیزی به آن افزوده شده است (به‌روزرسانی افزایشی)؛ بخش افزوده‌شده زیر امضا نیست.",
+    "signature_untrusted": "امضای پرونده «{path}» سالم است اما گواهی امضاکننده مورد اعتماد این دفتر نیست.",
+    "signature_not_in_archive": "پرونده «{path}» همان سندی نیست که بایگانی نگه می‌دارد (یا بایگانی در این رایانه راه‌اندازی نشده است).",
     "letter_already_void": "نامه {number} پیش‌تر باطل شده است.",
 }
 
@@ -121,6 +140,7 @@ FIELD_NAMES_FA: dict[str, str] = {
     "outcome": "نتیجه",
     "format": "قالب",
     "signatory_name": "نام امضاکننده",
+    "decision": "متن تصمیم",
 }
 
 REVIEW_WARNINGS_FA = {

@@ -1,30 +1,51 @@
-"""The whole pipeline on sample data, in a fresh data folder: what `residegi demo` runs."""
+"""The whole pipeline on sample data, in a fresh data folder: what `residegi demo` runs.
+
+Registration and review, the dispatch flow, the agencies' replies, the answer flow: the
+same functions and flows staff use, driven by the seeded sample of registry/samples.py.
+Prefect must be configured (flows.prefect_setup) before this module is imported.
+"""
 
 from __future__ import annotations
 
+import random
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
 from archive.attachments import Attachment
+from archive.catalogue import ObjectMeta, put
 from archive.intake import file_complaint
 from archive.store import sha256_of
+from flows import casework
+from flows.answer import run_answers
+from flows.dispatch import DispatchParams, run_dispatch
+from flows.pipeline import Batch, Progress
 from flows.runtime import Runtime
+from flows.setup import initialise
 from registry import complaints
-from registry.agencies import list_agencies, load_sample
+from registry.agencies import list_agencies
 from registry.db import transaction
 from registry.errors import Refused
-from registry.kinds import AgencyKind, DocumentKind
-from registry.models import Complaint
-from registry.samples import SampleComplaint, sample_complaints
-
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
+from registry.kinds import AgencyKind, ComplaintState, DocumentKind, LetterKind, ReplyOutcome
+from registry.models import Complaint, Letter
+from registry.replies import record_reply
+from registry.samples import SampleComplaint, sample_complaints, scan_png
+from registry.settings import load_settings
 
 REJECTION_REASON = (
     "موضوع شکایت در صلاحیت مراجع قضایی است و رسیدگی به آن در حدود وظایف این دفتر نیست."
 )
+DECISION = (
+    "پس از بررسی پاسخ دستگاه‌های مربوط، موضوع شکایت شما پیگیری شد و دستور رفع مشکل صادر گردید. "
+    "در صورت تکرار، می‌توانید با همین کد رهگیری موضوع را دوباره اعلام کنید."
+)
+REPLY_SUMMARIES = [
+    "موضوع بررسی شد و دستور رفع مشکل به واحد مربوط ابلاغ گردید.",
+    "اقدامات لازم انجام شده و نتیجه به اطلاع شاکی رسیده است.",
+    "درخواست شاکی با ضوابط مطابقت ندارد و امکان اقدام وجود ندارد.",
+]
+MEDIA = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 
 
 @dataclass
@@ -33,7 +54,10 @@ class DemoSummary:
 
     complaints: int = 0
     states: Counter[str] = field(default_factory=Counter)
-    tracking_codes: list[str] = field(default_factory=list)
+    letters: Counter[str] = field(default_factory=Counter)
+    replies: int = 0
+    sample_letters: list[tuple[str, str, str]] = field(default_factory=list)  # number, pdf, docx
+    sample_case: str | None = None
 
 
 def _files(sample: SampleComplaint) -> list[tuple[DocumentKind, Attachment]]:
@@ -42,7 +66,7 @@ def _files(sample: SampleComplaint) -> list[tuple[DocumentKind, Attachment]]:
             f.kind,
             Attachment(
                 data=f.data,
-                media_type=_media_type(f.name),
+                media_type=MEDIA[f.name.rsplit(".", 1)[1]],
                 original_name=f.name,
                 sha256=sha256_of(f.data),
             ),
@@ -51,59 +75,141 @@ def _files(sample: SampleComplaint) -> list[tuple[DocumentKind, Attachment]]:
     ]
 
 
-def _media_type(name: str) -> str:
-    return {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}[
-        name.rsplit(".", 1)[1]
-    ]
-
-
-def run_demo(
-    runtime: Runtime, *, count: int, actor: str, progress: Progress | None = None
-) -> DemoSummary:
-    """Load the Qazvin sample, register ``count`` complaints with their files, review them.
-
-    Refused (exit 4) when the data folder already holds complaints: the demo wants a
-    fresh folder so that what it prints describes exactly what it did.
-    """
-    runtime.initialise()
-    sessions = runtime.sessions
-    now = runtime.clock.now
-    with transaction(sessions) as session:
+def _register_and_review(batch: Batch, count: int, progress: Progress | None) -> None:
+    runtime = batch.runtime
+    with transaction(runtime.sessions) as session:
         if session.scalar(select(func.count()).select_from(Complaint)):
             raise Refused("demo_needs_fresh_home", home=str(runtime.settings.home))
-        load_sample(session, at=now(), actor=actor)
         targets = [
             a.name
             for a in list_agencies(session)
             if a.kind in (AgencyKind.MUNICIPALITY, AgencyKind.COUNTY_GOVERNORATE)
         ]
-    summary = DemoSummary()
     samples = list(sample_complaints(count, targets))
     for done, sample in enumerate(samples, start=1):
-        with transaction(sessions) as session:
-            registration = file_complaint(
+        with transaction(runtime.sessions) as session:
+            complaint = file_complaint(
                 session,
                 runtime.store,
                 sample.data,
                 _files(sample),
-                actor=actor,
-                at=now(),
+                actor=batch.actor,
+                at=runtime.clock.now(),
                 duplicate_window_days=runtime.settings.duplicate_window_days,
-            )
-            complaint = registration.complaint
-            if sample.review == "reject":
-                complaints.reject(
-                    session, complaint, reason=REJECTION_REASON, actor=actor, at=now()
-                )
-            elif sample.review == "incomplete":
-                complaints.mark_incomplete(
-                    session, complaint, missing=[DocumentKind.EVIDENCE], actor=actor, at=now()
-                )
-            else:
-                complaints.accept(session, complaint, actor=actor, at=now())
-            summary.tracking_codes.append(complaint.tracking_code)
-            summary.states[complaint.state.value] += 1
-        summary.complaints = done
+            ).complaint
+            tracking = complaint.tracking_code
+        if sample.review == "reject":
+            casework.reject(batch, tracking, reason=REJECTION_REASON)
+        elif sample.review == "incomplete":
+            casework.ask_for_documents(batch, tracking, missing=[DocumentKind.EVIDENCE])
+        else:
+            casework.accept(batch, tracking)
         if progress:
             progress("register", done, len(samples))
+
+
+def _record_replies(batch: Batch, rng: random.Random, progress: Progress | None) -> int:
+    """About three referrals in four get their agency's reply, scanned and recorded."""
+    runtime = batch.runtime
+    with runtime.sessions() as session:
+        ids = list(
+            session.scalars(
+                select(Letter.id).where(Letter.kind == LetterKind.REFERRAL).order_by(Letter.id)
+            )
+        )
+    chosen = [i for i in ids if rng.random() < 0.75]
+    for done, letter_id in enumerate(chosen, start=1):
+        scan = scan_png(rng, 14)
+        with transaction(runtime.sessions) as session:
+            letter = session.get_one(Letter, letter_id)
+            now = runtime.clock.now()
+            name = f"پاسخ-{letter.recipient}.png"
+            document = complaints.NewDocument(
+                kind=DocumentKind.AGENCY_REPLY,
+                sha256=sha256_of(scan),
+                original_name=name,
+                media_type="image/png",
+                size=len(scan),
+            )
+            put(
+                session,
+                runtime.store,
+                scan,
+                ObjectMeta(
+                    media_type="image/png",
+                    kind="reply",
+                    complaint_id=letter.complaint_id,
+                    original_name=name,
+                ),
+                stored_by=batch.actor,
+                at=now,
+            )
+            record_reply(
+                session,
+                letter,
+                their_number=f"{rng.randrange(1000, 99999)}/ش",
+                their_date=now.date(),
+                document=document,
+                at=now,
+                actor=batch.actor,
+                today=now.date(),
+                outcome=rng.choice(list(ReplyOutcome)),
+                summary=rng.choice(REPLY_SUMMARIES),
+            )
+        if progress:
+            progress("reply", done, len(chosen))
+    return len(chosen)
+
+
+def run_demo(
+    runtime: Runtime, *, count: int, actor: str, progress: Progress | None = None
+) -> DemoSummary:
+    """Register ``count`` sample complaints with their files, review them (rejections and
+    requests for documents with their letters), dispatch the referrals, record replies,
+    answer every complaint whose agencies all replied.
+
+    Refused (exit 4) when the data folder already holds complaints: the demo wants a fresh
+    folder so that what it prints describes exactly what it did.
+    """
+    initialise(runtime, sample=True, actor=actor)
+    # The sample office profile was just written to the data folder: read it.
+    runtime = Runtime(load_settings(home=runtime.settings.home))
+    batch = Batch(runtime, actor, progress=progress)
+    _register_and_review(batch, count, progress)
+    run_dispatch(DispatchParams(actor=actor), runtime.settings, progress=progress)
+    summary = DemoSummary(complaints=count)
+    summary.replies = _record_replies(batch, random.Random(count), progress)
+    with runtime.sessions() as session:
+        replied = list(
+            session.scalars(
+                select(Complaint.tracking_code).where(Complaint.state == ComplaintState.REPLIED)
+            )
+        )
+    if replied:
+        run_answers(runtime.settings, [(code, DECISION) for code in replied], actor)
+    _summarise(runtime, summary)
     return summary
+
+
+def _summarise(runtime: Runtime, summary: DemoSummary) -> None:
+    with runtime.sessions() as session:
+        summary.states.update(s.value for s in session.scalars(select(Complaint.state)))
+        summary.letters.update(k.value for k in session.scalars(select(Letter.kind)))
+        picked: dict[LetterKind, Letter] = {}
+        for letter in session.scalars(select(Letter).order_by(Letter.seq)):
+            picked.setdefault(letter.kind, letter)
+        # Copies named by their numbers, to open with a double click; the archive keeps
+        # each under its SHA-256.
+        folder = runtime.settings.home / "sample-letters"
+        folder.mkdir(exist_ok=True)
+        for letter in picked.values():
+            if letter.pdf_sha256 and letter.docx_sha256:
+                stem = folder / f"{letter.kind.value}-{letter.number.replace('/', '-')}"
+                pdf, docx = stem.with_suffix(".pdf"), stem.with_suffix(".docx")
+                pdf.write_bytes(runtime.store.get(letter.pdf_sha256))
+                docx.write_bytes(runtime.store.get(letter.docx_sha256))
+                summary.sample_letters.append((letter.number, str(pdf), str(docx)))
+        answered = session.scalars(
+            select(Complaint.tracking_code).where(Complaint.state == ComplaintState.ANSWERED)
+        ).first()
+        summary.sample_case = answered

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from archive.letters import store_letter
 from flows.failpoints import Failpoints
 from flows.runtime import Runtime
 from generators import FACTS_MODELS, check_templates
-from generators.batch import RenderPool
+from generators.batch import RenderedLetter, RenderPool, render_letter_files
 from registry import dispatch
 from registry.db import transaction
 from registry.deadlines import mark_sent, reply_deadline_days
@@ -28,7 +29,7 @@ from registry.jalali import jalali_year
 from registry.kinds import LetterKind, LetterState
 from registry.letter_facts import referral_facts
 from registry.models import Agency, Complaint, Letter
-from registry.register import LetterIdentity
+from registry.register import LetterIdentity, number_letter
 
 T = TypeVar("T")
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -114,6 +115,63 @@ def _jobs(batch: Batch, letter_ids: Sequence[int]) -> Iterator[tuple[int, str, d
             yield letter_id, row.kind.value, row.facts
 
 
+AfterSent = Callable[[Session, Letter], None]
+
+
+def move_complaint_when_referred(batch: Batch) -> AfterSent:
+    """After a referral is sent: its complaint moves on once every agency has its letter."""
+
+    def after(session: Session, letter: Letter) -> None:
+        if letter.complaint_id is not None:
+            dispatch.move_referred_complaints(
+                session,
+                actor=batch.actor,
+                at=batch.runtime.clock.now(),
+                complaint_ids=[letter.complaint_id],
+            )
+
+    return after
+
+
+def store_and_send(
+    batch: Batch, letter_id: int, files: RenderedLetter, after: AfterSent | None = None
+) -> str:
+    """Archive a rendered letter, mark it sent with its due date, and let ``after`` move its
+    case on, all in one transaction; returns its number."""
+    settings = batch.runtime.settings
+    clock = batch.runtime.clock
+    with transaction(batch.runtime.sessions) as session:
+        letter = session.get_one(Letter, letter_id)
+        now = clock.now()
+        store_letter(
+            session,
+            batch.runtime.store,
+            letter,
+            pdf=files.pdf,
+            docx=files.docx,
+            actor=batch.actor,
+            at=now,
+        )
+        batch.failpoints.hit("after_pdf_stored")
+        calendar = working_calendar(session, settings.weekend_python_days)
+        days = reply_deadline_days(
+            letter, settings.reply_deadline_days, settings.reminder_deadline_days
+        )
+        mark_sent(
+            session,
+            letter,
+            at=now,
+            zone=clock.zone,
+            calendar=calendar,
+            deadline_days=days,
+            actor=batch.actor,
+        )
+        if after is not None:
+            after(session, letter)
+        batch.failpoints.hit("before_state_commit")
+        return letter.number
+
+
 def render_and_send(
     batch: Batch,
     pool: RenderPool[int],
@@ -122,38 +180,54 @@ def render_and_send(
     done_before: int = 0,
     total: int | None = None,
 ) -> list[str]:
-    """Render numbered letters on the pool; store, send and move each one's complaint in one
-    transaction per letter.  Letters already stored (a rerun) are skipped.  Progress is
-    reported as ``done_before`` + letters sent so far, out of ``total``."""
-    settings = batch.runtime.settings
-    clock = batch.runtime.clock
+    """Render numbered referrals on the pool and store and send each (see store_and_send).
+    Letters already stored (a rerun) are skipped.  Progress is reported as ``done_before``
+    + letters sent so far, out of ``total``."""
+    after = move_complaint_when_referred(batch)
     sent = []
     for letter_id, files in pool.render(_jobs(batch, letter_ids)):
-        with transaction(batch.runtime.sessions) as session:
-            letter = session.get_one(Letter, letter_id)
-            now = clock.now()
-            store_letter(
-                session, batch.runtime.store, letter, pdf=files.pdf, docx=files.docx,
-                actor=batch.actor, at=now,
-            )  # fmt: skip
-            batch.failpoints.hit("after_pdf_stored")
-            calendar = working_calendar(session, settings.weekend_python_days)
-            days = reply_deadline_days(
-                letter, settings.reply_deadline_days, settings.reminder_deadline_days
-            )
-            mark_sent(
-                session, letter, at=now, zone=clock.zone, calendar=calendar,
-                deadline_days=days, actor=batch.actor,
-            )  # fmt: skip
-            if letter.complaint_id is not None:
-                dispatch.move_referred_complaints(
-                    session, actor=batch.actor, at=now, complaint_ids=[letter.complaint_id]
-                )
-            batch.failpoints.hit("before_state_commit")
-            number = letter.number
-        sent.append(number)
+        sent.append(store_and_send(batch, letter_id, files, after))
         batch.report("send", done_before + len(sent), total or len(letter_ids))
     return sent
+
+
+def deliver(batch: Batch, letter_ids: Sequence[int], after: AfterSent | None = None) -> list[str]:
+    """Render in this process, store and send a few letters (a review's, an answer's)."""
+    return [
+        store_and_send(batch, letter_id, render_letter_files(kind, facts), after)
+        for letter_id, kind, facts in _jobs(batch, letter_ids)
+    ]
+
+
+def number_case_letter(
+    batch: Batch,
+    session: Session,
+    kind: LetterKind,
+    complaint: Complaint,
+    *,
+    recipient: str,
+    facts: Callable[[LetterIdentity], dict[str, Any]],
+    agency: Agency | None = None,
+    chases: Letter | None = None,
+) -> Letter:
+    """Number a letter of ``complaint`` in the caller's transaction, its facts frozen."""
+    office = batch.runtime.settings.office
+    now = batch.runtime.clock.now()
+    return number_letter(
+        session,
+        kind=kind,
+        series=office.series["outgoing"],
+        number_template=office.number_format,
+        issued_at=now,
+        jalali_year=jalali_year(now.date()),
+        date=now.date(),
+        recipient=recipient,
+        actor=batch.actor,
+        freeze=lambda identity: batch.frozen(kind, facts(identity)),
+        complaint=complaint,
+        agency=agency,
+        chases=chases,
+    )
 
 
 def finish(batch: Batch) -> int:

@@ -34,6 +34,9 @@ def configure_prefect(prefect_home: Path, environ: MutableMapping[str, str] | No
         env.setdefault(key, value)
     if not env.get("PREFECT_API_URL"):
         env.setdefault("PREFECT_SERVER_EPHEMERAL_ENABLED", "true")
+        # Its default 20 s is not enough the first time (it creates its database) on a
+        # busy two-core machine.
+        env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
         env.setdefault(
             "PREFECT_API_DATABASE_CONNECTION_URL",
             f"sqlite+aiosqlite:///{prefect_home / 'prefect.db'}",

@@ -67,7 +67,8 @@ class ComplaintInput:
     documents: Sequence[NewDocument] = field(default_factory=tuple)
 
 
-def _required(value: str | None, field_name: str) -> str:
+def required_text(value: str | None, field_name: str) -> str:
+    """``value`` stripped, or InvalidInput naming the field when it is empty."""
     if value is None or not value.strip():
         raise InvalidInput("field_required", field=field_name)
     return value.strip()
@@ -75,18 +76,18 @@ def _required(value: str | None, field_name: str) -> str:
 
 def validated_complainant(data: ComplainantInput) -> Complainant:
     """A Complainant row from typed input, every identity field checked and normalized."""
-    first = _required(data.first_name, "first_name")
-    last = _required(data.last_name, "last_name")
+    first = required_text(data.first_name, "first_name")
+    last = required_text(data.last_name, "last_name")
     national_id: str | None = None
     foreign_id: str | None = None
     company_name: str | None = None
     if data.kind is ComplainantKind.PERSON:
-        national_id = identity.validate_national_id(_required(data.national_id, "national_id"))
+        national_id = identity.validate_national_id(required_text(data.national_id, "national_id"))
     elif data.kind is ComplainantKind.FOREIGN:
-        foreign_id = identity.validate_foreign_id(_required(data.foreign_id, "foreign_id"))
+        foreign_id = identity.validate_foreign_id(required_text(data.foreign_id, "foreign_id"))
     else:
-        national_id = identity.validate_company_id(_required(data.national_id, "national_id"))
-        company_name = _required(data.company_name, "company_name")
+        national_id = identity.validate_company_id(required_text(data.national_id, "national_id"))
+        company_name = required_text(data.company_name, "company_name")
     return Complainant(
         kind=data.kind,
         national_id=national_id,
@@ -96,9 +97,9 @@ def validated_complainant(data: ComplainantInput) -> Complainant:
         first_name=first,
         last_name=last,
         father_name=(data.father_name or "").strip() or None,
-        mobile=identity.normalize_mobile(_required(data.mobile, "mobile")),
+        mobile=identity.normalize_mobile(required_text(data.mobile, "mobile")),
         landline=identity.normalize_landline(data.landline) if data.landline else None,
-        address=_required(data.address, "address"),
+        address=required_text(data.address, "address"),
         postal_code=identity.validate_postal_code(data.postal_code) if data.postal_code else None,
         name_norm=normalize_for_search(" ".join(filter(None, [first, last, company_name]))),
     )
@@ -123,8 +124,8 @@ def register_complaint(
     A complaint from the same national ID against one of the same agencies within
     ``duplicate_window_days`` is flagged as a possible duplicate (registered all the same).
     """
-    subject = _required(data.subject, "subject")
-    text = _required(data.text, "text")
+    subject = required_text(data.subject, "subject")
+    text = required_text(data.text, "text")
     if len(subject) > MAX_SUBJECT:
         raise InvalidInput("field_too_long", field="subject", limit=MAX_SUBJECT)
     if len(text) > MAX_TEXT:
@@ -346,7 +347,7 @@ def reject(
     session: Session, complaint: Complaint, *, reason: str, actor: str, at: dt.datetime
 ) -> ReviewOutcome:
     """Reject a registered complaint as outside the office's remit; the reason is required."""
-    reason = _required(reason, "reason")
+    reason = required_text(reason, "reason")
     complaint.decision = reason
     transition(session, complaint, ComplaintState.REJECTED, actor=actor, at=at, note=reason)
     return ReviewOutcome(ComplaintState.REJECTED, [])
@@ -409,7 +410,7 @@ def withdraw(
     session: Session, complaint: Complaint, *, reason: str, actor: str, at: dt.datetime
 ) -> None:
     """The complainant withdraws; any open state, reason required."""
-    reason = _required(reason, "reason")
+    reason = required_text(reason, "reason")
     transition(session, complaint, ComplaintState.WITHDRAWN, actor=actor, at=at, note=reason)
 
 
@@ -417,7 +418,7 @@ def reopen(
     session: Session, complaint: Complaint, *, reason: str, actor: str, at: dt.datetime
 ) -> None:
     """A closed or withdrawn case is accepted again; reason required."""
-    reason = _required(reason, "reason")
+    reason = required_text(reason, "reason")
     transition(session, complaint, ComplaintState.ACCEPTED, actor=actor, at=at, note=reason)
 
 

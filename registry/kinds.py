@@ -122,3 +122,12 @@ class ReplyOutcome(enum.StrEnum):
     REJECTED = "rejected"
     PARTIAL = "partial"
     NEEDS_INSPECTION = "needs-inspection"
+
+    @property
+    def label_fa(self) -> str:
+        return {
+            "accepted": "خواسته شاکی پذیرفته شده است",
+            "rejected": "خواسته شاکی پذیرفته نشده است",
+            "partial": "خواسته شاکی در بخشی پذیرفته شده است",
+            "needs-inspection": "موضوع نیازمند بازرسی است",
+        }[self.value]

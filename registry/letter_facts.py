@@ -7,13 +7,15 @@ the generators print them in Persian.
 
 from __future__ import annotations
 
-import datetime as dt
 import zoneinfo
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from registry.jalali import format_jalali
 from registry.kinds import Honorific
-from registry.models import Agency, Complainant, Complaint, Document
+from registry.models import Agency, Complainant, Complaint, Document, Letter
 from registry.register import LetterIdentity
 from registry.settings import OfficeProfile
 from registry.text import normalize_for_search
@@ -137,5 +139,157 @@ def _complainant_label(person: Complainant) -> str:
     return f"{honorific} {person.full_name}".strip()
 
 
-def jalali_of(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
-    return format_jalali(moment.astimezone(zone).date())
+def _to_complainant(
+    kind: str,
+    complaint: Complaint,
+    identity: LetterIdentity,
+    office: OfficeProfile,
+    zone: zoneinfo.ZoneInfo,
+) -> Facts:
+    """The parts every letter addressed to the complainant shares."""
+    return {
+        "kind": kind,
+        "office": office_facts(office),
+        "letter": identity_facts(identity),
+        "complaint": complaint_facts(complaint, zone),
+    }
+
+
+def rejection_facts(
+    complaint: Complaint,
+    identity: LetterIdentity,
+    office: OfficeProfile,
+    *,
+    reason: str,
+    zone: zoneinfo.ZoneInfo,
+) -> Facts:
+    """عدم صلاحیت رسیدگی: the complainant told why the office cannot take the case."""
+    return {**_to_complainant("rejection", complaint, identity, office, zone), "reason": reason}
+
+
+def missing_documents_facts(
+    complaint: Complaint,
+    identity: LetterIdentity,
+    office: OfficeProfile,
+    *,
+    missing: list[str],
+    zone: zoneinfo.ZoneInfo,
+) -> Facts:
+    """نقص مدارک: the documents the complaint lacks, by their Persian names."""
+    from registry.kinds import DocumentKind
+
+    return {
+        **_to_complainant("missing_documents", complaint, identity, office, zone),
+        "missing": [DocumentKind(kind).label_fa for kind in missing],
+    }
+
+
+def final_answer_facts(
+    complaint: Complaint,
+    identity: LetterIdentity,
+    office: OfficeProfile,
+    *,
+    decision: str,
+    replies_summary: str,
+    zone: zoneinfo.ZoneInfo,
+) -> Facts:
+    """پاسخ نهایی: the office's decision and what the agencies answered."""
+    return {
+        **_to_complainant("final_answer", complaint, identity, office, zone),
+        "decision": decision,
+        "replies_summary": replies_summary,
+    }
+
+
+def replies_summary(session: Session, complaint: Complaint) -> str:
+    """What each agency answered (or that it did not), one sentence an agency, in Persian."""
+    from registry.jalali import format_jalali_fa
+    from registry.kinds import LetterKind, LetterState
+    from registry.replies import current_reply
+    from registry.text import to_persian_digits
+
+    referrals = session.scalars(
+        select(Letter)
+        .where(
+            Letter.complaint_id == complaint.id,
+            Letter.kind == LetterKind.REFERRAL,
+            Letter.state != LetterState.VOID,
+        )
+        .order_by(Letter.seq)
+    ).all()
+    sentences = []
+    for referral in referrals:
+        reply = current_reply(session, referral)
+        agency = referral.recipient
+        if reply is None:
+            sentences.append(f"{agency} تاکنون به نامه این دفتر پاسخ نداده است.")
+            continue
+        said = f"{agency} طی نامه شماره {to_persian_digits(reply.their_number)} مورخ "
+        said += format_jalali_fa(reply.their_date)
+        if reply.outcome is not None:
+            said += f" اعلام کرده است که {reply.outcome.label_fa}"
+        else:
+            said += " پاسخ داده است"
+        said += f": {reply.summary}" if reply.summary else "."
+        sentences.append(said)
+    return " ".join(sentences) or "دستگاهی در این پرونده مکاتبه نشده است."
+
+
+def letter_ref(letter: Letter) -> Facts:
+    return {"number": letter.number, "date": format_jalali(letter.date)}
+
+
+def _chaser_base(
+    kind: str,
+    referral: Letter,
+    identity: LetterIdentity,
+    office: OfficeProfile,
+    zone: zoneinfo.ZoneInfo,
+    answer_within_days: int,
+) -> Facts:
+    complaint = referral.complaint
+    agency = referral.agency
+    if complaint is None or agency is None:
+        raise ValueError("a chaser needs a referral with its complaint and agency")
+    return {
+        "kind": kind,
+        "office": office_facts(office),
+        "letter": identity_facts(identity),
+        "complaint": complaint_facts(complaint, zone),
+        "recipient": addressee(agency),
+        "referral": letter_ref(referral),
+        "answer_within_days": answer_within_days,
+    }
+
+
+def reminder_facts(
+    referral: Letter,
+    identity: LetterIdentity,
+    office: OfficeProfile,
+    *,
+    ordinal: int,
+    answer_within_days: int,
+    zone: zoneinfo.ZoneInfo,
+) -> Facts:
+    """پیگیری: the first or second reminder of an unanswered referral."""
+    facts = _chaser_base("reminder", referral, identity, office, zone, answer_within_days)
+    return {**facts, "ordinal": ordinal}
+
+
+def escalation_facts(
+    referral: Letter,
+    reminders: list[Letter],
+    superior: Agency,
+    identity: LetterIdentity,
+    office: OfficeProfile,
+    *,
+    answer_within_days: int,
+    zone: zoneinfo.ZoneInfo,
+) -> Facts:
+    """تذکر و گزارش به مقام مافوق: the agency reminded once more, its superior in copy."""
+    facts = _chaser_base("escalation", referral, identity, office, zone, answer_within_days)
+    return {
+        **facts,
+        "superior": addressee(superior),
+        "reminders": [letter_ref(reminder) for reminder in reminders],
+    }

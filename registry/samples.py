@@ -142,8 +142,8 @@ def _company_id(rng: random.Random) -> str:
     return first + str(company_id_check_digit(first))
 
 
-def _scan_png(rng: random.Random, lines: int) -> bytes:
-    """A small grey 'scanned page' with ruled lines: an image, as citizens bring them."""
+def scan_png(rng: random.Random, lines: int) -> bytes:
+    """A small grey "scanned page" with ruled lines: an image, as citizens bring them."""
     from PIL import Image, ImageDraw
 
     image = Image.new("L", (320, 452), 236 + rng.randrange(12))
@@ -156,10 +156,10 @@ def _scan_png(rng: random.Random, lines: int) -> bytes:
     return buffer.getvalue()
 
 
-def _scan_jpeg(rng: random.Random, lines: int) -> bytes:
+def scan_jpeg(rng: random.Random, lines: int) -> bytes:
     from PIL import Image
 
-    png = Image.open(io.BytesIO(_scan_png(rng, lines)))
+    png = Image.open(io.BytesIO(scan_png(rng, lines)))
     buffer = io.BytesIO()
     png.convert("RGB").save(buffer, format="JPEG", quality=70)
     return buffer.getvalue()
@@ -221,12 +221,12 @@ def sample_complaints(
         files = [SampleFile(DocumentKind.EVIDENCE, f"مستندات-{index + 1}.pdf", _pdf(rng))]
         if rng.random() < 0.7:
             files.append(
-                SampleFile(DocumentKind.FOLLOWUP, f"پیگیری-{index + 1}.jpg", _scan_jpeg(rng, 8))
+                SampleFile(DocumentKind.FOLLOWUP, f"پیگیری-{index + 1}.jpg", scan_jpeg(rng, 8))
             )
         if rng.random() < 0.25:
             files.append(
                 SampleFile(
-                    DocumentKind.AGENCY_REPLY, f"پاسخ-قبلی-{index + 1}.png", _scan_png(rng, 12)
+                    DocumentKind.AGENCY_REPLY, f"پاسخ-قبلی-{index + 1}.png", scan_png(rng, 12)
                 )
             )
         decision = rng.random()

@@ -1,0 +1,51 @@
+"""``residegi answer``: the final answer to the complainant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import output
+from cli.context import App, actor_name
+from cli.options import ActorOption, JsonOption
+from registry.errors import InvalidInput
+from registry.text import to_persian_digits as fa
+from registry.tracking import format_tracking_code
+
+
+def answer(
+    ctx: typer.Context,
+    tracking: Annotated[str, typer.Argument(help="Tracking code (کد رهگیری).")],
+    text_file: Annotated[
+        Path, typer.Option("--text-file", help="The office's decision, a UTF-8 text file.")
+    ],
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Render, archive and send the final answer; the complaint becomes answered."""
+    from flows.prefect_setup import configure_prefect
+
+    state: App = ctx.obj
+    try:
+        decision = text_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise InvalidInput("text_file_unreadable", path=str(text_file)) from None
+    state.sessions  # noqa: B018 - refuse an uninitialised data folder before Prefect starts
+    configure_prefect(state.settings.prefect_home)
+    from flows.answer import run_answers
+
+    (done,) = run_answers(state.settings, [(tracking, decision)], actor_name(actor))
+    record = {
+        "tracking_code": done.tracking_code,
+        "state": done.state.value,
+        "letter_number": done.letter_number,
+    }
+    if as_json:
+        output.emit_json(record)
+        return
+    output.say(
+        f"پاسخ نهایی شکایت {format_tracking_code(done.tracking_code)} با شماره "
+        f"{fa(done.letter_number or '—')} ساخته، بایگانی و ارسال شد."
+    )

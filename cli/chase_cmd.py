@@ -1,0 +1,62 @@
+"""``residegi chase``: reminders and escalations for late replies (cron, every working day)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli import output
+from cli.context import App, actor_name
+from cli.options import ActorOption, JsonOption
+from registry.jalali import format_jalali
+from registry.text import to_persian_digits as fa
+
+STAGES_FA = {"chase": "ساخت و ارسال نامه‌های پیگیری"}
+
+
+def chase(
+    ctx: typer.Context,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list today's steps.")] = False,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Send today's reminders and escalations for overdue referrals."""
+    from flows.prefect_setup import configure_prefect
+
+    state: App = ctx.obj
+    state.sessions  # noqa: B018 - refuse an uninitialised data folder before Prefect starts
+    configure_prefect(state.settings.prefect_home)
+    from flows.chase import run_chase
+
+    with output.progress(STAGES_FA, quiet=as_json) as progress:
+        result = run_chase(state.settings, actor_name(actor), dry_run=dry_run, progress=progress)
+    rows = [
+        {
+            "number": step.referral_number,
+            "agency": step.agency,
+            "tracking_code": step.tracking_code,
+            "working_days_late": step.working_days_late,
+            "step": step.step.kind.value,
+            "step_date": format_jalali(step.step.date),
+        }
+        for step in result.planned
+    ]
+    if as_json:
+        output.emit_json({"dry_run": dry_run, "steps": rows, "sent": result.sent})
+        return
+    for row, step in zip(rows, result.planned, strict=True):
+        row["step"] = step.step.kind.label_fa
+    output.table(
+        rows,
+        [
+            ("number", "نامه ارجاع"),
+            ("agency", "دستگاه"),
+            ("working_days_late", "روز کاری تأخیر"),
+            ("step", "اقدام"),
+            ("step_date", "تاریخ"),
+        ],
+        title="پیگیری‌های امروز" + (" (آزمایشی، چیزی ارسال نشد)" if dry_run else ""),
+    )
+    if not dry_run:
+        output.say(f"{fa(len(result.sent))} نامه پیگیری ارسال شد.")

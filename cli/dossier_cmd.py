@@ -1,0 +1,75 @@
+"""``residegi dossier TRACKING -o FILE.pdf [--bag DIR]``: the whole case as one PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import output
+from cli.context import App
+from cli.options import JsonOption
+from registry.text import to_persian_digits
+
+
+def dossier(
+    ctx: typer.Context,
+    tracking: Annotated[str, typer.Argument(help="The case's tracking code.")],
+    out: Annotated[Path, typer.Option("-o", "--output", help="The dossier PDF to write.")],
+    bag: Annotated[
+        Path | None, typer.Option("--bag", help="Also export a BagIt package to this folder.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Assemble a case's dossier: cover, index, every document with a bookmark each."""
+    from archive.dossier import export_dossier
+    from generators.dossier_cover import render_cover
+
+    state: App = ctx.obj
+    office = state.settings.office
+    with state.sessions() as session:
+        result = export_dossier(
+            session,
+            state.store,
+            tracking,
+            out.expanduser().resolve(),
+            render_cover,
+            office={
+                "ministry": office.ministry,
+                "governorate": office.governorate,
+                "office": office.name,
+            },
+            zone=state.clock.zone,
+            at=state.clock.now(),
+            bag=bag.expanduser().resolve() if bag else None,
+        )
+    index = result.dossier.index_record()
+    record = {
+        "tracking_code": result.dossier.tracking_code,
+        "output": str(result.output),
+        "sha256": result.sha256,
+        "pages": result.dossier.total_pages,
+        "cover_pages": result.dossier.cover_pages,
+        "documents": len(result.dossier.placed),
+        "index": index,
+        "bag": None
+        if result.bag is None
+        else {"path": str(result.bag.path), "files": result.bag.files, "bytes": result.bag.bytes},
+    }
+    if as_json:
+        output.emit_json(record)
+        return
+    output.say(
+        to_persian_digits(
+            f"پرونده {record['tracking_code']}: {record['documents']} سند، "
+            f"{record['pages']} برگ در {record['output']}"
+        )
+    )
+    missing = [e for e in index if not e["pages"]]
+    for entry in missing:
+        output.warn(f"{entry['title']}: {entry['note']}")
+    if result.bag is not None:
+        output.say(
+            to_persian_digits(f"بسته BagIt در {result.bag.path} ({result.bag.files} پرونده)")
+        )

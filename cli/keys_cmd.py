@@ -1,0 +1,79 @@
+"""``residegi keys init``: a self-signed trial key for the office, said to be one plainly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from cli import output
+from cli.context import App
+from cli.options import JsonOption
+
+app = typer.Typer(help="کلید امضای دیجیتال دفتر.", no_args_is_help=True)
+
+TRIAL_WARNING = (
+    "این کلید آزمایشی و خودامضاست: امضاهای آن «سالم» شناخته می‌شوند اما «مورد اعتماد» نیستند، "
+    "چون هیچ مرجع صدور گواهی آن را تأیید نکرده است. برای پاسخ‌های رسمی، کلید صادرشده از "
+    "مرجع صدور گواهی را جایگزین کنید (docs/signing.md)."
+)
+
+
+@app.command("init")
+def init(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            help="Common name (CN) of the certificate, all Persian or all Latin; "
+            "default «دفتر بازرسی» and the governorate.",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Make a self-signed trial signing key; never overwrites an existing one."""
+    from generators.keys import install_trial_key
+
+    state: App = ctx.obj
+    settings = state.settings
+    secret = settings.signing_key_passphrase
+    key = install_trial_key(
+        settings.resolved_signing_key_path,
+        settings.office_certificate_path,
+        common_name=name if name is not None else f"دفتر بازرسی {settings.office.governorate}",
+        organisation=settings.office.governorate,
+        # The real clock, never the training date: the certificate must be valid now.
+        now=state.clock.fixed_now or dt.datetime.now(dt.UTC),
+        passphrase=secret.get_secret_value() if secret else None,
+    )
+    result = {
+        "key_path": str(settings.resolved_signing_key_path),
+        "certificate_path": str(settings.office_certificate_path),
+        "subject": key.subject,
+        "fingerprint_sha256": key.fingerprint,
+        "valid_until": key.not_after.isoformat(),
+        "self_signed": True,
+        "trial": True,
+        "encrypted": secret is not None,
+        "warning": TRIAL_WARNING,
+    }
+    if as_json:
+        output.emit_json(result)
+        return
+    output.fields(
+        [
+            ("کلید", result["key_path"]),
+            ("گواهی", result["certificate_path"]),
+            ("دارنده", key.subject),
+            ("اثر انگشت SHA-256", key.fingerprint),
+            ("اعتبار تا", result["valid_until"]),
+        ]
+    )
+    output.warn(TRIAL_WARNING)
+    if secret is None:
+        output.warn(
+            "کلید بدون گذرواژه ذخیره شد؛ برای حفاظت، RESIDEGI_SIGNING_KEY_PASSPHRASE را "
+            "پیش از ساخت کلید تنظیم کنید."
+        )

@@ -1,0 +1,38 @@
+"""The answer flow: final answers to complainants, rendered, archived and sent.
+
+A thin Prefect shell over flows/casework.answer, one task per answer.  (Signing the answer
+comes with the archive of record: it is applied last, to the archived PDF/A, here.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows import casework
+from flows.pipeline import Batch, ensure_ready
+from flows.runtime import Runtime
+from registry.kinds import LetterKind
+from registry.settings import Settings
+
+
+@task(name="answer", cache_policy=NO_CACHE, persist_result=False)
+def answer_one(batch: Batch, tracking: str, decision: str) -> casework.Reviewed:
+    return casework.answer(batch, tracking, decision=decision)
+
+
+def run_answers(
+    settings: Settings, answers: Sequence[tuple[str, str]], actor: str
+) -> list[casework.Reviewed]:
+    """Answer each (tracking code, decision) in one flow run, on Prefect's configured API."""
+    batch = Batch(Runtime(settings), actor)
+
+    @flow(name="final-answer", persist_result=False, validate_parameters=False)
+    def final_answer(trackings: list[str]) -> list[casework.Reviewed]:
+        ensure_ready(batch, [LetterKind.FINAL_ANSWER])
+        decisions = dict(answers)
+        return [answer_one(batch, tracking, decisions[tracking]) for tracking in trackings]
+
+    return final_answer([tracking for tracking, _ in answers])

@@ -1,0 +1,168 @@
+"""A case's letters to the complainant: the review's rejection or request for documents,
+and the final answer.  Each change of state and its letter's number commit together; the
+letter is then rendered, archived and sent, and a rerun finishes a letter a crash left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from flows.pipeline import Batch, deliver, number_case_letter
+from registry import complaints
+from registry.db import transaction
+from registry.errors import Refused
+from registry.kinds import ComplaintState, DocumentKind, LetterKind, LetterState
+from registry.letter_facts import (
+    final_answer_facts,
+    missing_documents_facts,
+    rejection_facts,
+    replies_summary,
+)
+from registry.models import Complaint, Letter
+from registry.states import TRANSITIONS, transition
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    tracking_code: str
+    state: ComplaintState
+    warnings: list[str]
+    letter_number: str | None = None
+
+
+def _recipient(complaint: Complaint) -> str:
+    person = complaint.complainant
+    return person.company_name or f"{person.honorific.label_fa} {person.full_name}".strip()
+
+
+def accept(batch: Batch, tracking: str, *, note: str | None = None) -> Reviewed:
+    """Accept for referral (no letter: the referrals go out with the next dispatch)."""
+    with transaction(batch.runtime.sessions) as session:
+        complaint = complaints.get_complaint(session, tracking)
+        outcome = complaints.accept(
+            session, complaint, actor=batch.actor, at=batch.runtime.clock.now(), note=note
+        )
+        return Reviewed(complaint.tracking_code, outcome.state, outcome.warnings)
+
+
+def reject(batch: Batch, tracking: str, *, reason: str) -> Reviewed:
+    """Reject the complaint and send the complainant the rejection letter with the reason."""
+    zone = batch.runtime.clock.zone
+    office = batch.runtime.settings.office
+    with transaction(batch.runtime.sessions) as session:
+        complaint = complaints.get_complaint(session, tracking)
+        outcome = complaints.reject(
+            session, complaint, reason=reason, actor=batch.actor, at=batch.runtime.clock.now()
+        )
+        letter = number_case_letter(
+            batch,
+            session,
+            LetterKind.REJECTION,
+            complaint,
+            recipient=_recipient(complaint),
+            facts=lambda identity: rejection_facts(
+                complaint, identity, office, reason=reason.strip(), zone=zone
+            ),
+        )
+        letter_id, code = letter.id, complaint.tracking_code
+    (number,) = deliver(batch, [letter_id])
+    return Reviewed(code, outcome.state, outcome.warnings, number)
+
+
+def ask_for_documents(
+    batch: Batch, tracking: str, *, missing: Sequence[DocumentKind], note: str | None = None
+) -> Reviewed:
+    """Mark the complaint incomplete and send the complainant the list of missing documents."""
+    zone = batch.runtime.clock.zone
+    office = batch.runtime.settings.office
+    with transaction(batch.runtime.sessions) as session:
+        complaint = complaints.get_complaint(session, tracking)
+        outcome = complaints.mark_incomplete(
+            session,
+            complaint,
+            missing=missing,
+            actor=batch.actor,
+            at=batch.runtime.clock.now(),
+            note=note,
+        )
+        kinds = list(complaint.missing_kinds or [])
+        letter = number_case_letter(
+            batch,
+            session,
+            LetterKind.MISSING_DOCUMENTS,
+            complaint,
+            recipient=_recipient(complaint),
+            facts=lambda identity: missing_documents_facts(
+                complaint, identity, office, missing=kinds, zone=zone
+            ),
+        )
+        letter_id, code = letter.id, complaint.tracking_code
+    (number,) = deliver(batch, [letter_id])
+    return Reviewed(code, outcome.state, outcome.warnings, number)
+
+
+def _live_answer(session: Session, complaint: Complaint) -> Letter | None:
+    return session.scalars(
+        select(Letter).where(
+            Letter.complaint_id == complaint.id,
+            Letter.kind == LetterKind.FINAL_ANSWER,
+            Letter.state != LetterState.VOID,
+        )
+    ).first()
+
+
+def answer(batch: Batch, tracking: str, *, decision: str) -> Reviewed:
+    """The final answer: numbered with the decision and the agencies' replies, rendered,
+    archived, sent; the complaint moves to answered in the same transaction as the sending.
+
+    A complaint may be answered once it replied or its report is ready.  If a crash left a
+    numbered final answer, it is that letter that is finished, not a second one.
+    """
+    zone = batch.runtime.clock.zone
+    office = batch.runtime.settings.office
+    with transaction(batch.runtime.sessions) as session:
+        complaint = complaints.get_complaint(session, tracking)
+        if (complaint.state, ComplaintState.ANSWERED) not in TRANSITIONS:
+            raise Refused(
+                "illegal_transition",
+                tracking_code=complaint.tracking_code,
+                from_state=complaint.state.value,
+                to_state=ComplaintState.ANSWERED.value,
+            )
+        letter = _live_answer(session, complaint)
+        if letter is None:
+            decision = complaints.required_text(decision, "decision")
+            summary = replies_summary(session, complaint)
+            letter = number_case_letter(
+                batch,
+                session,
+                LetterKind.FINAL_ANSWER,
+                complaint,
+                recipient=_recipient(complaint),
+                facts=lambda identity: final_answer_facts(
+                    complaint,
+                    identity,
+                    office,
+                    decision=decision,
+                    replies_summary=summary,
+                    zone=zone,
+                ),
+            )
+        letter_id, code = letter.id, complaint.tracking_code
+
+    def answered(session: Session, letter: Letter) -> None:
+        if letter.complaint is not None:
+            transition(
+                session,
+                letter.complaint,
+                ComplaintState.ANSWERED,
+                actor=batch.actor,
+                at=batch.runtime.clock.now(),
+            )
+
+    numbers = deliver(batch, [letter_id], answered)
+    return Reviewed(code, ComplaintState.ANSWERED, [], numbers[0] if numbers else None)

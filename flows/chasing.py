@@ -1,0 +1,169 @@
+"""Chasing late replies: each overdue referral gets the next step of its ladder, once.
+
+The ladder (settings N, M, K): a first reminder N working days after the due date, a
+second M after the first, an escalation with a copy to the agency's superior K after the
+second.  A step is a numbered letter like any other.  It is decided from what the
+registry holds (the chasers already made, void ones aside), and re-checked under a lock on
+the referral when it is numbered, so running the chase twice a day, or two at once,
+makes each step once.  A reply or a void referral stops the ladder: such a referral is
+no longer outstanding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from flows.pipeline import Batch, deliver, number_case_letter
+from registry.agencies import superior_of
+from registry.db import transaction
+from registry.holidays import working_calendar
+from registry.kinds import LetterKind, LetterState
+from registry.letter_facts import escalation_facts, reminder_facts
+from registry.models import Letter
+from registry.outstanding import ChaseStep, ChaseStepKind, OutstandingRow, outstanding_replies
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    """A step due today for one referral."""
+
+    referral_id: int
+    referral_number: str
+    agency: str
+    tracking_code: str | None
+    working_days_late: int
+    step: ChaseStep
+
+
+def _outstanding(batch: Batch) -> list[OutstandingRow]:
+    settings = batch.runtime.settings
+    clock = batch.runtime.clock
+    with batch.runtime.sessions() as session:
+        return outstanding_replies(
+            session,
+            today=clock.today(),
+            calendar=working_calendar(session, settings.weekend_python_days),
+            zone=clock.zone,
+            first_after=settings.chase_first_after,
+            second_after=settings.chase_second_after,
+            escalate_after=settings.chase_escalate_after,
+        )
+
+
+def plan(batch: Batch) -> list[PlannedStep]:
+    """The steps due today, most late referral first."""
+    today = batch.runtime.clock.today()
+    return [
+        PlannedStep(
+            row.letter_id,
+            row.number,
+            row.agency,
+            row.tracking_code,
+            row.working_days_late,
+            row.next_step,
+        )
+        for row in _outstanding(batch)
+        if row.next_step is not None and row.next_step.due_on(today)
+    ]
+
+
+def number_step(batch: Batch, planned: PlannedStep) -> int | None:
+    """Number the step's letter in its own transaction, or None if it is no longer due
+    (a reply came, the referral was voided, or another run made the step)."""
+    settings = batch.runtime.settings
+    zone = batch.runtime.clock.zone
+    with transaction(batch.runtime.sessions) as session:
+        referral = session.get_one(Letter, planned.referral_id, with_for_update=True)
+        if referral.state is not LetterState.SENT or referral.replied_at is not None:
+            return None
+        chasers = list(
+            session.scalars(
+                select(Letter)
+                .where(Letter.chases_id == referral.id, Letter.state != LetterState.VOID)
+                .order_by(Letter.seq)
+            )
+        )
+        reminders = [c for c in chasers if c.kind is LetterKind.REMINDER]
+        wanted = planned.step.kind
+        made = {
+            ChaseStepKind.FIRST_REMINDER: len(reminders) >= 1,
+            ChaseStepKind.SECOND_REMINDER: len(reminders) >= 2,
+            ChaseStepKind.ESCALATION: any(c.kind is LetterKind.ESCALATION for c in chasers),
+        }[wanted]
+        if made or referral.agency is None or referral.complaint is None:
+            return None
+        days = settings.reminder_deadline_days
+        office = settings.office
+        if wanted is ChaseStepKind.ESCALATION:
+            superior = superior_of(referral.agency)
+            if superior is None:
+                return None
+            letter = number_case_letter(
+                batch,
+                session,
+                LetterKind.ESCALATION,
+                referral.complaint,
+                recipient=referral.agency.name,
+                agency=referral.agency,
+                chases=referral,
+                facts=lambda identity: escalation_facts(
+                    referral,
+                    reminders,
+                    superior,
+                    identity,
+                    office,
+                    answer_within_days=days,
+                    zone=zone,
+                ),
+            )
+        else:
+            ordinal = 1 if wanted is ChaseStepKind.FIRST_REMINDER else 2
+            letter = number_case_letter(
+                batch,
+                session,
+                LetterKind.REMINDER,
+                referral.complaint,
+                recipient=referral.agency.name,
+                agency=referral.agency,
+                chases=referral,
+                facts=lambda identity: reminder_facts(
+                    referral,
+                    identity,
+                    office,
+                    ordinal=ordinal,
+                    answer_within_days=days,
+                    zone=zone,
+                ),
+            )
+        return letter.id
+
+
+@dataclass(frozen=True)
+class ChaseResult:
+    planned: list[PlannedStep]
+    sent: list[str]
+
+
+def chase(batch: Batch, *, dry_run: bool = False) -> ChaseResult:
+    """Take every step due today (or only list them, ``dry_run``).  Chasers a crashed run
+    numbered but did not send are finished first."""
+    with batch.runtime.sessions() as session:
+        leftovers = list(
+            session.scalars(
+                select(Letter.id).where(
+                    Letter.state == LetterState.NUMBERED,
+                    Letter.kind.in_((LetterKind.REMINDER, LetterKind.ESCALATION)),
+                )
+            )
+        )
+    planned = plan(batch)
+    if dry_run:
+        return ChaseResult(planned, [])
+    ids = leftovers + [i for i in (number_step(batch, p) for p in planned) if i is not None]
+    sent = []
+    for done, letter_id in enumerate(ids, start=1):
+        sent += deliver(batch, [letter_id])
+        batch.report("chase", done, len(ids))
+    return ChaseResult(planned, sent)

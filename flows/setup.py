@@ -1,0 +1,48 @@
+"""Setting up a data folder: the registry, the holiday calendar and, for trials, the sample."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flows.runtime import Runtime
+from registry.agencies import load_sample
+from registry.db import transaction
+from registry.holidays import seed_holidays
+from registry.settings import SETTINGS_FILE_NAME
+
+# The office profile of a trial installation; the office replaces it with its own.
+SAMPLE_SETTINGS = """\
+# Settings of this data folder (docs/settings.md lists them all).
+# Written by `residegi init --sample` for trials: replace the signatory with the real one.
+[office]
+signatory_name = "محمدرضا احمدی"
+signatory_title = "مدیرکل دفتر بازرسی، مدیریت عملکرد و امور حقوقی"
+phone = "028-33330000"
+address = "قزوین، میدان آزادی، ساختمان استانداری قزوین"
+"""
+
+
+@dataclass(frozen=True)
+class Initialised:
+    agencies_added: int
+    holidays_added: int
+    settings_written: bool
+
+
+def initialise(runtime: Runtime, *, sample: bool, actor: str) -> Initialised:
+    """Create or upgrade the registry and seed the official holidays (1404-1406); with
+    ``sample``, also load Qazvin's agencies and write a trial office profile if the data
+    folder has none.  Safe to run again: nothing is added twice."""
+    runtime.initialise()
+    now = runtime.clock.now()
+    agencies = 0
+    with transaction(runtime.sessions) as session:
+        holidays = seed_holidays(session, at=now, actor=actor)
+        if sample:
+            agencies = load_sample(session, at=now, actor=actor)
+    written = False
+    settings_file = runtime.settings.home / SETTINGS_FILE_NAME
+    if sample and not settings_file.exists():
+        settings_file.write_text(SAMPLE_SETTINGS, encoding="utf-8")
+        written = True
+    return Initialised(agencies, holidays, written)
