@@ -24,14 +24,22 @@ class Runtime:
     """The settings of this run and the resources made from them, each created on first use."""
 
     settings: Settings
+    # A clock the caller controls (tests, simulations); otherwise the settings' clock.
+    fixed_clock: Clock | None = None
     _checked: bool = field(default=False, init=False)
 
     @cached_property
     def engine(self) -> Engine:
         return make_engine(self.settings.resolved_database_url)
 
-    @cached_property
+    @property
     def clock(self) -> Clock:
+        if self.fixed_clock is not None:
+            return self.fixed_clock
+        return self._settings_clock
+
+    @cached_property
+    def _settings_clock(self) -> Clock:
         return Clock.for_office(self.settings.timezone, self.settings.today)
 
     @cached_property

@@ -32,8 +32,7 @@ def batch(migrated_url: str, tmp_path: Path) -> Iterator[pipeline.Batch]:
         database_url=migrated_url,
         office={"signatory_name": "محمد احمدی", "phone": "02833330000"},
     )
-    runtime = Runtime(settings)
-    runtime.__dict__["clock"] = Clock(fixed_now=NOW)
+    runtime = Runtime(settings, fixed_clock=Clock(fixed_now=NOW))
     with transaction(runtime.sessions) as session:
         seed_agencies(session)
         for n, agencies in enumerate(
