@@ -1,0 +1,101 @@
+"""The flows themselves, under Prefect's test harness: dispatch, chase and answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from flows.prefect_setup import configure_prefect
+from flows.runtime import Runtime
+from registry import complaints
+from registry.db import transaction
+from registry.kinds import ComplaintState, DocumentKind, LetterKind, LetterState
+from registry.models import Complaint, Letter
+from registry.replies import record_reply
+from registry.settings import Settings
+from tests.factories import complaint_input, seed_agencies
+
+pytestmark = pytest.mark.slow
+TEHRAN = dt.timezone(dt.timedelta(hours=3, minutes=30))
+NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=TEHRAN)
+
+
+@pytest.fixture(scope="module")
+def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    configure_prefect(tmp_path_factory.mktemp("prefect"))
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture
+def settings(harness: None, migrated_url: str, tmp_path: Path) -> Settings:
+    settings = Settings(
+        home=tmp_path,
+        database_url=migrated_url,
+        today="1405/09/04",
+        office={"signatory_name": "محمد احمدی"},
+    )
+    runtime = Runtime(settings)
+    with transaction(runtime.sessions) as session:
+        seed_agencies(session)
+        data = complaint_input(agencies=("شهرداری قزوین", "شهرداری آبیک"))
+        complaint = complaints.register_complaint(
+            session, data, actor="test", at=NOW, duplicate_window_days=0
+        ).complaint
+        complaints.accept(session, complaint, actor="test", at=NOW)
+    runtime.engine.dispose()
+    return settings
+
+
+def test_dispatch_then_answer_flows(settings: Settings) -> None:
+    from flows.answer import run_answers
+    from flows.chase import run_chase
+    from flows.dispatch import DispatchParams, run_dispatch
+
+    summary = run_dispatch(DispatchParams(actor="دبیرخانه", workers=1), settings)
+    assert (summary.letters, summary.first_number, summary.last_number) == (
+        2,
+        "1405/ص/1",
+        "1405/ص/2",
+    )
+    assert run_dispatch(DispatchParams(actor="x", workers=1), settings).letters == 0
+    assert run_chase(settings, "x", dry_run=True).planned == []  # nothing overdue today
+    runtime = Runtime(settings)
+    with transaction(runtime.sessions) as session:
+        complaint = session.scalars(select(Complaint)).one()
+        assert complaint.state is ComplaintState.AWAITING_REPLY
+        today = runtime.clock.today()
+        for letter in session.scalars(select(Letter).order_by(Letter.seq)):
+            document = complaints.NewDocument(
+                kind=DocumentKind.AGENCY_REPLY,
+                sha256=f"{letter.id:064x}",
+                original_name="r.pdf",
+                media_type="application/pdf",
+                size=1,
+            )
+            record_reply(
+                session,
+                letter,
+                their_number="12/ش",
+                their_date=today,
+                document=document,
+                at=runtime.clock.now(),
+                actor="x",
+                today=today,
+                summary="رسیدگی شد.",
+            )
+        tracking = complaint.tracking_code
+    (answered,) = run_answers(settings, [(tracking, "شکایت شما رسیدگی شد.")], "بازرس")
+    assert answered.state is ComplaintState.ANSWERED
+    with runtime.sessions() as session:
+        answer = session.scalars(select(Letter).where(Letter.kind == LetterKind.FINAL_ANSWER)).one()
+        assert answer.state is LetterState.SENT
+        assert "رسیدگی شد" in answer.facts["replies_summary"]
+        assert session.scalars(select(Complaint.state)).one() is ComplaintState.ANSWERED
+    runtime.engine.dispose()
