@@ -20,6 +20,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml .ci/system-packages.sh
 setup: $(VENV)/.installed
 
 demo: setup
+	rm -rf $(DEMO_HOME)
 	$(BIN)/residegi --home $(DEMO_HOME) demo
 
 lint: setup
