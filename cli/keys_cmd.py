@@ -62,7 +62,7 @@ def init(
     if as_json:
         output.emit_json(result)
         return
-    output.fields(
+    _lines(
         [
             ("کلید", result["key_path"]),
             ("گواهی", result["certificate_path"]),
@@ -77,3 +77,14 @@ def init(
             "کلید بدون گذرواژه ذخیره شد؛ برای حفاظت، RESIDEGI_SIGNING_KEY_PASSPHRASE را "
             "پیش از ساخت کلید تنظیم کنید."
         )
+
+
+def _lines(pairs: list[tuple[str, object]]) -> None:
+    # Paths, fingerprints and ISO times keep their ASCII digits (output.fields would not).
+    for label, value in pairs:
+        shown = (
+            "—"
+            if value is None
+            else ("بله" if value is True else "خیر" if value is False else value)
+        )
+        output.say(f"[bold]{label}:[/bold] {shown}")

@@ -91,9 +91,7 @@ def verify(
     roots, office_fingerprint = _trust_roots(state)
     checked = verify_pdf(data, roots)
     rows = _archive_rows(state, checked.sha256)
-    problems = problems_of(
-        checked, office_fingerprint=office_fingerprint, in_archive=bool(rows)
-    )
+    problems = problems_of(checked, office_fingerprint=office_fingerprint, in_archive=bool(rows))
     last = checked.last
     result: dict[str, Any] = {
         "path": str(path),
@@ -141,7 +139,7 @@ def _show(result: dict[str, Any]) -> None:
         "not_held": "این پرونده در بایگانی نیست",
         "absent": "بایگانی در این رایانه راه‌اندازی نشده است",
     }
-    output.fields(
+    _lines(
         [
             ("پرونده", result["path"]),
             ("اثر انگشت SHA-256", result["sha256"]),
@@ -156,3 +154,14 @@ def _show(result: dict[str, Any]) -> None:
             ("بایگانی", archive_fa[str(result["archive"])]),
         ]
     )
+
+
+def _lines(pairs: list[tuple[str, object]]) -> None:
+    # Paths, fingerprints and ISO times keep their ASCII digits (output.fields would not).
+    for label, value in pairs:
+        shown = (
+            "—"
+            if value is None
+            else ("بله" if value is True else "خیر" if value is False else value)
+        )
+        output.say(f"[bold]{label}:[/bold] {shown}")

@@ -109,3 +109,102 @@ class AssetRefused(GeneratorError):
 def params_of(error: GeneratorError) -> dict[str, Any]:
     """The parameters a Persian message is filled with (a copy, safe to mutate)."""
     return dict(error.params)
+
+
+# -- signing, keys and verification (generators/keys.py, stamp.py, signing.py) --------------
+
+
+class SigningKeyMissing(GeneratorError):
+    """``signing_key_missing``: no PKCS#12 file where the settings say the key is (exit 3)."""
+
+    kind = ErrorKind.NOT_FOUND
+
+    def __init__(self, path: str) -> None:
+        super().__init__("signing_key_missing", path=path)
+
+
+class SigningKeyUnreadable(GeneratorError):
+    """``signing_key_unreadable``: the PKCS#12 file is damaged or its passphrase wrong (exit 2)."""
+
+    kind = ErrorKind.INPUT
+
+    def __init__(self, path: str, detail: str = "") -> None:
+        super().__init__("signing_key_unreadable", detail, path=path)
+
+
+class SigningKeyExists(GeneratorError):
+    """``signing_key_exists``: ``keys init`` never overwrites a key; move it away (exit 4)."""
+
+    kind = ErrorKind.REFUSED
+
+    def __init__(self, path: str) -> None:
+        super().__init__("signing_key_exists", path=path)
+
+
+class InvalidCertificateName(GeneratorError):
+    """``certificate_name_invalid``: a certificate name field would make validation fail (exit 2).
+
+    A field mixing Persian and Latin letters, or Persian that does not begin and end with
+    a Persian letter, breaks the string preparation every verifier applies to names
+    («malformed bidirectional sequence»); a field over 64 bytes is refused by X.509.
+    """
+
+    kind = ErrorKind.INPUT
+
+    def __init__(self, field: str, value: str, reason: str) -> None:
+        super().__init__("certificate_name_invalid", reason, field=field, value=value[:80])
+
+
+class NotArchivalPdf(GeneratorError):
+    """``pdf_not_pdfa3``: case data may only be embedded in a PDF/A-3 file (exit 4).
+
+    PDF/A-1 and PDF/A-2 forbid arbitrary embedded files; a plain PDF is no archival record.
+    """
+
+    kind = ErrorKind.REFUSED
+
+    def __init__(self, found: str) -> None:
+        super().__init__("pdf_not_pdfa3", value=found)
+
+
+class CaseDataExists(GeneratorError):
+    """``case_data_exists``: the PDF already carries an embedded file of that name (exit 4)."""
+
+    kind = ErrorKind.REFUSED
+
+    def __init__(self, name: str) -> None:
+        super().__init__("case_data_exists", name=name)
+
+
+class SigningFailed(GeneratorError):
+    """``signing_failed``: pyHanko refused to sign or the time-stamp server failed (exit 4).
+
+    Nothing is returned, so nothing half-signed can reach the archive.
+    """
+
+    kind = ErrorKind.REFUSED
+
+    def __init__(self, detail: str, url: str = "") -> None:
+        super().__init__("signing_failed", detail, detail=detail[:300], url=url)
+
+
+class PdfUnreadable(GeneratorError):
+    """``pdf_unreadable``: the file handed over is not a PDF we can parse (exit 5 under verify)."""
+
+    kind = ErrorKind.VERIFICATION
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("pdf_unreadable", detail, detail=detail[:300])
+
+
+class VerificationFailed(GeneratorError):
+    """A signed PDF failed verification or leaves a doubt (exit 5).
+
+    ``code`` names the first problem found: ``signature_missing``, ``signature_invalid``,
+    ``signature_modified``, ``signature_untrusted``, ``signature_not_in_archive``.
+    """
+
+    kind = ErrorKind.VERIFICATION
+
+    def __init__(self, code: str, path: str, detail: str = "") -> None:
+        super().__init__(code, detail, path=path, detail=detail[:300])

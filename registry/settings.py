@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from registry.kinds import AgencyKind
@@ -146,6 +146,24 @@ class Settings(BaseSettings):
     delivery_period_days: int = Field(
         30, ge=1, description="Days after the answer before a case may be closed automatically."
     )
+    signing_key_path: Path | None = Field(
+        None,
+        description="PKCS#12 file (.p12) of the office's signing key; default "
+        "keys/office.p12 in the data folder. Its certificate is kept beside it as .crt.",
+    )
+    signing_key_passphrase: SecretStr | None = Field(
+        None, description="Passphrase of the PKCS#12 file (secret: set it in the environment)."
+    )
+    tsa_url: str | None = Field(
+        None,
+        description="RFC 3161 time-stamp server of the office: unset, final answers are "
+        "signed PAdES B-B; set, PAdES B-T with a token from this server.",
+    )
+    trusted_certificates: list[Path] = Field(
+        default_factory=list,
+        description="Certificates (PEM or DER files) that verify trusts besides the office's "
+        "own: the root of a real certification authority, the time-stamp server's root.",
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -167,6 +185,16 @@ class Settings(BaseSettings):
     def resolved_archive_url(self) -> str:
         """Where the archive store keeps objects: the setting, or ``<home>/archive``."""
         return self.archive_url or str(self.home / "archive")
+
+    @property
+    def resolved_signing_key_path(self) -> Path:
+        """The office's PKCS#12 key: the setting, or ``<home>/keys/office.p12``."""
+        return self.signing_key_path or self.home / "keys" / "office.p12"
+
+    @property
+    def office_certificate_path(self) -> Path:
+        """The office key's certificate (public), beside the key with the suffix ``.crt``."""
+        return self.resolved_signing_key_path.with_suffix(".crt")
 
     @property
     def prefect_home(self) -> Path:
