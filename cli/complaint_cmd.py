@@ -80,13 +80,21 @@ def register(
         bool, typer.Option(help="Keep the complainant's identity from the agency.")
     ] = False,
     channel: Annotated[str, typer.Option(help="in-person, web, mail, phone, samad.")] = "in-person",
+    receipt: Annotated[
+        Path | None, typer.Option(help="Write the registration receipt (PDF) to this file.")
+    ] = None,
     actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Register a complaint; prints its tracking code."""
+    """Register a complaint; prints its tracking code (and writes its receipt)."""
     from archive.intake import file_complaint, read_files
 
     state: App = ctx.obj
+    if receipt is not None:
+        from flows.pipeline import Batch, ensure_ready
+        from registry.kinds import LetterKind
+
+        ensure_ready(Batch(state, actor_name(actor)), [LetterKind.RECEIPT])
     data = complaints.ComplaintInput(
         complainant=complaints.ComplainantInput(
             kind=choice(kind, ComplainantKind, "kind"),
@@ -123,12 +131,21 @@ def register(
         record["possible_duplicate_of"] = [
             c.tracking_code for c in registration.possible_duplicates
         ]
+    if receipt is not None:
+        from flows.casework import issue_receipt
+        from flows.pipeline import Batch
+
+        number, pdf = issue_receipt(Batch(state, actor_name(actor)), record["tracking_code"])
+        receipt.write_bytes(pdf)
+        record["receipt"] = {"number": number, "file": str(receipt)}
     if as_json:
         output.emit_json(record)
         return
     output.say(
         f"شکایت ثبت شد. کد رهگیری: [bold]{format_tracking_code(record['tracking_code'])}[/bold]"
     )
+    if receipt is not None:
+        output.say(f"رسید ثبت، نامه شماره {fa(record['receipt']['number'])}: {receipt}")
     if record["possible_duplicate_of"]:
         output.warn(
             "شکایت مشابهی از همین شخص درباره همین دستگاه در ۹۰ روز گذشته ثبت شده است: "

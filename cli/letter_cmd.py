@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,9 +12,11 @@ from sqlalchemy.orm import selectinload
 
 from cli import output
 from cli.context import App, actor_name
-from cli.options import ActorOption, JsonOption
+from cli.options import ActorOption, JsonOption, choice
 from cli.records import letter_record
 from registry.db import transaction
+from registry.errors import InvalidInput
+from registry.kinds import LetterKind
 from registry.models import Letter
 from registry.register import find_letter, void_letter
 
@@ -136,3 +139,26 @@ def dispatch(
 
 
 STAGES_FA = {"send": "ساخت، بایگانی و ارسال نامه‌ها"}
+
+
+@app.command("preview")
+def preview(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help="referral, reminder, escalation, receipt, …")],
+    case: Annotated[str, typer.Option("--case", help="Tracking code of the case.")],
+    out: Annotated[Path | None, typer.Option("-o", "--output", help="File to write.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="pdf or docx.")] = "pdf",
+    agency: Annotated[str | None, typer.Option(help="Agency, for letters to one.")] = None,
+) -> None:
+    """Render a case's letter as it would be today, without numbering or archiving it."""
+    from flows.pipeline import Batch
+    from flows.preview import preview as render_preview
+
+    state: App = ctx.obj
+    letter_kind = choice(kind, LetterKind, "kind")
+    if fmt not in ("pdf", "docx"):
+        raise InvalidInput("invalid_option", field="format", value=fmt, allowed="pdf, docx")
+    data = render_preview(Batch(state, "preview"), letter_kind, case, fmt=fmt, agency=agency)
+    target = out or Path(f"preview-{letter_kind.value}.{fmt}")
+    target.write_bytes(data)
+    output.say(f"پیش‌نمایش نوشته شد: {target}")

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from pydantic import ValidationError
+from typer.exceptions import TyperException
 
 from cli import (
     agency_cmd,
@@ -25,6 +25,8 @@ from cli import (
     letter_cmd,
     output,
     reply_cmd,
+    search_cmd,
+    templates_cmd,
     verify_cmd,
 )
 from cli.context import App, actor_name
@@ -49,7 +51,9 @@ app.add_typer(letter_cmd.app, name="letter")
 app.add_typer(holiday_cmd.app, name="holiday")
 app.add_typer(deadline_cmd.app, name="deadline")
 app.add_typer(reply_cmd.app, name="reply")
+app.add_typer(templates_cmd.app, name="templates")
 app.command("demo")(demo_cmd.demo)
+app.command("search")(search_cmd.search)
 app.add_typer(keys_cmd.app, name="keys")
 app.command("verify")(verify_cmd.verify)
 app.add_typer(archive_cmd.app, name="archive")
@@ -121,15 +125,16 @@ def main(argv: list[str] | None = None) -> int:
             as_json=as_json,
         )
         return 2
-    except click.exceptions.UsageError as exc:
-        output.error("usage", f"فرمان نادرست است: {exc.format_message()}", as_json=as_json)
-        return 2
-    except click.exceptions.Abort:
+    except typer.Abort:
         output.error("aborted", "کار متوقف شد.", as_json=as_json)
         return 1
-    except click.exceptions.ClickException as exc:
-        output.error("usage", exc.format_message(), as_json=as_json)
-        return exc.exit_code
+    except typer.Exit as exc:
+        return int(getattr(exc, "exit_code", 0) or 0)
+    except TyperException as exc:
+        # Typer's own command-line errors (unknown option, missing argument): exit 2.
+        text = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        output.error("usage", f"فرمان نادرست است: {text}", as_json=as_json)
+        return int(getattr(exc, "exit_code", 2) or 2)
     except Exception as exc:  # the last line of defence: a message, never a bare traceback
         log.exception("unexpected failure")
         detail = f"{type(exc).__name__}: {exc}"

@@ -1,7 +1,8 @@
 """The answer flow: final answers to complainants, rendered, archived and sent.
 
-A thin Prefect shell over flows/casework.answer, one task per answer.  (Signing the answer
-comes with the archive of record: it is applied last, to the archived PDF/A, here.)
+A thin Prefect shell over flows/casework.answer, one task per answer.  Each answer is
+archived sealed: its case data embedded in the PDF/A-3 and the office's signature applied
+last (generators/sealing.py).
 """
 
 from __future__ import annotations
@@ -12,15 +13,15 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows import casework
-from flows.pipeline import Batch, ensure_ready
+from flows.pipeline import Batch, Seal, ensure_ready
 from flows.runtime import Runtime
 from registry.kinds import LetterKind
 from registry.settings import Settings
 
 
 @task(name="answer", cache_policy=NO_CACHE, persist_result=False)
-def answer_one(batch: Batch, tracking: str, decision: str) -> casework.Reviewed:
-    return casework.answer(batch, tracking, decision=decision)
+def answer_one(batch: Batch, tracking: str, decision: str, seal: Seal) -> casework.Reviewed:
+    return casework.answer(batch, tracking, decision=decision, seal=seal)
 
 
 def run_answers(
@@ -32,7 +33,8 @@ def run_answers(
     @flow(name="final-answer", persist_result=False, validate_parameters=False)
     def final_answer(trackings: list[str]) -> list[casework.Reviewed]:
         ensure_ready(batch, [LetterKind.FINAL_ANSWER])
+        seal = casework.answer_seal(batch)  # the key is loaded once, before any numbering
         decisions = dict(answers)
-        return [answer_one(batch, tracking, decisions[tracking]) for tracking in trackings]
+        return [answer_one(batch, tracking, decisions[tracking], seal) for tracking in trackings]
 
     return final_answer([tracking for tracking, _ in answers])

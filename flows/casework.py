@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flows.pipeline import Batch, deliver, number_case_letter
+from flows.pipeline import Batch, Seal, deliver, number_case_letter
 from registry import complaints
 from registry.db import transaction
 from registry.errors import Refused
@@ -19,6 +19,7 @@ from registry.kinds import ComplaintState, DocumentKind, LetterKind, LetterState
 from registry.letter_facts import (
     final_answer_facts,
     missing_documents_facts,
+    receipt_facts,
     rejection_facts,
     replies_summary,
 )
@@ -115,12 +116,13 @@ def _live_answer(session: Session, complaint: Complaint) -> Letter | None:
     ).first()
 
 
-def answer(batch: Batch, tracking: str, *, decision: str) -> Reviewed:
+def answer(batch: Batch, tracking: str, *, decision: str, seal: Seal) -> Reviewed:
     """The final answer: numbered with the decision and the agencies' replies, rendered,
     archived, sent; the complaint moves to answered in the same transaction as the sending.
 
     A complaint may be answered once it replied or its report is ready.  If a crash left a
-    numbered final answer, it is that letter that is finished, not a second one.
+    numbered final answer, it is that letter that is finished, not a second one.  ``seal``
+    (``answer_seal``) embeds the case data and signs the PDF before it is archived.
     """
     zone = batch.runtime.clock.zone
     office = batch.runtime.settings.office
@@ -164,5 +166,47 @@ def answer(batch: Batch, tracking: str, *, decision: str) -> Reviewed:
                 at=batch.runtime.clock.now(),
             )
 
-    numbers = deliver(batch, [letter_id], answered)
+    numbers = deliver(batch, [letter_id], answered, seal=seal)
     return Reviewed(code, ComplaintState.ANSWERED, [], numbers[0] if numbers else None)
+
+
+def answer_seal(batch: Batch) -> Seal:
+    """Signing with the office's key (loaded once), at the letter's own time."""
+    from generators.keys import load_signing_key
+    from generators.sealing import seal_answer
+
+    settings = batch.runtime.settings
+    passphrase = settings.signing_key_passphrase
+    key = load_signing_key(
+        settings.resolved_signing_key_path,
+        passphrase.get_secret_value() if passphrase else None,
+    )
+    return lambda facts, pdf: seal_answer(pdf, facts, key, tsa_url=settings.tsa_url)
+
+
+# The service card's figure: an answer in about a month.
+EXPECTED_ANSWER_DAYS = 31
+
+
+def issue_receipt(batch: Batch, tracking: str) -> tuple[str, bytes]:
+    """The registration receipt: numbered, archived and handed over; returns its number and
+    the archived PDF (to print for the complainant)."""
+    zone = batch.runtime.clock.zone
+    office = batch.runtime.settings.office
+    with transaction(batch.runtime.sessions) as session:
+        complaint = complaints.get_complaint(session, tracking)
+        letter = number_case_letter(
+            batch,
+            session,
+            LetterKind.RECEIPT,
+            complaint,
+            recipient=_recipient(complaint),
+            facts=lambda identity: receipt_facts(
+                complaint, identity, office, expected_answer_days=EXPECTED_ANSWER_DAYS, zone=zone
+            ),
+        )
+        letter_id = letter.id
+    (number,) = deliver(batch, [letter_id])
+    with batch.runtime.sessions() as session:
+        pdf_sha256 = session.get_one(Letter, letter_id).pdf_sha256
+    return number, batch.runtime.store.get(pdf_sha256 or "")

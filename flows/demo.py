@@ -22,7 +22,7 @@ from flows.answer import run_answers
 from flows.dispatch import DispatchParams, run_dispatch
 from flows.pipeline import Batch, Progress
 from flows.runtime import Runtime
-from flows.setup import initialise
+from flows.setup import initialise, install_trial_key_if_missing
 from registry import complaints
 from registry.agencies import list_agencies
 from registry.db import transaction
@@ -174,6 +174,7 @@ def run_demo(
     initialise(runtime, sample=True, actor=actor)
     # The sample office profile was just written to the data folder: read it.
     runtime = Runtime(load_settings(home=runtime.settings.home))
+    install_trial_key_if_missing(runtime)
     batch = Batch(runtime, actor, progress=progress)
     _register_and_review(batch, count, progress)
     run_dispatch(DispatchParams(actor=actor), runtime.settings, progress=progress)

@@ -116,6 +116,7 @@ def _jobs(batch: Batch, letter_ids: Sequence[int]) -> Iterator[tuple[int, str, d
 
 
 AfterSent = Callable[[Session, Letter], None]
+Seal = Callable[[dict[str, Any], bytes], bytes]  # (frozen facts, PDF) -> archived PDF
 
 
 def move_complaint_when_referred(batch: Batch) -> AfterSent:
@@ -191,12 +192,21 @@ def render_and_send(
     return sent
 
 
-def deliver(batch: Batch, letter_ids: Sequence[int], after: AfterSent | None = None) -> list[str]:
-    """Render in this process, store and send a few letters (a review's, an answer's)."""
-    return [
-        store_and_send(batch, letter_id, render_letter_files(kind, facts), after)
-        for letter_id, kind, facts in _jobs(batch, letter_ids)
-    ]
+def deliver(
+    batch: Batch,
+    letter_ids: Sequence[int],
+    after: AfterSent | None = None,
+    seal: Seal | None = None,
+) -> list[str]:
+    """Render in this process, store and send a few letters (a review's, an answer's);
+    ``seal`` turns the rendered PDF into the one archived (the signed answer)."""
+    sent = []
+    for letter_id, kind, facts in _jobs(batch, letter_ids):
+        files = render_letter_files(kind, facts)
+        if seal is not None:
+            files = RenderedLetter(pdf=seal(facts, files.pdf), docx=files.docx)
+        sent.append(store_and_send(batch, letter_id, files, after))
+    return sent
 
 
 def number_case_letter(

@@ -46,3 +46,24 @@ def initialise(runtime: Runtime, *, sample: bool, actor: str) -> Initialised:
         settings_file.write_text(SAMPLE_SETTINGS, encoding="utf-8")
         written = True
     return Initialised(agencies, holidays, written)
+
+
+def install_trial_key_if_missing(runtime: Runtime) -> bool:
+    """A self-signed trial key for signing answers, unless the data folder has a key.
+    (Its signatures verify as intact but untrusted: for trials and the demo only.)"""
+    from generators.keys import install_trial_key
+
+    settings = runtime.settings
+    if settings.resolved_signing_key_path.exists():
+        return False
+    settings.resolved_signing_key_path.parent.mkdir(parents=True, exist_ok=True)
+    passphrase = settings.signing_key_passphrase
+    install_trial_key(
+        settings.resolved_signing_key_path,
+        settings.office_certificate_path,
+        common_name=f"دفتر بازرسی {settings.office.governorate}",
+        organisation=settings.office.governorate,
+        now=runtime.clock.now(),
+        passphrase=passphrase.get_secret_value() if passphrase else None,
+    )
+    return True

@@ -293,3 +293,20 @@ def escalation_facts(
         "superior": addressee(superior),
         "reminders": [letter_ref(reminder) for reminder in reminders],
     }
+
+
+def receipt_facts(
+    complaint: Complaint,
+    identity: LetterIdentity,
+    office: OfficeProfile,
+    *,
+    expected_answer_days: int,
+    zone: zoneinfo.ZoneInfo,
+) -> Facts:
+    """رسید ثبت شکایت: the tracking code, what was received, when to expect an answer."""
+    received = [f"{d.original_name} ({d.kind.label_fa})" for d in complaint.documents]
+    return {
+        **_to_complainant("receipt", complaint, identity, office, zone),
+        "documents_received": received,
+        "expected_answer_days": expected_answer_days,
+    }

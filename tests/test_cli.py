@@ -46,13 +46,30 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
 def register_args(tmp_path: Path, *extra: str) -> list[str]:
     evidence = pdf_file(tmp_path / "evidence.pdf")
     return [
-        "complaint", "register",
-        "--honorific", "mr", "--first-name", "علی", "--last-name", "رضایی",
-        "--national-id", national_id(3), "--mobile", "+98 912 123 4567",
-        "--address", "قزوین، خیابان طالقانی", "--agency", "شهرداری قزوین",
-        "--subject", "سد معبر", "--text", "مغازه‌دار پیاده‌رو را بسته است.",
-        "--attach", f"evidence={evidence}", *extra,
-    ]  # fmt: skip
+        "complaint",
+        "register",
+        "--honorific",
+        "mr",
+        "--first-name",
+        "علی",
+        "--last-name",
+        "رضایی",
+        "--national-id",
+        national_id(3),
+        "--mobile",
+        "+98 912 123 4567",
+        "--address",
+        "قزوین، خیابان طالقانی",
+        "--agency",
+        "شهرداری قزوین",
+        "--subject",
+        "سد معبر",
+        "--text",
+        "مغازه‌دار پیاده‌رو را بسته است.",
+        "--attach",
+        f"evidence={evidence}",
+        *extra,
+    ]
 
 
 def archived_files(cli: Cli) -> list[Path]:
@@ -158,14 +175,31 @@ def test_not_found_and_uninitialised(
 
 def test_agency_add_edit_keeps_head_history(cli: Cli) -> None:
     added = cli.json(
-        "agency", "add", "--name", "شهرداری شهر نمونه", "--kind", "municipality",
-        "--head-title", "شهردار محترم شهر نمونه", "--parent", "فرمانداری قزوین",
-    )  # fmt: skip
+        "agency",
+        "add",
+        "--name",
+        "شهرداری شهر نمونه",
+        "--kind",
+        "municipality",
+        "--head-title",
+        "شهردار محترم شهر نمونه",
+        "--parent",
+        "فرمانداری قزوین",
+    )
     assert (added["parent"], added["kind"]) == ("فرمانداری قزوین", "municipality")
     edited = cli.json("agency", "edit", "شهرداری شهر نمونه", "--head-name", "مهدی احمدی")
     assert (edited["head_title"], edited["head_name"]) == ("شهردار محترم شهر نمونه", "مهدی احمدی")
-    got, out, _ = cli("agency", "add", "--name", "شهرداري شهر نمونه", "--kind", "municipality",
-                      "--head-title", "x", "--json")  # fmt: skip
+    got, out, _ = cli(
+        "agency",
+        "add",
+        "--name",
+        "شهرداري شهر نمونه",
+        "--kind",
+        "municipality",
+        "--head-title",
+        "x",
+        "--json",
+    )
     assert (got, json.loads(out)["error"]["code"]) == (4, "agency_exists")
     assert len(cli.json("agency", "list", "--kind", "county_governorate")) == 6
 
@@ -173,3 +207,59 @@ def test_agency_add_edit_keeps_head_history(cli: Cli) -> None:
 def test_init_twice_adds_nothing(cli: Cli) -> None:
     assert cli.json("init", "--sample")["agencies_added"] == 0
     assert len(cli.json("agency", "list")) == 34
+
+
+def test_receipt_is_a_numbered_archived_letter(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "receipt.pdf"
+    record = cli.json(*register_args(tmp_path, "--receipt", str(target)))
+    assert record["receipt"] == {"number": "1405/ص/1", "file": str(target)}
+    assert target.read_bytes().startswith(b"%PDF-")
+    (letter,) = cli.json("letter", "list")
+    assert (letter["kind"], letter["state"], letter["tracking_code"]) == (
+        "receipt",
+        "sent",
+        record["tracking_code"],
+    )
+    assert letter["due_date"] is None  # a receipt expects no reply
+
+
+def test_rejection_and_request_for_documents_send_their_letters(cli: Cli, tmp_path: Path) -> None:
+    first = cli.json(*register_args(tmp_path))["tracking_code"]
+    rejected = cli.json("complaint", "review", first, "--reject", "--reason", "خارج از صلاحیت")
+    assert (rejected["state"], rejected["letter_number"]) == ("rejected", "1405/ص/1")
+    args = register_args(tmp_path)
+    args[args.index("--national-id") + 1] = national_id(4)
+    second = cli.json(*args)["tracking_code"]
+    asked = cli.json("complaint", "review", second, "--incomplete", "--missing", "followup")
+    assert (asked["state"], asked["letter_number"]) == ("incomplete", "1405/ص/2")
+    kinds = [(row["kind"], row["state"]) for row in cli.json("letter", "list")]
+    assert kinds == [("rejection", "sent"), ("missing_documents", "sent")]
+
+
+def test_preview_numbers_nothing(cli: Cli, tmp_path: Path) -> None:
+    code = cli.json(*register_args(tmp_path))["tracking_code"]
+    for fmt, magic in (("pdf", b"%PDF-"), ("docx", b"PK")):
+        target = tmp_path / f"p.{fmt}"
+        exit_code, _, err = cli(
+            "letter", "preview", "referral", "--case", code, "-o", str(target), "--format", fmt
+        )
+        assert exit_code == 0, err
+        assert target.read_bytes().startswith(magic)
+    got, _, err = cli("letter", "preview", "inspection_report", "--case", code)
+    assert got == 2 and "پیش‌نمایش" in err
+    got, _, err = cli("letter", "preview", "reminder", "--case", code)
+    assert got == 3 and "نامه ارجاع" in err
+    assert cli.json("letter", "list") == []
+
+
+def test_templates_check_passes_on_the_shipped_templates(cli: Cli) -> None:
+    result = cli.json("templates", "check")
+    assert result["problems"] == []
+    assert len(result["kinds"]) == 9
+
+
+def test_usage_errors_exit_2_with_a_message(cli: Cli) -> None:
+    got, out, err = cli("complaint", "list", "--no-such-option")
+    assert got == 2 and "no-such-option" in err and "Traceback" not in err
+    got, out, _ = cli("complaint", "show", "--json")
+    assert got == 2 and json.loads(out)["error"]["code"] == "usage"

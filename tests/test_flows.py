@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from flows.prefect_setup import configure_prefect
 from flows.runtime import Runtime
+from flows.setup import install_trial_key_if_missing
 from registry import complaints
 from registry.db import transaction
 from registry.kinds import ComplaintState, DocumentKind, LetterKind, LetterState
@@ -42,6 +44,7 @@ def settings(harness: None, migrated_url: str, tmp_path: Path) -> Settings:
         office={"signatory_name": "محمد احمدی"},
     )
     runtime = Runtime(settings)
+    install_trial_key_if_missing(runtime)
     with transaction(runtime.sessions) as session:
         seed_agencies(session)
         data = complaint_input(agencies=("شهرداری قزوین", "شهرداری آبیک"))
@@ -98,4 +101,11 @@ def test_dispatch_then_answer_flows(settings: Settings) -> None:
         assert answer.state is LetterState.SENT
         assert "رسیدگی شد" in answer.facts["replies_summary"]
         assert session.scalars(select(Complaint.state)).one() is ComplaintState.ANSWERED
+    # Archived sealed: the signed PDF carries the letter's frozen facts as case.json.
+    from generators.signing import extract_embedded
+
+    signed = runtime.store.get(answer.pdf_sha256 or "")
+    assert b"/ETSI.CAdES.detached" in signed
+    embedded = extract_embedded(signed)
+    assert embedded is not None and json.loads(embedded)["letter"]["number"] == answer.number
     runtime.engine.dispose()

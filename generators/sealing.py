@@ -1,0 +1,48 @@
+"""Sealing the final answer: its frozen data embedded, its signature applied last.
+
+Everything comes from the letter's frozen facts (the data embedded, the signing time =
+the letter's time), so sealing the same letter again gives the same bytes and a rerun
+after a crash reproduces the archived object instead of adding another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from generators.keys import SigningKey
+from generators.signing import embed_case_data, sign_pdf
+from generators.stamp import render_stamp
+
+
+def case_data(facts: Mapping[str, Any]) -> bytes:
+    """The case data the answer carries: its frozen facts as canonical JSON."""
+    return json.dumps(facts, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+
+
+def seal_answer(
+    pdf: bytes, facts: Mapping[str, Any], key: SigningKey, *, tsa_url: str | None
+) -> bytes:
+    """The archived answer: PDF/A-3u with ``case.json`` embedded, PAdES-signed with a
+    visible Persian stamp; signed at the letter's own time (B-B) or timestamped (B-T)."""
+    office = facts["office"]
+    when = dt.datetime.fromisoformat(facts["letter"]["issued_at"])
+    number = facts["letter"]["number"]
+    embedded = embed_case_data(pdf, case_data(facts), when=when)
+    stamp = render_stamp(
+        name=office["signatory_name"],
+        title=office["signatory_title"],
+        office=office["office"],
+        when=when,
+    )
+    return sign_pdf(
+        embedded,
+        key,
+        stamp_pdf=stamp,
+        reason=f"پاسخ نهایی شکایت، نامه شماره {number}",
+        location=office["governorate"],
+        when=when,
+        tsa_url=tsa_url,
+    )
