@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from registry.jalali import format_jalali
 from registry.kinds import Honorific
-from registry.models import Agency, Complainant, Complaint, Document, Letter
+from registry.models import Agency, Complainant, Complaint, Document, Inspection, Letter
 from registry.register import LetterIdentity
 from registry.settings import OfficeProfile
 from registry.text import normalize_for_search
@@ -309,4 +309,88 @@ def receipt_facts(
         **_to_complainant("receipt", complaint, identity, office, zone),
         "documents_received": received,
         "expected_answer_days": expected_answer_days,
+    }
+
+
+def inspector_addressee(office: OfficeProfile, inspector: str) -> Facts:
+    return {"organisation": office.name, "title": "بازرس محترم", "name": inspector}
+
+
+def inspection_assignment_facts(
+    complaint: Complaint,
+    inspection: Inspection,
+    agency: Agency,
+    identity: LetterIdentity,
+    office: OfficeProfile,
+    *,
+    zone: zoneinfo.ZoneInfo,
+) -> Facts:
+    """ابلاغ بازرسی: the inspector assigned to inspect the agency on a date."""
+    return {
+        "kind": "inspection_assignment",
+        "office": office_facts(office),
+        "letter": identity_facts(identity),
+        "complaint": complaint_facts(complaint, zone),
+        "recipient": inspector_addressee(office, inspection.inspector),
+        "agency": addressee(agency),
+        "inspection_date": format_jalali(inspection.inspection_date),
+    }
+
+
+def reply_records(session: Session, complaint: Complaint) -> list[Facts]:
+    """Each live referral of the case with its agency's current reply (or none)."""
+    from registry.kinds import LetterKind, LetterState
+    from registry.replies import current_reply
+
+    records = []
+    referrals = session.scalars(
+        select(Letter)
+        .where(
+            Letter.complaint_id == complaint.id,
+            Letter.kind == LetterKind.REFERRAL,
+            Letter.state != LetterState.VOID,
+        )
+        .order_by(Letter.seq)
+    )
+    for referral in referrals:
+        reply = current_reply(session, referral)
+        record: Facts = {"letter": letter_ref(referral), "agency": referral.recipient}
+        if reply is None:
+            record["outcome"] = "پاسخی واصل نشده است"
+        else:
+            record.update(
+                {
+                    "reply_number": reply.their_number,
+                    "reply_date": format_jalali(reply.their_date),
+                    "outcome": reply.outcome.label_fa if reply.outcome else "پاسخ داده شده است",
+                    "summary": reply.summary or "",
+                }
+            )
+        records.append(record)
+    return records
+
+
+def inspection_report_facts(
+    session: Session,
+    complaint: Complaint,
+    inspection: Inspection,
+    identity: LetterIdentity,
+    office: OfficeProfile,
+    *,
+    findings: list[str],
+    conclusion: str,
+    zone: zoneinfo.ZoneInfo,
+) -> Facts:
+    """گزارش بازرسی, assembled: the complaint, each letter and reply, findings, conclusion."""
+    return {
+        "kind": "inspection_report",
+        "office": office_facts(office),
+        "letter": identity_facts(identity),
+        "complaint": complaint_facts(complaint, zone),
+        "recipient": {"organisation": office.name, "title": f"ریاست محترم {office.name}"},
+        "inspector": inspector_addressee(office, inspection.inspector),
+        "inspection_date": format_jalali(inspection.inspection_date),
+        "replies": reply_records(session, complaint),
+        "findings": findings,
+        "conclusion": conclusion,
     }

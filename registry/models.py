@@ -378,6 +378,25 @@ class HolidaySeedYear(Base):
     actor: Mapped[str] = mapped_column(String(100))
 
 
+
+class Inspection(Base):
+    """An inspection by the office: who inspects which agency when, what they found."""
+
+    __tablename__ = "inspection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    inspector: Mapped[str] = mapped_column(String(200))
+    inspection_date: Mapped[dt.date] = mapped_column(Date)
+    findings: Mapped[str | None] = mapped_column(Text)
+    assignment_letter_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"))
+    report_letter_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"))
+    recorded_at: Mapped[dt.datetime]
+    recorded_by: Mapped[str] = mapped_column(String(100))
+
+    agency: Mapped[Agency | None] = relationship()
+
 # The outstanding-replies list is a scan of this partial index: referrals sent and not yet
 # answered, by agency and due date; it holds only the open ones (registry/outstanding.py).
 _AWAITING_REPLY = (

@@ -1,0 +1,106 @@
+"""``residegi inspect`` and ``residegi report``: the office's own inspection of a case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli import output
+from cli.context import App, actor_name
+from cli.options import ActorOption, JsonOption, attach_specs
+from registry.errors import InvalidInput
+from registry.text import to_persian_digits as fa
+from registry.tracking import format_tracking_code
+
+if TYPE_CHECKING:
+    from flows.inspection import InspectionDone
+
+TrackingArg = Annotated[str, typer.Argument(help="Tracking code (کد رهگیری).")]
+
+
+def _read(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise InvalidInput("text_file_unreadable", path=str(path)) from None
+
+
+def _print(done: InspectionDone, as_json: bool, sentence: str) -> None:
+    record = {
+        "tracking_code": done.tracking_code,
+        "state": done.state.value,
+        "letter_number": done.letter_number,
+    }
+    if as_json:
+        output.emit_json(record)
+        return
+    output.say(f"شکایت {format_tracking_code(done.tracking_code)}: {done.state.label_fa}")
+    if done.letter_number:
+        output.say(sentence.format(number=fa(done.letter_number)))
+
+
+def inspect(
+    ctx: typer.Context,
+    tracking: TrackingArg,
+    inspector: Annotated[str, typer.Option(help="The inspector's name.")],
+    date: Annotated[str | None, typer.Option(help="Inspection date (Jalali).")] = None,
+    agency: Annotated[
+        str | None, typer.Option(help="Agency to inspect (default: the first without a reply).")
+    ] = None,
+    findings_file: Annotated[
+        Path | None, typer.Option(help="Findings, UTF-8 text; paragraphs apart.")
+    ] = None,
+    attach: Annotated[
+        list[str] | None, typer.Option("--attach", help="KIND=PATH (repeatable).")
+    ] = None,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Assign an inspection (its letter goes to the inspector), or add its findings."""
+    from archive.intake import read_files
+    from flows.inspection import inspect as run_inspect
+    from flows.pipeline import Batch, ensure_ready
+    from registry.jalali import parse_jalali_date
+    from registry.kinds import LetterKind
+
+    state: App = ctx.obj
+    on = parse_jalali_date(date) if date else None
+    findings = _read(findings_file)
+    files = read_files(attach_specs(attach or []), state.settings.attachment_max_bytes)
+    batch = Batch(state, actor_name(actor))
+    ensure_ready(batch, [LetterKind.INSPECTION_ASSIGNMENT])
+    done = run_inspect(
+        batch,
+        tracking,
+        inspector=inspector,
+        inspection_date=on,
+        agency_name=agency,
+        findings=findings,
+        files=files,
+    )
+    _print(done, as_json, "نامه ابلاغ بازرسی به شماره {number} ساخته، بایگانی و ارسال شد.")
+
+
+def report(
+    ctx: typer.Context,
+    tracking: TrackingArg,
+    conclusion: Annotated[
+        str | None, typer.Option(help="The conclusion (else the findings' «نتیجه» paragraph).")
+    ] = None,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Assemble the inspection report from the case, the replies and the findings."""
+    from flows.inspection import report as run_report
+    from flows.pipeline import Batch, ensure_ready
+    from registry.kinds import LetterKind
+
+    state: App = ctx.obj
+    batch = Batch(state, actor_name(actor))
+    ensure_ready(batch, [LetterKind.INSPECTION_REPORT])
+    done = run_report(batch, tracking, conclusion=conclusion)
+    _print(done, as_json, "گزارش بازرسی به شماره {number} ساخته و بایگانی شد.")

@@ -1,0 +1,143 @@
+"""Inspections: assigning one (with its letter to the inspector) and assembling the report.
+
+The report is assembled, not typed from scratch: the complaint, each letter and the
+agency's reply, the inspector's findings and the conclusion, numbered like any letter,
+rendered in both formats and archived; the complaint moves to report_ready in the same
+transaction as the report is sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from archive.intake import CheckedFile, attach_files
+from flows.pipeline import Batch, deliver, number_case_letter
+from registry import complaints
+from registry.agencies import find_agency
+from registry.db import transaction
+from registry.errors import NotFound, Refused
+from registry.inspections import current_inspection, findings_and_conclusion, record_inspection
+from registry.kinds import ComplaintState, LetterKind
+from registry.letter_facts import inspection_assignment_facts, inspection_report_facts
+from registry.models import Letter
+from registry.replies import replied_agency_ids
+from registry.states import transition
+
+
+@dataclass(frozen=True)
+class InspectionDone:
+    tracking_code: str
+    state: ComplaintState
+    letter_number: str | None
+
+
+def inspect(
+    batch: Batch,
+    tracking: str,
+    *,
+    inspector: str,
+    inspection_date: dt.date | None,
+    agency_name: str | None,
+    findings: str | None,
+    files: Sequence[CheckedFile] = (),
+) -> InspectionDone:
+    """Assign an inspection of the agency (default: the first that has not replied) and
+    send the assignment letter to the inspector; while one is under way, record findings
+    and documents instead."""
+    clock = batch.runtime.clock
+    zone, office = clock.zone, batch.runtime.settings.office
+    with transaction(batch.runtime.sessions) as session:
+        complaint = complaints.get_complaint(session, tracking)
+        if agency_name:
+            agency = find_agency(session, agency_name)
+        else:
+            replied = replied_agency_ids(session, complaint)
+            links = complaint.agencies
+            agency = next((a.agency for a in links if a.agency_id not in replied), links[0].agency)
+        inspection, new = record_inspection(
+            session,
+            complaint,
+            inspector=inspector,
+            inspection_date=inspection_date or clock.today(),
+            agency=agency,
+            findings=findings,
+            at=clock.now(),
+            actor=batch.actor,
+        )
+        if files:
+            attach_files(
+                session, batch.runtime.store, complaint, files, actor=batch.actor, at=clock.now()
+            )
+        letter_id = None
+        if new:
+            letter = number_case_letter(
+                batch,
+                session,
+                LetterKind.INSPECTION_ASSIGNMENT,
+                complaint,
+                recipient=inspection.inspector,
+                agency=agency,
+                facts=lambda identity: inspection_assignment_facts(
+                    complaint, inspection, agency, identity, office, zone=zone
+                ),
+            )
+            inspection.assignment_letter_id = letter_id = letter.id
+        code, state = complaint.tracking_code, complaint.state
+    numbers = deliver(batch, [letter_id]) if letter_id is not None else []
+    return InspectionDone(code, state, numbers[0] if numbers else None)
+
+
+def report(batch: Batch, tracking: str, *, conclusion: str | None = None) -> InspectionDone:
+    """Assemble, number, archive and send the inspection report; report_ready."""
+    clock = batch.runtime.clock
+    zone, office = clock.zone, batch.runtime.settings.office
+    with transaction(batch.runtime.sessions) as session:
+        complaint = complaints.get_complaint(session, tracking)
+        if complaint.state is not ComplaintState.UNDER_INSPECTION:
+            raise Refused(
+                "illegal_transition",
+                tracking_code=complaint.tracking_code,
+                from_state=complaint.state.value,
+                to_state=ComplaintState.REPORT_READY.value,
+            )
+        inspection = current_inspection(session, complaint)
+        if inspection is None:
+            raise NotFound("inspection_not_found", tracking_code=complaint.tracking_code)
+        if inspection.report_letter_id is None:
+            findings, final = findings_and_conclusion(inspection, conclusion)
+            letter = number_case_letter(
+                batch,
+                session,
+                LetterKind.INSPECTION_REPORT,
+                complaint,
+                recipient=office.name,
+                facts=lambda identity: inspection_report_facts(
+                    session,
+                    complaint,
+                    inspection,
+                    identity,
+                    office,
+                    findings=findings,
+                    conclusion=final,
+                    zone=zone,
+                ),
+            )
+            inspection.report_letter_id = letter.id
+        letter_id, code = inspection.report_letter_id, complaint.tracking_code
+
+    def ready(session: Session, letter: Letter) -> None:
+        if letter.complaint is not None:
+            transition(
+                session,
+                letter.complaint,
+                ComplaintState.REPORT_READY,
+                actor=batch.actor,
+                at=clock.now(),
+            )
+
+    numbers = deliver(batch, [letter_id], ready)
+    return InspectionDone(code, ComplaintState.REPORT_READY, numbers[0] if numbers else None)
