@@ -67,6 +67,7 @@ MESSAGES: dict[str, str] = {
     "agency_not_found": "دستگاهی با نام «{name}» پیدا نشد.{hints_fa}",
     "complaint_not_found": "شکایتی با کد رهگیری «{tracking_code}» پیدا نشد.",
     "preview_needs_referral": "برای پیش‌نمایش این نامه، پرونده {tracking_code} باید نامه ارجاعِ ارسال‌شده داشته باشد.",
+    "inspection_not_found": "برای پرونده {tracking_code} بازرسی‌ای ثبت نشده است.",
     "letter_not_found": "نامه‌ای با شماره «{number}» پیدا نشد.",
     "archive_object_missing": "سند {sha256} در بایگانی یافت نشد.",
     "signing_key_missing": "کلید امضای دفتر در «{path}» نیست؛ برای آزمایش «residegi keys init» را اجرا کنید یا مسیر کلید را در RESIDEGI_SIGNING_KEY_PATH بنویسید.",
@@ -117,6 +118,8 @@ MESSAGES: dict[str, str] = {
     "signature_modified": "پس از امضای پرونده «{path}» چیزی به آن افزوده شده است (به‌روزرسانی افزایشی)؛ بخش افزوده‌شده زیر امضا نیست.",
     "signature_untrusted": "امضای پرونده «{path}» سالم است اما گواهی امضاکننده مورد اعتماد این دفتر نیست.",
     "signature_not_in_archive": "پرونده «{path}» همان سندی نیست که بایگانی نگه می‌دارد (یا بایگانی در این رایانه راه‌اندازی نشده است).",
+    "findings_missing": "یافته‌های بازرسی ({inspector}) ثبت نشده است؛ نخست با residegi inspect و --findings-file آن‌ها را ثبت کنید.",
+    "conclusion_missing": "نتیجه‌گیری گزارش معلوم نیست؛ آن را با --conclusion بنویسید یا بند پایانی یافته‌ها را با «نتیجه» آغاز کنید.",
     "letter_already_void": "نامه {number} پیش‌تر باطل شده است.",
 }
 
@@ -146,6 +149,7 @@ FIELD_NAMES_FA: dict[str, str] = {
     "format": "قالب",
     "signatory_name": "نام امضاکننده",
     "decision": "متن تصمیم",
+    "inspector": "نام بازرس",
 }
 
 REVIEW_WARNINGS_FA = {

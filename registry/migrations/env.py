@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from registry.models import Base, UtcDateTime
+from registry.search import autogenerate_include_name
 
 
 def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
@@ -24,6 +25,9 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
+        # The search index (FTS5 table, view, tsvector indexes of 0003) is not in the
+        # models: without this, autogenerate would write a migration dropping it.
+        include_name=autogenerate_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,490 @@
+"""One search box for archivists and the inspection office.
+
+What was typed decides what is looked up:
+
+* 12 digits (any digits, dashes or spaces between groups): a tracking code, exactly;
+* a letter number such as ``۱۴۰۵/ص/۱۲۳`` or ``1405/123/ص``: that letter, and its case;
+* 10 digits: a national ID; 11 digits: a legal person's national ID (complainant, exactly);
+* anything else: words.  Every word must occur in the complainant's name, the name of
+  an agency concerned, the subject or the body (AND across words; the last word may be
+  the beginning of a word).
+
+Both sides are compared in the normalized form of :func:`registry.text.normalize_for_search`
+(Arabic Yeh/Kaf, digits, ZWNJ, diacritics, tatweel), and a word is a run of letters and
+digits of that form.  Words are looked up in an index built by migration 0003: FTS5 on
+SQLite, tsvector GIN indexes on PostgreSQL (see docs/search.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import zoneinfo
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    TextClause,
+    and_,
+    exists,
+    func,
+    not_,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from registry.errors import InvalidInput
+from registry.identity import validate_company_id, validate_national_id
+from registry.jalali import format_jalali
+from registry.kinds import ComplaintState
+from registry.models import Agency, Complainant, Complaint, ComplaintAgency, Letter
+from registry.register import LetterNumber, parse_letter_number
+from registry.text import normalize_for_search, strip_bidi_marks, to_ascii_digits
+from registry.tracking import TRACKING_CODE_LENGTH, parse_tracking_code
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "MAX_LIMIT",
+    "SEARCH_INDEX_OBJECTS",
+    "Match",
+    "ParsedQuery",
+    "QueryKind",
+    "SearchHit",
+    "SearchResult",
+    "autogenerate_include_name",
+    "is_search_index_object",
+    "parse_query",
+    "search",
+    "search_words",
+]
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 1000
+# The last word is a prefix only from this length on: «ع*» would match half the archive.
+MIN_PREFIX = 2
+
+# Objects that migration 0003 creates outside the ORM metadata; autogenerate and the
+# models-versus-migrations check must leave them alone.
+SEARCH_INDEX_OBJECTS = frozenset(
+    {
+        "complaint_fts",
+        "complaint_search_doc",
+        "ix_complaint_subject_norm_tsv",
+        "ix_complaint_text_norm_tsv",
+        "ix_complainant_name_norm_tsv",
+    }
+)
+
+
+def is_search_index_object(name: str | None) -> bool:
+    """Whether ``name`` is one of the search index's tables, views or indexes (including
+    FTS5's shadow tables ``complaint_fts_data`` and the like)."""
+    return name is not None and (name in SEARCH_INDEX_OBJECTS or name.startswith("complaint_fts_"))
+
+
+def autogenerate_include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's ``include_name`` hook: everything but the search index's objects."""
+    return not is_search_index_object(name)
+
+
+class QueryKind(enum.StrEnum):
+    """What the typed text was understood to be."""
+
+    TRACKING_CODE = "tracking_code"
+    LETTER_NUMBER = "letter_number"
+    NATIONAL_ID = "national_id"
+    WORDS = "words"
+
+
+class Match(enum.StrEnum):
+    """What made a case a hit (the ``matched`` key of a result)."""
+
+    TRACKING_CODE = "tracking_code"
+    LETTER_NUMBER = "letter_number"
+    NATIONAL_ID = "national_id"
+    NAME = "name"
+    AGENCY = "agency"
+    SUBJECT = "subject"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """The typed text, understood: a code in its stored form, or normalized words."""
+
+    kind: QueryKind
+    code: str | None = None
+    letter: LetterNumber | None = None
+    words: tuple[str, ...] = ()
+    prefix: bool = False  # the last word matches the beginning of a word
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A case found, with what matched, and the letter when a letter number was typed."""
+
+    complaint: Complaint
+    matched: tuple[Match, ...]
+    letter: Letter | None = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The hits, best first; ``more`` says that hits beyond ``limit`` were left off."""
+
+    query: ParsedQuery
+    hits: list[SearchHit]
+    more: bool
+
+
+# A word: a run of letters and digits (``\w`` without the underscore), which is where
+# FTS5's unicode61 tokenizer splits too.
+_WORD = re.compile(r"[^\W_]+")
+_DIGIT_SEPARATORS = re.compile(r"[\s\-\u2010\u2011\u2012\u2013\u2014\u2212]+")
+_LETTER_PARTS = re.compile(r"[/\\\-]")
+
+
+def search_words(text: str) -> list[str]:
+    """The words of ``text`` as the index holds them: normalized, in order, repeats kept."""
+    return _WORD.findall(normalize_for_search(text))
+
+
+def _looks_like_letter_number(cleaned: str) -> bool:
+    parts = [p.strip() for p in _LETTER_PARTS.split(cleaned) if p.strip()]
+    numbers = [p for p in parts if p.isascii() and p.isdecimal()]
+    return len(parts) == 3 and len(numbers) == 2
+
+
+def parse_query(text: str, series_codes: set[str]) -> ParsedQuery:
+    """Understand the search box.
+
+    Digits only (any digits, dashes and spaces allowed): 12 → tracking code, 10 →
+    national ID, 11 → legal person's ID; a malformed one of these is refused with the
+    same error its registration would give (``invalid_tracking_code``,
+    ``invalid_national_id``, ``invalid_company_id``), since a mistyped code must not
+    quietly find something else.  Three parts split by ``/`` of which two are numbers:
+    a letter number (``invalid_letter_number`` for an unknown series).  Anything else
+    is words; no word at all raises ``search_query_empty``.
+    """
+    cleaned = strip_bidi_marks(to_ascii_digits(text)).strip()
+    compact = _DIGIT_SEPARATORS.sub("", cleaned)
+    if compact.isascii() and compact.isdecimal():
+        if len(compact) == TRACKING_CODE_LENGTH:
+            return ParsedQuery(QueryKind.TRACKING_CODE, code=parse_tracking_code(text))
+        if len(compact) == 10:
+            return ParsedQuery(QueryKind.NATIONAL_ID, code=validate_national_id(compact))
+        if len(compact) == 11:
+            return ParsedQuery(QueryKind.NATIONAL_ID, code=validate_company_id(compact))
+    if _looks_like_letter_number(cleaned):
+        # The series code as typed may carry an Arabic Kaf or Yeh: compare normalized.
+        by_norm = {normalize_for_search(code): code for code in series_codes}
+        try:
+            number = parse_letter_number(normalize_for_search(cleaned), set(by_norm))
+        except InvalidInput:
+            raise InvalidInput("invalid_letter_number", value=text) from None
+        series = by_norm[number.series]
+        return ParsedQuery(
+            QueryKind.LETTER_NUMBER,
+            letter=LetterNumber(year=number.year, series=series, seq=number.seq),
+        )
+    words = tuple(search_words(cleaned))
+    if not words:
+        raise InvalidInput("search_query_empty", value=text)
+    return ParsedQuery(QueryKind.WORDS, words=words, prefix=len(words[-1]) >= MIN_PREFIX)
+
+
+def search(
+    session: Session,
+    text: str,
+    *,
+    series_codes: set[str],
+    zone: zoneinfo.ZoneInfo,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    state: ComplaintState | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> SearchResult:
+    """Find cases by whatever was typed (see :func:`parse_query`), best first.
+
+    Exact codes give their case; words give cases whose name, agency or subject hold every
+    word before cases that need the body for some word, each group newest first.
+    ``date_from``/``date_to`` (inclusive, office dates in ``zone``) bound the registration
+    date, or the letter's date for a letter number; ``state`` keeps cases in that state.
+    At most ``limit`` hits (1..MAX_LIMIT, else ``search_limit_invalid``); reversed dates
+    raise ``search_dates_reversed``.  Reads only.
+    """
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput("search_limit_invalid", value=limit, limit=MAX_LIMIT)
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise InvalidInput(
+            "search_dates_reversed", start=format_jalali(date_from), end=format_jalali(date_to)
+        )
+    query = parse_query(text, series_codes)
+    if query.kind is QueryKind.LETTER_NUMBER:
+        return _letter_hits(session, query, state, date_from, date_to, limit)
+    filters = _filters(zone, date_from, date_to, state)
+    if query.kind is QueryKind.TRACKING_CODE:
+        ids = _ids(session, Complaint.tracking_code == query.code, filters, limit + 1)
+        return _result(session, query, ids, limit, lambda _c: (Match.TRACKING_CODE,))
+    if query.kind is QueryKind.NATIONAL_ID:
+        person = select(Complainant.id).where(Complainant.national_id == query.code)
+        ids = _ids(session, Complaint.complainant_id.in_(person), filters, limit + 1)
+        return _result(session, query, ids, limit, lambda _c: (Match.NATIONAL_ID,))
+    if session.get_bind().dialect.name == "postgresql":
+        ids = _pg_word_ids(session, query, filters, limit + 1)
+    else:
+        ids = _fts_word_ids(session, query, filters, limit + 1)
+    return _result(session, query, ids, limit, lambda c: _matched_words(c, query))
+
+
+# -- exact codes ------------------------------------------------------------------------
+
+
+def _letter_hits(
+    session: Session,
+    query: ParsedQuery,
+    state: ComplaintState | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    limit: int,
+) -> SearchResult:
+    number = query.letter
+    assert number is not None  # parse_query sets it for LETTER_NUMBER
+    statement = select(Letter).where(
+        Letter.series == number.series, Letter.year == number.year, Letter.seq == number.seq
+    )
+    if date_from is not None:
+        statement = statement.where(Letter.date >= date_from)
+    if date_to is not None:
+        statement = statement.where(Letter.date <= date_to)
+    letter = session.scalars(statement).one_or_none()
+    if letter is None or letter.complaint_id is None:
+        return SearchResult(query, [], more=False)
+    complaint = _load(session, [letter.complaint_id])[0]
+    if state is not None and complaint.state is not state:
+        return SearchResult(query, [], more=False)
+    hit = SearchHit(complaint, (Match.LETTER_NUMBER,), letter=letter)
+    return SearchResult(query, [hit][:limit], more=False)
+
+
+# -- words ------------------------------------------------------------------------------
+
+
+def _fts_term(word: str, prefix: bool) -> str:
+    # Words hold letters and digits only, but quote anyway: FTS5 syntax must never leak.
+    quoted = '"' + word.replace('"', '""') + '"'
+    return quoted + "*" if prefix else quoted
+
+
+def _terms(query: ParsedQuery) -> list[str]:
+    last = len(query.words) - 1
+    return [_fts_term(w, query.prefix and i == last) for i, w in enumerate(query.words)]
+
+
+def _fts_word_ids(session: Session, query: ParsedQuery, filters: _Filters, limit: int) -> list[int]:
+    """SQLite: ids from the FTS5 index, name/agency/subject hits first, each newest first.
+
+    FTS5 hands out its hits in rowid (= complaint id) order and stops at the LIMIT; the
+    date range narrows the rowids it walks to those of the range, and only a state filter
+    needs to read the complaint rows (for candidates only, in order, until the LIMIT).
+    """
+    bounds = _id_bounds(session, filters)
+    if bounds is None:
+        return []
+    terms = " AND ".join(_terms(query))
+    head = "{name agencies subject} : (" + terms + ")"
+    ids = _fts_ids(session, head, bounds, filters.state, limit)
+    if len(ids) < limit:
+        rest = f"({terms}) NOT ({head})"
+        ids += _fts_ids(session, rest, bounds, filters.state, limit - len(ids))
+    return ids
+
+
+def _fts_ids(
+    session: Session,
+    match: str,
+    bounds: tuple[int, int] | None,
+    state: ComplaintState | None,
+    limit: int,
+) -> list[int]:
+    sql = "SELECT f.rowid FROM complaint_fts AS f"
+    params: dict[str, object] = {"match": match, "limit": limit}
+    if state is not None:
+        sql += " JOIN complaint AS c ON c.id = f.rowid"
+    sql += " WHERE complaint_fts MATCH :match"
+    if bounds is not None:
+        sql += " AND f.rowid BETWEEN :low AND :high"
+        params |= {"low": bounds[0], "high": bounds[1]}
+    if state is not None:
+        sql += " AND c.state = :state"
+        params["state"] = state.value
+    sql += " ORDER BY f.rowid DESC LIMIT :limit"
+    return list(session.scalars(text(sql), params))
+
+
+def _id_bounds(session: Session, filters: _Filters) -> tuple[int, int] | None:
+    """The lowest and highest id registered in the date range, which every case of the
+    range lies between whatever the order of registration; None when the range is empty.
+    Without dates, every id."""
+    if filters.start is None and filters.end is None:
+        return (0, 2**62)
+    low, high = session.execute(
+        select(func.min(Complaint.id), func.max(Complaint.id)).where(*filters.dates())
+    ).one()
+    return None if low is None else (low, high)
+
+
+# Kept equal to PG_PUNCTUATION and _pg_tsvector in migration 0003 (the index expression).
+PG_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+
+
+def _pg_tsvector(column: str) -> str:
+    spaces = " " * len(PG_PUNCTUATION)
+    quoted = PG_PUNCTUATION.replace("'", "''")
+    return f"to_tsvector('simple'::regconfig, translate({column}, '{quoted}', '{spaces}'))"
+
+
+def _pg_matches(column: str, word: str, prefix: bool, name: str) -> TextClause:
+    lexeme = "'" + word.replace("'", "''") + "'" + (":*" if prefix else "")
+    return text(f"{_pg_tsvector(column)} @@ to_tsquery('simple'::regconfig, :{name})").bindparams(
+        **{name: lexeme}
+    )
+
+
+def _pg_word_ids(session: Session, query: ParsedQuery, filters: _Filters, limit: int) -> list[int]:
+    """PostgreSQL: every word in name, agency or subject first, then every word anywhere,
+    each newest first; the tsvector GIN indexes of migration 0003 answer the words."""
+    heads: list[ColumnElement[bool]] = []
+    anywhere: list[ColumnElement[bool]] = []
+    last = len(query.words) - 1
+    for i, word in enumerate(query.words):
+        prefix = query.prefix and i == last
+        in_subject = _pg_matches("complaint.subject_norm", word, prefix, f"w{i}s")
+        in_body = _pg_matches("complaint.text_norm", word, prefix, f"w{i}b")
+        in_name = exists(
+            select(Complainant.id).where(
+                Complainant.id == Complaint.complainant_id,
+                _pg_matches("complainant.name_norm", word, prefix, f"w{i}n"),
+            )
+        )
+        in_agency = exists(
+            select(ComplaintAgency.agency_id)
+            .join(Agency, Agency.id == ComplaintAgency.agency_id)
+            .where(
+                ComplaintAgency.complaint_id == Complaint.id,
+                _pg_matches("agency.name_norm", word, prefix, f"w{i}a"),
+            )
+        )
+        heads.append(or_(in_name, in_agency, in_subject))
+        anywhere.append(or_(in_name, in_agency, in_subject, in_body))
+    head = and_(*heads)
+    ids = _ids(session, head, filters, limit)
+    if len(ids) < limit:
+        ids += _ids(session, and_(*anywhere, not_(head)), filters, limit - len(ids))
+    return ids
+
+
+def _matched_words(complaint: Complaint, query: ParsedQuery) -> tuple[Match, ...]:
+    """Which fields of ``complaint`` hold at least one of the query's words."""
+    fields = [
+        (Match.NAME, complaint.complainant.name_norm),
+        (Match.AGENCY, " ".join(link.agency.name_norm for link in complaint.agencies)),
+        (Match.SUBJECT, complaint.subject_norm),
+        (Match.TEXT, complaint.text_norm),
+    ]
+    last = len(query.words) - 1
+    found = []
+    for field, value in fields:
+        words = set(_WORD.findall(value))
+        for i, wanted in enumerate(query.words):
+            if wanted in words or (
+                query.prefix and i == last and any(w.startswith(wanted) for w in words)
+            ):
+                found.append(field)
+                break
+    return tuple(found)
+
+
+# -- shared -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Filters:
+    start: dt.datetime | None
+    end: dt.datetime | None  # exclusive
+    state: ComplaintState | None
+
+    def dates(self) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if self.start is not None:
+            conditions.append(Complaint.registered_at >= self.start)
+        if self.end is not None:
+            conditions.append(Complaint.registered_at < self.end)
+        return conditions
+
+    def all(self) -> list[ColumnElement[bool]]:
+        state = [] if self.state is None else [Complaint.state == self.state]
+        return self.dates() + state
+
+
+def _filters(
+    zone: zoneinfo.ZoneInfo,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    state: ComplaintState | None,
+) -> _Filters:
+    # Office dates are days in the office's zone: [from 00:00, to+1 00:00) there.
+    start = end = None
+    if date_from is not None:
+        start = dt.datetime.combine(date_from, dt.time.min, tzinfo=zone)
+    if date_to is not None:
+        end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return _Filters(start, end, state)
+
+
+def _ids(
+    session: Session, condition: ColumnElement[bool], filters: _Filters, limit: int
+) -> list[int]:
+    """Ids of complaints meeting ``condition`` and ``filters``, newest first.
+
+    Newest first is registration order: ids are handed out as cases are registered, and
+    ordering by the key keeps every search an ordered walk with a LIMIT.
+    """
+    statement: Select[int] = (
+        select(Complaint.id)
+        .where(condition, *filters.all())
+        .order_by(Complaint.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
+
+
+def _load(session: Session, ids: Sequence[int]) -> list[Complaint]:
+    """The complaints ``ids`` with what a result row shows, in the order of ``ids``."""
+    rows = session.scalars(
+        select(Complaint)
+        .where(Complaint.id.in_(ids))
+        .options(
+            joinedload(Complaint.complainant),
+            selectinload(Complaint.agencies).joinedload(ComplaintAgency.agency),
+        )
+    ).unique()
+    by_id = {c.id: c for c in rows}
+    return [by_id[i] for i in ids]
+
+
+def _result(
+    session: Session,
+    query: ParsedQuery,
+    ids: list[int],
+    limit: int,
+    matched: Callable[[Complaint], tuple[Match, ...]],
+) -> SearchResult:
+    complaints = _load(session, ids[:limit])
+    hits = [SearchHit(c, matched(c)) for c in complaints]
+    return SearchResult(query, hits, more=len(ids) > limit)
