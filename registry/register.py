@@ -51,8 +51,10 @@ def parse_letter_number(text: str, series_codes: set[str]) -> LetterNumber:
     the part that is not a number, the year is the first number, the sequence the other.
     """
     parts = [p.strip() for p in re.split(r"[/\\\-]", to_ascii_digits(text).strip()) if p.strip()]
-    numbers = [p for p in parts if p.isdigit()]
-    codes = [p for p in parts if not p.isdigit()]
+    # ASCII decimals only: str.isdigit() also accepts "³" or "①", which int() then rejects
+    # with a ValueError instead of the clear InvalidInput that bad input must get.
+    numbers = [p for p in parts if p.isascii() and p.isdecimal()]
+    codes = [p for p in parts if p not in numbers]
     if len(parts) != 3 or len(numbers) != 2 or len(codes) != 1 or codes[0] not in series_codes:
         raise InvalidInput("invalid_letter_number", value=text)
     return LetterNumber(year=int(numbers[0]), series=codes[0], seq=int(numbers[1]))
