@@ -5,24 +5,29 @@ letters: the FontConfiguration (a new one per letter leaks and re-reads the font
 parsed stylesheets, the asset bytes and the ICC profile.  (No WeasyPrint image cache: the only
 image, the QR code, is different in every letter, so a cache would only grow.)  It is created
 lazily by ``renderer()`` and never shared across processes (WeasyPrint is not fork-safe).
+
+Where a letter's time goes, and why each measure below is there: ``bench/README.md``.
 """
 
 from __future__ import annotations
 
 import base64
 import functools
+import gc
 import hashlib
 import io
 import logging
 import mimetypes
 import threading
 import urllib.parse
+import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pydyf  # type: ignore[import-untyped]
 from jinja2 import TemplateError
 from weasyprint import CSS, HTML
 from weasyprint.css import ColorProfile
@@ -32,11 +37,88 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from generators.environment import TEMPLATES_DIR, environment
 from generators.errors import AssetRefused, RenderWarning, TemplateProblem, UnknownKind
 from generators.facts import KINDS
-from generators.qr import svg_data_uri
+from generators.qr import png_data_uri
 from generators.wording import compose, template_problem
 
 BASE_URL = TEMPLATES_DIR.as_uri() + "/"
 OUTPUT_INTENT = "residegi-srgb"
+# zlib's own default.  pydyf asks for 9, which costs twice the time of 6 on a letter's
+# streams (fonts, page content) for 0.4 % larger files.
+DEFLATE_LEVEL = 6
+
+
+class _OnceCompressor:
+    """What ``zlib.compressobj()`` returns to pydyf during a letter: deflates on flush, once
+    for the same bytes (``memo``, the letter's)."""
+
+    def __init__(self, memo: dict[bytes, bytes]) -> None:
+        self._memo = memo
+        self._chunks: list[bytes] = []
+
+    def compress(self, data: bytes) -> bytes:
+        self._chunks.append(data)
+        return b""
+
+    def flush(self) -> bytes:
+        data = b"".join(self._chunks)
+        found = self._memo.get(data)
+        if found is None:
+            compressor = zlib.compressobj(level=DEFLATE_LEVEL)
+            found = self._memo[data] = compressor.compress(data) + compressor.flush()
+        return found
+
+
+class _PydyfZlib(threading.local):
+    """The ``zlib`` that pydyf (WeasyPrint's PDF writer) sees.
+
+    pydyf 0.13 serialises and deflates each stream once to write it and once more to hash
+    every object for the file identifier (the ``/ID`` PDF/A requires and that we derive from
+    the letter).  While one of our letters is written (``letter()``, per thread), the second
+    deflate of the same bytes is served from that letter's memo: same output, half the work.
+    Anything else in the process that uses WeasyPrint gets plain zlib, at pydyf's level.
+    """
+
+    compress = staticmethod(zlib.compress)
+
+    def __init__(self) -> None:
+        self.memo: dict[bytes, bytes] | None = None
+
+    def compressobj(self, level: int = -1) -> Any:
+        if self.memo is None:
+            return zlib.compressobj(level=level)
+        return _OnceCompressor(self.memo)
+
+    @contextmanager
+    def letter(self) -> Iterator[None]:
+        """Deflate at ``DEFLATE_LEVEL``, once per distinct stream, during the block."""
+        self.memo = {}
+        try:
+            yield
+        finally:
+            self.memo = None
+
+
+_PYDYF_ZLIB = _PydyfZlib()
+pydyf.zlib = _PYDYF_ZLIB
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a letter is laid out and written.
+
+    A letter's boxes and styles trigger ~7 collections, each walking the objects the letter
+    made so far, and now and then a full one over the process's ~100,000 (5-10 ms a letter,
+    bench/README.md).  Reference counting still frees them as usual; the cycles left behind
+    go at the first collection after the letter, so memory stays flat.  Restores the
+    collector's previous state (an application that disabled it keeps it disabled).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class AssetFetcher(URLFetcher):  # type: ignore[misc]
@@ -159,7 +241,7 @@ class PdfRenderer:
         try:
             template = environment().get_template(name)
             return template.render(
-                dict(context), text=text, qr_image=svg_data_uri(context["qr"]["payload"])
+                dict(context), text=text, qr_image=png_data_uri(context["qr"]["payload"])
             )
         except TemplateError as exc:
             raise template_problem(exc, name) from exc
@@ -167,6 +249,33 @@ class PdfRenderer:
             raise TemplateProblem(
                 name, variable=str(exc.args[0]), detail="missing in context"
             ) from exc
+
+    def _pdf(self, html: str, profiles: dict[str, ColorProfile], options: dict[str, Any]) -> bytes:
+        """Lay out and write one letter.
+
+        A function of its own so that the document and its boxes are freed when it returns,
+        before the collector is back (``_gc_paused``): it then finds only the letter's few
+        cycles instead of walking the whole laid-out document.
+        """
+        source = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher)
+        document = source.render(
+            font_config=self.font_config,
+            color_profiles=profiles,
+            stylesheets=[self.stylesheet],
+            **options,
+        )
+        if len(document.pages) > 1:
+            # Page numbers only on letters that need them: lay out again (the parsed HTML
+            # is reused) with them.
+            document = source.render(
+                font_config=self.font_config,
+                color_profiles=profiles,
+                stylesheets=[self.stylesheet, self.pagenum],
+                **options,
+            )
+        with _PYDYF_ZLIB.letter():
+            pdf: bytes = document.write_pdf(**options)
+        return pdf
 
     def render(self, kind: str, context: Mapping[str, Any], *, archival: bool = True) -> bytes:
         """One letter's PDF bytes; PDF/A-3u when ``archival``."""
@@ -184,24 +293,8 @@ class PdfRenderer:
             options["pdf_variant"] = "pdf/a-3u"
             options["output_intent"] = OUTPUT_INTENT
         try:
-            with self.lock, _warnings_fail(kind):
-                document = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher).render(
-                    font_config=self.font_config,
-                    color_profiles=profiles,
-                    stylesheets=[self.stylesheet],
-                    **options,
-                )
-                if len(document.pages) > 1:
-                    # Page numbers only on letters that need them: lay out again with them.
-                    document = HTML(
-                        string=html, base_url=BASE_URL, url_fetcher=self.fetcher
-                    ).render(
-                        font_config=self.font_config,
-                        color_profiles=profiles,
-                        stylesheets=[self.stylesheet, self.pagenum],
-                        **options,
-                    )
-                pdf: bytes = document.write_pdf(**options)
+            with self.lock, _warnings_fail(kind), _gc_paused():
+                pdf = self._pdf(html, profiles, options)
         except FatalURLFetchingError as exc:
             cause = exc.__cause__
             raise cause if isinstance(cause, AssetRefused) else AssetRefused(str(exc)) from exc

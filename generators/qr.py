@@ -1,8 +1,13 @@
 """The letter's QR code (number, ISO time, GUID, verification code), drawn deterministically.
 
-The matrix comes from ``qrcode``; we draw it ourselves: a compact SVG path of merged
-horizontal runs for the PDF (vector, no raster image in the PDF/A) and a 1-bit PNG for
-the DOCX.  Same payload, same bytes.
+The matrix comes from ``qrcode``; we draw it ourselves: a grey PNG with a whole number of
+pixels a module for the PDF, a 1-bit PNG for the DOCX.  Same payload, same bytes.
+
+Why a PNG in the PDF, not the SVG it used to be: WeasyPrint draws an SVG path by parsing
+it in Python, ~1,000 path commands for a 53-module code, which was a quarter of a
+letter's rendering time (bench/README.md).  The PNG is the matrix itself, pixel for
+module, with no resampling; drawn with ``image-rendering: crisp-edges`` it is written with
+``/Interpolate false`` (which PDF/A requires), so it stays sharp at any zoom or printer.
 """
 
 from __future__ import annotations
@@ -32,32 +37,27 @@ def matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())
 
 
-def svg(payload: str) -> str:
-    """An SVG document of the code; one unit per module, black on white."""
+def pdf_png(payload: str, module_px: int = 4) -> bytes:
+    """A greyscale PNG of the code for the PDF, ``module_px`` pixels a module.
+
+    Mode ``L`` because WeasyPrint embeds it as DeviceGray as it is (it would widen a 1-bit
+    image to RGB).  Four pixels a module (~245 dpi at 22 mm) so that a viewer that
+    smooths images anyway, ignoring ``/Interpolate false``, blurs only a quarter module.
+    """
     cells = matrix(payload)
     size = len(cells)
-    runs: list[str] = []
-    for y, row in enumerate(cells):
-        x = 0
-        while x < size:
-            if row[x]:
-                start = x
-                while x < size and row[x]:
-                    x += 1
-                runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
-            else:
-                x += 1
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
-        f'width="{size}" height="{size}" shape-rendering="crispEdges">'
-        f'<rect width="{size}" height="{size}" fill="#fff"/>'
-        f'<path fill="#000" d="{"".join(runs)}"/></svg>'
-    )
+    image = Image.frombytes("L", (size, size), bytes(0 if c else 255 for r in cells for c in r))
+    # Nearest neighbour by a whole factor: every module stays a square of one grey level.
+    image = image.resize((size * module_px, size * module_px), Image.Resampling.NEAREST)
+    out = io.BytesIO()
+    # Level 1: WeasyPrint decodes and re-encodes the image anyway; this PNG only carries it.
+    image.save(out, format="PNG", compress_level=1)
+    return out.getvalue()
 
 
-def svg_data_uri(payload: str) -> str:
-    """The SVG as a ``data:`` URI for the HTML layout."""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg(payload).encode()).decode()
+def png_data_uri(payload: str) -> str:
+    """The PDF's PNG as a ``data:`` URI for the HTML layout."""
+    return "data:image/png;base64," + base64.b64encode(pdf_png(payload)).decode()
 
 
 def png(payload: str, module_px: int = 8) -> bytes:

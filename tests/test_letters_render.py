@@ -9,6 +9,7 @@ import sys
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -34,6 +35,8 @@ from tests.letters_support import (
 )
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# kind -> (context, PDF/A-3u, DOCX), from the module's ``letters`` fixture.
+Letters = dict[str, tuple[Any, bytes, bytes]]
 MAX_DIFFERING = 0.005
 
 
@@ -48,7 +51,7 @@ def letters() -> dict[str, tuple[dict[str, object], bytes, bytes]]:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_round_trip_both_formats(kind: str, letters: dict[str, tuple]) -> None:
+def test_round_trip_both_formats(kind: str, letters: Letters) -> None:
     context, pdf, docx = letters[kind]
     text = compose(kind, context)
     expected = [
@@ -65,7 +68,7 @@ def test_round_trip_both_formats(kind: str, letters: dict[str, tuple]) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_both_formats_carry_the_same_words(kind: str, letters: dict[str, tuple]) -> None:
+def test_both_formats_carry_the_same_words(kind: str, letters: Letters) -> None:
     context, pdf, docx = letters[kind]
     office = context["office"]
     footer = Counter(squash(f"نشانی: {office['address']}، تلفن: {office['phone']}"))
@@ -77,7 +80,7 @@ def test_both_formats_carry_the_same_words(kind: str, letters: dict[str, tuple])
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_no_leftovers_in_rendered_text(kind: str, letters: dict[str, tuple]) -> None:
+def test_no_leftovers_in_rendered_text(kind: str, letters: Letters) -> None:
     from generators.checks import text_problems
 
     _, pdf, docx = letters[kind]
@@ -86,7 +89,7 @@ def test_no_leftovers_in_rendered_text(kind: str, letters: dict[str, tuple]) -> 
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_pdfa_structure(kind: str, letters: dict[str, tuple]) -> None:
+def test_pdfa_structure(kind: str, letters: Letters) -> None:
     _, pdf, _ = letters[kind]
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         assert not doc.is_encrypted
@@ -110,13 +113,13 @@ def test_plain_pdf_is_not_pdfa() -> None:
         assert "/OutputIntents" not in doc.Root
 
 
-def test_same_context_same_bytes(letters: dict[str, tuple]) -> None:
+def test_same_context_same_bytes(letters: Letters) -> None:
     context, pdf, docx = letters["referral"]
     assert render_pdf("referral", context) == pdf
     assert render_docx("referral", context) == docx
 
 
-def test_same_bytes_in_another_process(letters: dict[str, tuple], tmp_path: Path) -> None:
+def test_same_bytes_in_another_process(letters: Letters, tmp_path: Path) -> None:
     _, pdf, docx = letters["escalation"]
     script = (
         "import sys\n"
@@ -132,7 +135,7 @@ def test_same_bytes_in_another_process(letters: dict[str, tuple], tmp_path: Path
     assert (tmp_path / "a.docx").read_bytes() == docx
 
 
-def test_docx_zip_times_come_from_the_letter(letters: dict[str, tuple]) -> None:
+def test_docx_zip_times_come_from_the_letter(letters: Letters) -> None:
     _, _, docx = letters["referral"]
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
         assert {i.date_time for i in archive.infolist()} == {(2026, 11, 25, 10, 30, 0)}
@@ -140,7 +143,7 @@ def test_docx_zip_times_come_from_the_letter(letters: dict[str, tuple]) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_docx_structure(kind: str, letters: dict[str, tuple]) -> None:
+def test_docx_structure(kind: str, letters: Letters) -> None:
     _, _, docx = letters[kind]
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
         body = etree.fromstring(archive.read("word/document.xml"))
@@ -240,7 +243,7 @@ def test_url_fetcher_refuses_anything_outside_the_templates() -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_pdf_matches_golden_image(kind: str, letters: dict[str, tuple]) -> None:
+def test_pdf_matches_golden_image(kind: str, letters: Letters) -> None:
     _, pdf, _ = letters[kind]
     golden = GOLDEN / f"letter_{kind}.png"
     assert golden.is_file(), "run tests/golden/refresh.py"
@@ -248,10 +251,81 @@ def test_pdf_matches_golden_image(kind: str, letters: dict[str, tuple]) -> None:
 
 
 @pytest.mark.slow
-def test_docx_through_libreoffice_matches_golden_image(
-    letters: dict[str, tuple], tmp_path: Path
-) -> None:
+def test_docx_through_libreoffice_matches_golden_image(letters: Letters, tmp_path: Path) -> None:
     _, _, docx = letters["referral"]
     pdf = libreoffice_pdf(docx, tmp_path)
     golden = GOLDEN / "docx_referral_libreoffice.png"
     assert differing_fraction(png_page1(pdf), Image.open(golden).convert("L")) <= MAX_DIFFERING
+
+
+def test_pdf_qr_is_the_matrix_module_for_module(letters: Letters) -> None:
+    """The PDF's QR is one grey image, the code's matrix at whole pixels a module, with
+    ``/Interpolate false`` (sharp at any zoom, as PDF/A requires)."""
+    from generators.qr import matrix
+
+    context, pdf, _ = letters["referral"]
+    cells = matrix(context["qr"]["payload"])
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        images = [
+            x for x in doc.pages[0].Resources.XObject.values() if x.get("/Subtype") == "/Image"
+        ]
+        assert len(images) == 1
+        image = images[0]
+        assert isinstance(image, pikepdf.Stream)
+        assert "/Interpolate" in image and not bool(image.Interpolate)
+        assert image.ColorSpace == "/DeviceGray"
+        picture = pikepdf.PdfImage(image).as_pil_image()
+    scale = picture.width // len(cells)
+    assert picture.size == (len(cells) * scale, len(cells) * scale) and scale >= 1
+    assert set(picture.getextrema()) <= {0, 255}
+    for y, row in enumerate(cells):
+        for x, dark in enumerate(row):
+            corners = {
+                picture.getpixel((x * scale + dx, y * scale + dy))
+                for dx in (0, scale - 1)
+                for dy in (0, scale - 1)
+            }
+            assert corners == ({0} if dark else {255}), (x, y)
+
+
+def test_deflate_cache_changes_no_byte(letters: Letters) -> None:
+    """pydyf deflating each stream afresh at our level gives the very bytes of our memo."""
+    import zlib
+
+    import pydyf  # type: ignore[import-untyped]
+
+    from generators import pdf as pdf_module
+
+    class PlainZlib:
+        compress = staticmethod(zlib.compress)
+
+        @staticmethod
+        def compressobj(level: int = -1) -> Any:
+            return zlib.compressobj(level=pdf_module.DEFLATE_LEVEL)
+
+    context, pdf, _ = letters["referral"]
+    ours = pydyf.zlib
+    pydyf.zlib = PlainZlib()
+    try:
+        assert render_pdf("referral", context) == pdf
+    finally:
+        pydyf.zlib = ours
+    # Outside our letters, pydyf gets plain zlib at the level it asks for.
+    data = b"0 0 m 10 10 l S\n" * 500
+    compressor = ours.compressobj(level=9)
+    assert compressor.compress(data) + compressor.flush() == zlib.compress(data, 9)
+
+
+def test_collector_state_is_restored() -> None:
+    import gc
+
+    context = build_context("receipt", sample_facts("receipt"))
+    assert gc.isenabled()
+    render_pdf("receipt", context, archival=False)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        render_pdf("receipt", context, archival=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
