@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdf
-from PIL import Image, ImageSequence
+from PIL import Image, ImageFile, ImageSequence
 
 from archive.errors import AttachmentRefused
 
@@ -215,6 +215,10 @@ def _check_readable(check: Callable[[], None], path: Path) -> None:
     with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which
+        # would let a truncated scan through in any process that also renders letters.
+        truncated_allowed = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
         try:
             check()
         except AttachmentRefused:
@@ -229,6 +233,8 @@ def _check_readable(check: Callable[[], None], path: Path) -> None:
             # of them means this file cannot be read.
             logger.info("attachment %s refused as corrupt: %r", path, exc)
             raise _unreadable(path, "corrupt") from exc
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = truncated_allowed
     for warning in caught:
         if issubclass(warning.category, _REEMITTED):
             warnings.warn_explicit(

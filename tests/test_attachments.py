@@ -496,3 +496,19 @@ def test_error_hierarchy() -> None:
     assert ObjectMissing("object_missing").kind.exit_code == 3
     error = AttachmentRefused("attachment_too_large", size=10, limit=5)
     assert str(error) == "attachment_too_large: size=10, limit=5"
+
+
+def test_truncated_scan_refused_even_after_weasyprint_is_imported(
+    write: Callable[[str, bytes], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import ImageFile
+
+    # What importing WeasyPrint does to Pillow, in any process that also renders letters.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    truncated = {
+        "t.jpg": make_image("JPEG", size=(64, 64))[:300],
+        "t.tif": make_image("TIFF", size=(64, 64))[:-200],
+    }
+    for name, data in truncated.items():
+        assert refusal(write(name, data)).code == "attachment_unreadable"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as it was found
