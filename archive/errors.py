@@ -69,3 +69,37 @@ __all__ += [
     "NotLocalStore",
     "ObjectAltered",
 ]
+
+
+# -- derived PDFs, fixity, dossiers and BagIt export (archive/derived.py, fixity.py, …) ------
+
+
+class DerivationFailed(ArchiveError):
+    """A scanned image could not be converted to its derived PDF: not an image this archive
+    converts, or damaged (exit 2); nothing was stored."""
+
+    kind = ErrorKind.INPUT
+
+
+class FixityFailed(ArchiveError):
+    """``archive verify`` found missing, altered or unreferenced objects, or records that
+    name objects the catalogue does not hold (exit 5).  ``detail`` counts them by kind."""
+
+    kind = ErrorKind.VERIFICATION
+
+
+class DossierOutputRefused(ArchiveError):
+    """The dossier's output file or BagIt folder cannot be written where asked: its folder
+    is missing, or the bag folder exists and is not empty (exit 2); nothing was written."""
+
+    kind = ErrorKind.INPUT
+
+
+class DossierLayoutUnstable(ArchiveError):
+    """The cover and index kept changing their own page count as the page numbers in the
+    index changed, so the numbers could not be made right (exit 4)."""
+
+    kind = ErrorKind.REFUSED
+
+
+__all__ += ["DerivationFailed", "DossierLayoutUnstable", "DossierOutputRefused", "FixityFailed"]

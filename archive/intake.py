@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from archive.attachments import Attachment, read_attachment
 from archive.catalogue import ObjectMeta, put
+from archive.derived import PDF, image_to_pdf, needs_derived_pdf
 from archive.store import ArchiveStore
 from registry import complaints
 from registry.kinds import DocumentKind
@@ -53,21 +54,35 @@ def store_files(
     actor: str,
     at: dt.datetime,
 ) -> None:
-    """Put each file's bytes in the archive and catalogue them under the case."""
-    for kind, file in files:
-        put(
-            session,
-            store,
-            file.data,
-            ObjectMeta(
-                media_type=file.media_type,
-                kind=f"document:{kind.value}",
-                complaint_id=complaint.id,
-                original_name=file.original_name,
-            ),
-            stored_by=actor,
-            at=at,
+    """Put each file's bytes in the archive and catalogue them under the case.
+
+    A scanned image is also stored converted to PDF (archive/derived.py), catalogued under
+    the same case and kind with ``role="derived"`` and ``derived_from`` its original, so
+    that dossiers never convert at read time.  Every conversion is done before anything
+    is stored: a file that cannot be converted refuses the whole intake.
+    """
+    derived = [
+        image_to_pdf(file.data, file.media_type) if needs_derived_pdf(file.media_type) else None
+        for _, file in files
+    ]
+    for (kind, file), pdf in zip(files, derived, strict=True):
+        meta = ObjectMeta(
+            media_type=file.media_type,
+            kind=f"document:{kind.value}",
+            complaint_id=complaint.id,
+            original_name=file.original_name,
         )
+        put(session, store, file.data, meta, stored_by=actor, at=at)
+        if pdf is not None:
+            stem = file.original_name.rsplit(".", 1)[0] or file.original_name
+            derived_meta = dataclasses.replace(
+                meta,
+                media_type=PDF,
+                role="derived",
+                original_name=f"{stem[:240]}.pdf",
+                derived_from=file.sha256,
+            )
+            put(session, store, pdf, derived_meta, stored_by=actor, at=at)
 
 
 def file_complaint(

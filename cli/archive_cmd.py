@@ -50,13 +50,10 @@ def verify(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 f"{report.catalogue_rows} ردیف فهرست."
             )
         )
-        if report.findings:
-            rows = [
-                {"kind": FINDING_FA[f.kind], "sha256": f.sha256, "where": _where(f.detail)}
-                for f in report.findings
-            ]
-            output.table(rows, [("kind", "یافته"), ("sha256", "شناسه سند"), ("where", "پرونده")])
-        else:
+        for finding in report.findings:
+            # One line each, the object's name in ASCII: it is copied into other tools.
+            output.say(f"{FINDING_FA[finding.kind]}: {finding.sha256} ({_where(finding.detail)})")
+        if report.ok:
             output.say("همه اسناد بایگانی با اثر انگشت دیجیتال خود می‌خوانند.")
     if error:
         if not as_json:

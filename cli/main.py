@@ -21,6 +21,7 @@ from cli import (
     demo_cmd,
     dossier_cmd,
     holiday_cmd,
+    inspection_cmd,
     keys_cmd,
     letter_cmd,
     output,
@@ -60,6 +61,8 @@ app.add_typer(archive_cmd.app, name="archive")
 app.command("dossier")(dossier_cmd.dossier)
 app.command("answer")(answer_cmd.answer)
 app.command("chase")(chase_cmd.chase)
+app.command("inspect")(inspection_cmd.inspect)
+app.command("report")(inspection_cmd.report)
 
 
 @app.callback()

@@ -37,4 +37,7 @@ def run_answers(
         decisions = dict(answers)
         return [answer_one(batch, tracking, decisions[tracking], seal) for tracking in trackings]
 
-    return final_answer([tracking for tracking, _ in answers])
+    try:
+        return final_answer([tracking for tracking, _ in answers])
+    finally:
+        batch.runtime.close()

@@ -27,4 +27,7 @@ def run_chase(
             ensure_ready(batch, [LetterKind.REMINDER, LetterKind.ESCALATION])
         return chasing.chase(batch, dry_run=dry_run)
 
-    return chase(dry_run)
+    try:
+        return chase(dry_run)
+    finally:
+        batch.runtime.close()

@@ -91,4 +91,7 @@ def run_dispatch(
             seconds=round(time.perf_counter() - started, 2),
         )
 
-    return letter_dispatch(params.limit, params.chunk_size, params.workers)
+    try:
+        return letter_dispatch(params.limit, params.chunk_size, params.workers)
+    finally:
+        batch.runtime.close()

@@ -54,6 +54,11 @@ class Runtime:
         migrate.upgrade(self.engine)
         self._checked = True
 
+    def close(self) -> None:
+        """Close the registry's pooled connections, if any were opened."""
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+
     @property
     def sessions(self) -> sessionmaker[Session]:
         """Sessions on a registry whose schema is current (upgraded if it is older)."""

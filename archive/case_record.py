@@ -1,0 +1,276 @@
+"""A case as data: the JSON a dossier's bag carries, and what its cover page shows.
+
+The JSON follows the CLI's ``--json`` contract: stable snake_case keys, ASCII digits,
+Jalali dates ``YYYY/MM/DD``, times ISO-8601 with the office's offset.  It is the office's
+own record, so it holds the complainant in full (anonymity concerns letters to agencies,
+not the archive).  The cover's data is the same facts in Persian words and digits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from registry.jalali import format_jalali
+from registry.kinds import Channel, ComplainantKind, LetterKind, ReplyOutcome
+from registry.models import Complaint, Event, Letter, Reply
+from registry.text import to_persian_digits
+from registry.tracking import format_tracking_code
+
+if TYPE_CHECKING:
+    from archive.dossier import PlacedEntry
+
+__all__ = [
+    "case_json",
+    "case_letters",
+    "case_replies",
+    "cover_data",
+    "letter_title",
+    "reply_title",
+]
+
+LETTER_KIND_FA = {
+    LetterKind.REFERRAL: "ارجاع شکایت",
+    LetterKind.REMINDER: "پیگیری",
+    LetterKind.ESCALATION: "تذکر و گزارش به مقام مافوق",
+    LetterKind.MISSING_DOCUMENTS: "نقص مدارک",
+    LetterKind.REJECTION: "عدم صلاحیت رسیدگی",
+    LetterKind.INSPECTION_ASSIGNMENT: "ابلاغ بازرسی",
+    LetterKind.INSPECTION_REPORT: "گزارش بازرسی",
+    LetterKind.FINAL_ANSWER: "پاسخ نهایی",
+    LetterKind.RECEIPT: "رسید ثبت شکایت",
+}
+OUTCOME_FA = {
+    ReplyOutcome.ACCEPTED: "پذیرش",
+    ReplyOutcome.REJECTED: "رد",
+    ReplyOutcome.PARTIAL: "پاسخ ناقص",
+    ReplyOutcome.NEEDS_INSPECTION: "نیازمند بازرسی",
+}
+CHANNEL_FA = {
+    Channel.IN_PERSON: "حضوری",
+    Channel.WEB: "وب‌گاه",
+    Channel.MAIL: "پست",
+    Channel.PHONE: "تلفن",
+    Channel.SAMAD: "سامانه سامد",
+}
+IDENTITY_LABEL_FA = {
+    ComplainantKind.PERSON: "کد ملی",
+    ComplainantKind.LEGAL: "شناسه ملی",
+    ComplainantKind.FOREIGN: "شماره گذرنامه یا فیدا",
+}
+
+
+def case_letters(session: Session, complaint: Complaint) -> list[Letter]:
+    """The case's letters in the order they were issued."""
+    return list(
+        session.scalars(
+            select(Letter)
+            .where(Letter.complaint_id == complaint.id)
+            .options(selectinload(Letter.agency))
+            .order_by(Letter.issued_at, Letter.id)
+        )
+    )
+
+
+def case_replies(session: Session, complaint: Complaint) -> list[Reply]:
+    """The agencies' replies to the case's letters, superseded ones too, as recorded."""
+    return list(
+        session.scalars(
+            select(Reply)
+            .join(Letter, Letter.id == Reply.letter_id)
+            .where(Letter.complaint_id == complaint.id)
+            .options(selectinload(Reply.document), selectinload(Reply.letter))
+            .order_by(Reply.recorded_at, Reply.id)
+        )
+    )
+
+
+def letter_title(letter: Letter) -> str:
+    """«نامه ۱۴۰۵/ص/۱۲ (ارجاع شکایت) به شهرداری قزوین», as the index and bookmarks show it."""
+    kind = LETTER_KIND_FA.get(letter.kind, letter.kind.value)
+    return to_persian_digits(f"نامه {letter.number} ({kind}) به {letter.recipient}")
+
+
+def reply_title(reply: Reply, cited: Letter | None) -> str:
+    """«پاسخ شهرداری قزوین به نامه …، شماره … مورخ …»."""
+    agency = reply.letter.agency.name if reply.letter.agency else reply.letter.recipient
+    number = cited.number if cited is not None else reply.letter.number
+    title = (
+        f"پاسخ {agency} به نامه {number}، شماره {reply.their_number}"
+        f" مورخ {format_jalali(reply.their_date)}"
+    )
+    if reply.outcome is not None:
+        title += f" ({OUTCOME_FA.get(reply.outcome, reply.outcome.value)})"
+    return to_persian_digits(title)
+
+
+def _iso(value: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str | None:
+    return value.astimezone(zone).isoformat(timespec="seconds") if value else None
+
+
+def _jalali(value: dt.date | None) -> str | None:
+    return format_jalali(value) if value else None
+
+
+def _complainant(complaint: Complaint) -> dict[str, Any]:
+    person = complaint.complainant
+    return {
+        "kind": person.kind.value,
+        "honorific": person.honorific.value,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "father_name": person.father_name,
+        "national_id": person.national_id,
+        "foreign_id": person.foreign_id,
+        "company_name": person.company_name,
+        "mobile": person.mobile,
+        "landline": person.landline,
+        "address": person.address,
+        "postal_code": person.postal_code,
+    }
+
+
+def case_json(session: Session, complaint: Complaint, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
+    """The whole case as JSON-ready data: complaint, complainant, documents, letters,
+    replies and the audit trail, every file named by its SHA-256."""
+    letters = case_letters(session, complaint)
+    numbers = {letter.id: letter.number for letter in letters}
+    events = session.scalars(
+        select(Event).where(Event.complaint_id == complaint.id).order_by(Event.at, Event.id)
+    )
+    return {
+        "tracking_code": complaint.tracking_code,
+        "state": complaint.state.value,
+        "agencies": [link.agency.name for link in complaint.agencies],
+        "subject": complaint.subject,
+        "text": complaint.text,
+        "channel": complaint.channel.value,
+        "anonymous": complaint.anonymous,
+        "registered_at": _iso(complaint.registered_at, zone),
+        "registered_date": _jalali(complaint.registered_at.astimezone(zone).date()),
+        "registered_by": complaint.registered_by,
+        "missing": complaint.missing_kinds or [],
+        "decision": complaint.decision,
+        "complainant": _complainant(complaint),
+        "documents": [
+            {
+                "kind": d.kind.value,
+                "name": d.original_name,
+                "media_type": d.media_type,
+                "size": d.size,
+                "sha256": d.sha256,
+                "added_at": _iso(d.added_at, zone),
+                "added_by": d.added_by,
+            }
+            for d in complaint.documents
+        ],
+        "letters": [
+            {
+                "number": letter.number,
+                "kind": letter.kind.value,
+                "date": _jalali(letter.date),
+                "due_date": _jalali(letter.due_date),
+                "recipient": letter.recipient,
+                "tracking_code": complaint.tracking_code,
+                "state": letter.state.value,
+                "issued_at": _iso(letter.issued_at, zone),
+                "sent_at": _iso(letter.sent_at, zone),
+                "void_reason": letter.void_reason,
+                "guid": letter.guid,
+                "verification_code": letter.verification_code,
+                "pdf_sha256": letter.pdf_sha256,
+                "docx_sha256": letter.docx_sha256,
+                "facts": letter.facts,
+            }
+            for letter in letters
+        ],
+        "replies": [
+            {
+                "number": numbers.get(reply.letter_id),
+                "cited": numbers.get(reply.cited_letter_id),
+                "their_number": reply.their_number,
+                "their_date": _jalali(reply.their_date),
+                "outcome": reply.outcome.value if reply.outcome else None,
+                "summary": reply.summary,
+                "document_sha256": reply.document.sha256,
+                "recorded_at": _iso(reply.recorded_at, zone),
+                "recorded_by": reply.recorded_by,
+                "superseded": reply.superseded_by_id is not None,
+            }
+            for reply in case_replies(session, complaint)
+        ],
+        "events": [
+            {
+                "at": _iso(event.at, zone),
+                "actor": event.actor,
+                "action": event.action,
+                "letter": numbers.get(event.letter_id) if event.letter_id else None,
+                "before": event.before,
+                "after": event.after,
+                "note": event.note,
+            }
+            for event in events
+        ],
+    }
+
+
+def cover_data(
+    case: Mapping[str, Any],
+    complaint: Complaint,
+    placed: Sequence[PlacedEntry],
+    cover_pages: int,
+    office: Mapping[str, str],
+    at: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
+) -> dict[str, Any]:
+    """What ``generators.dossier_cover.render_cover`` needs, in the office's words."""
+    person = complaint.complainant
+    name = person.full_name
+    if person.company_name:
+        name = f"{person.company_name} (نماینده: {person.full_name})"
+    elif person.honorific.label_fa:
+        name = f"{person.honorific.label_fa} {name}"
+    identity = person.national_id or person.foreign_id or ""
+    moment = at.astimezone(zone)
+    return {
+        "office": {
+            "ministry": office.get("ministry", ""),
+            "governorate": office.get("governorate", ""),
+            "office": office.get("office", ""),
+        },
+        "case": {
+            "tracking_code": format_tracking_code(complaint.tracking_code),
+            "complainant": name,
+            "anonymous": complaint.anonymous,
+            "identity": identity,
+            "identity_label": IDENTITY_LABEL_FA.get(person.kind, "شناسه"),
+            "mobile": person.mobile,
+            "address": person.address,
+            "agencies": list(case["agencies"]),
+            "subject": complaint.subject,
+            "registered": case["registered_date"],
+            "channel": CHANNEL_FA.get(complaint.channel, complaint.channel.value),
+            "state": complaint.state.label_fa,
+        },
+        "entries": [
+            {
+                "title": p.entry.title,
+                "date": format_jalali(p.entry.date) if p.entry.date else "",
+                "pages": p.pages,
+                "start": p.start,
+                "note": p.entry.note or "",
+            }
+            for p in placed
+        ],
+        "total_pages": cover_pages + sum(p.pages for p in placed),
+        "assembled": format_jalali(moment.date()),
+        "assembled_at": moment.isoformat(timespec="seconds"),
+    }
+
+
+__all__ += ["CHANNEL_FA", "LETTER_KIND_FA", "OUTCOME_FA"]
