@@ -59,6 +59,7 @@ def demo(
             for number, pdf, docx in summary.sample_letters
         ],
         "sample_case": summary.sample_case,
+        "sample_dossier": summary.sample_dossier,
     }
     if as_json:
         output.emit_json(result)
@@ -85,4 +86,6 @@ def demo(
     if summary.sample_case:
         code = format_tracking_code(summary.sample_case)
         output.say(f"یک پرونده کامل: residegi --home {result['home']} complaint show {code}")
+    if summary.sample_dossier:
+        output.say(f"پرونده کامل همین شکایت در یک PDF: {summary.sample_dossier}")
     output.say(f"پوشه داده: {result['home']}")

@@ -23,27 +23,12 @@ def dossier(
     as_json: JsonOption = False,
 ) -> None:
     """Assemble a case's dossier: cover, index, every document with a bookmark each."""
-    from archive.dossier import export_dossier
-    from generators.dossier_cover import render_cover
+    from flows.dossiers import case_dossier
 
     state: App = ctx.obj
-    office = state.settings.office
-    with state.sessions() as session:
-        result = export_dossier(
-            session,
-            state.store,
-            tracking,
-            out.expanduser().resolve(),
-            render_cover,
-            office={
-                "ministry": office.ministry,
-                "governorate": office.governorate,
-                "office": office.name,
-            },
-            zone=state.clock.zone,
-            at=state.clock.now(),
-            bag=bag.expanduser().resolve() if bag else None,
-        )
+    result = case_dossier(
+        state, tracking, out.expanduser().resolve(), bag=bag.expanduser().resolve() if bag else None
+    )
     index = result.dossier.index_record()
     record = {
         "tracking_code": result.dossier.tracking_code,

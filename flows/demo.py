@@ -20,6 +20,7 @@ from archive.store import sha256_of
 from flows import casework
 from flows.answer import run_answers
 from flows.dispatch import DispatchParams, run_dispatch
+from flows.dossiers import case_dossier
 from flows.pipeline import Batch, Progress
 from flows.runtime import Runtime
 from flows.setup import initialise, install_trial_key_if_missing
@@ -58,6 +59,7 @@ class DemoSummary:
     replies: int = 0
     sample_letters: list[tuple[str, str, str]] = field(default_factory=list)  # number, pdf, docx
     sample_case: str | None = None
+    sample_dossier: str | None = None
 
 
 def _files(sample: SampleComplaint) -> list[tuple[DocumentKind, Attachment]]:
@@ -214,3 +216,8 @@ def _summarise(runtime: Runtime, summary: DemoSummary) -> None:
             select(Complaint.tracking_code).where(Complaint.state == ComplaintState.ANSWERED)
         ).first()
         summary.sample_case = answered
+    if answered:
+        # A whole case, as the archivists retrieve it.
+        dossier = runtime.settings.home / f"dossier-{answered}.pdf"
+        case_dossier(runtime, answered, dossier)
+        summary.sample_dossier = str(dossier)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,3 +110,34 @@ def test_dispatch_then_answer_flows(settings: Settings) -> None:
     embedded = extract_embedded(signed)
     assert embedded is not None and json.loads(embedded)["letter"]["number"] == answer.number
     runtime.engine.dispose()
+
+
+def test_the_demo_runs_end_to_end_and_every_case_has_a_dossier(
+    harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archive.fixity import verify_archive
+    from flows.demo import run_demo
+    from flows.dossiers import case_dossier
+
+    for key in [k for k in os.environ if k.startswith("RESIDEGI_")]:
+        monkeypatch.delenv(key)
+    home = tmp_path / "demo"
+    summary = run_demo(Runtime(Settings(home=home)), count=8, actor="نمایش")
+    assert summary.complaints == 8
+    assert sum(summary.states.values()) == 8
+    assert summary.letters["referral"] >= 8 - summary.states.get(
+        "incomplete", 0
+    ) - summary.states.get("rejected", 0)
+    assert summary.states.get("answered", 0) >= 1
+    for _, pdf, docx in summary.sample_letters:
+        assert Path(pdf).read_bytes().startswith(b"%PDF-")
+        assert Path(docx).read_bytes().startswith(b"PK")
+    assert summary.sample_dossier is not None and Path(summary.sample_dossier).stat().st_size > 0
+    runtime = Runtime(Settings(home=home))
+    with runtime.sessions() as session:
+        codes = list(session.scalars(select(Complaint.tracking_code)))
+        assert verify_archive(session, runtime.store).ok
+    for code in codes:
+        result = case_dossier(runtime, code, tmp_path / f"{code}.pdf")
+        assert result.dossier.total_pages > 1  # a cover, and the case's documents
+    runtime.close()
