@@ -1,4 +1,4 @@
-"""The flows themselves, under Prefect's test harness: dispatch, chase and answer."""
+"""Each flow under Prefect's test harness: dispatch, chase, answer, and the demo."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from flows import pipeline
 from flows.prefect_setup import configure_prefect
 from flows.runtime import Runtime
 from flows.setup import install_trial_key_if_missing
@@ -57,9 +58,16 @@ def settings(harness: None, migrated_url: str, tmp_path: Path) -> Settings:
     return settings
 
 
-def test_dispatch_then_answer_flows(settings: Settings) -> None:
-    from flows.answer import run_answers
-    from flows.chase import run_chase
+def send_referrals(settings: Settings) -> Runtime:
+    """The referrals numbered and sent through the plain pipeline (no flow)."""
+    runtime = Runtime(settings)
+    batch = pipeline.Batch(runtime, "دبیرخانه")
+    ids = pipeline.number_referrals(batch, pipeline.pending_referrals(batch, None))
+    pipeline.deliver(batch, ids, pipeline.move_complaint_when_referred(batch))
+    return runtime
+
+
+def test_dispatch_flow(settings: Settings) -> None:
     from flows.dispatch import DispatchParams, run_dispatch
 
     summary = run_dispatch(DispatchParams(actor="دبیرخانه", workers=1), settings)
@@ -69,8 +77,38 @@ def test_dispatch_then_answer_flows(settings: Settings) -> None:
         "1405/ص/2",
     )
     assert run_dispatch(DispatchParams(actor="x", workers=1), settings).letters == 0
-    assert run_chase(settings, "x", dry_run=True).planned == []  # nothing overdue today
     runtime = Runtime(settings)
+    with runtime.sessions() as session:
+        assert session.scalars(select(Complaint.state)).one() is ComplaintState.AWAITING_REPLY
+        letters = session.scalars(select(Letter)).all()
+        assert {(letter.kind, letter.state) for letter in letters} == {
+            (LetterKind.REFERRAL, LetterState.SENT)
+        }
+    runtime.close()
+
+
+def test_chase_flow(settings: Settings) -> None:
+    from flows.chase import run_chase
+
+    send_referrals(settings).close()  # sent 1405/09/04, due ten working days later
+    assert run_chase(settings, "x", dry_run=True).planned == []  # nothing overdue today
+    later = settings.model_copy(update={"today": "1405/10/01"})
+    planned = run_chase(later, "پیگیری", dry_run=True).planned
+    assert [p.step.kind.value for p in planned] == ["first_reminder", "first_reminder"]
+    result = run_chase(later, "پیگیری")
+    assert result.sent == ["1405/ص/3", "1405/ص/4"]
+    assert run_chase(later, "پیگیری").sent == []  # each step once
+    runtime = Runtime(later)
+    with runtime.sessions() as session:
+        reminders = session.scalars(select(Letter).where(Letter.kind == LetterKind.REMINDER))
+        assert {r.chases_id for r in reminders} == {1, 2}
+    runtime.close()
+
+
+def test_answer_flow(settings: Settings) -> None:
+    from flows.answer import run_answers
+
+    runtime = send_referrals(settings)
     with transaction(runtime.sessions) as session:
         complaint = session.scalars(select(Complaint)).one()
         assert complaint.state is ComplaintState.AWAITING_REPLY
@@ -109,7 +147,7 @@ def test_dispatch_then_answer_flows(settings: Settings) -> None:
     assert b"/ETSI.CAdES.detached" in signed
     embedded = extract_embedded(signed)
     assert embedded is not None and json.loads(embedded)["letter"]["number"] == answer.number
-    runtime.engine.dispose()
+    runtime.close()
 
 
 def test_the_demo_runs_end_to_end_and_every_case_has_a_dossier(
