@@ -378,7 +378,6 @@ class HolidaySeedYear(Base):
     actor: Mapped[str] = mapped_column(String(100))
 
 
-
 class Inspection(Base):
     """An inspection by the office: who inspects which agency when, what they found."""
 
@@ -396,6 +395,7 @@ class Inspection(Base):
     recorded_by: Mapped[str] = mapped_column(String(100))
 
     agency: Mapped[Agency | None] = relationship()
+
 
 # The outstanding-replies list is a scan of this partial index: referrals sent and not yet
 # answered, by agency and due date; it holds only the open ones (registry/outstanding.py).

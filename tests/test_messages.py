@@ -62,7 +62,8 @@ def test_messages_format_with_typical_params() -> None:
         "due_date": "1405/01/02", "their_number": "77", "their_date": "1405/01/03",
         "remaining": 3, "start": "1405/01/01", "end": "1405/01/02", "url": "file:///x",
         "template": "t", "where": "w", "variable": "v", "messages": "m", "recipient": "r",
-        "fields": "f", "problems": "p", "detail": "d", "size": 1, "reason": "r", "allowed": "a", "inspector": "i",
+        "fields": "f", "problems": "p", "detail": "d", "size": 1, "reason": "r", "allowed": "a",
+        "inspector": "i",
     }  # fmt: skip
     for code in MESSAGES:
         text = staff_message(code, params)
