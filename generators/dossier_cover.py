@@ -1,6 +1,8 @@
 """The dossier's cover page and index as PDF bytes, through the letters' WeasyPrint setup.
 
-The data comes as plain JSON-like mappings (built by ``archive.dossier.cover_data``):
+WeasyPrint loads on first render, not on import: importing it sets Pillow's process-wide
+LOAD_TRUNCATED_IMAGES.  The data comes as plain JSON-like mappings (built by
+``archive.dossier.cover_data``):
 ``office`` (ministry, governorate, office), ``case`` (tracking code, complainant, agencies,
 subject, dates, state: strings, already in the office's words), ``entries`` (title, date,
 pages, start page) and ``total_pages``, ``assembled``, ``assembled_at``.  The layout is
@@ -16,84 +18,20 @@ dates come from the data, not the clock).
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import logging
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
-from jinja2 import TemplateError
+from generators.reports import render_report, report_html
 
-from generators.environment import TEMPLATES_DIR, environment
-from generators.errors import AssetRefused, RenderWarning
-from generators.wording import template_problem
-
-if TYPE_CHECKING:
-    from weasyprint import CSS
-
-# WeasyPrint (and generators.pdf, which imports it) load on first render, not on import:
-# importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which a process
-# that only checks attachments must not get as a side effect of importing this module.
-
-__all__ = ["COVER_TEMPLATE", "render_cover"]
+__all__ = ["COVER_TEMPLATE", "cover_html", "render_cover"]
 
 COVER_TEMPLATE = "dossier/cover.html"
 _STYLESHEET = "dossier/cover.css"
-_KIND = "dossier_cover"
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-_LOG_LOCK = threading.Lock()
-
-
-@contextmanager
-def _warnings_fail() -> Iterator[None]:
-    """A WeasyPrint warning in the block raises RenderWarning (WeasyPrint logs and goes on)."""
-    logger = logging.getLogger("weasyprint")
-    handler = _Collect()
-    with _LOG_LOCK:
-        logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        with _LOG_LOCK:
-            logger.removeHandler(handler)
-    if handler.messages:
-        raise RenderWarning(_KIND, handler.messages)
-
-
-@functools.lru_cache(maxsize=1)
-def _stylesheet() -> CSS:
-    from weasyprint import CSS
-
-    from generators.pdf import BASE_URL, renderer
-
-    shared = renderer()
-    with _warnings_fail():
-        return CSS(
-            string=(TEMPLATES_DIR / _STYLESHEET).read_text(encoding="utf-8"),
-            base_url=BASE_URL + "dossier/",
-            url_fetcher=shared.fetcher,
-            font_config=shared.font_config,
-        )
 
 
 def cover_html(data: Mapping[str, Any]) -> str:
     """The cover and index as HTML (for a preview, or a test of the wording)."""
-    try:
-        return environment().get_template(COVER_TEMPLATE).render(dict(data))
-    except TemplateError as exc:
-        raise template_problem(exc, COVER_TEMPLATE) from exc
+    return report_html(COVER_TEMPLATE, data)
 
 
 def render_cover(data: Mapping[str, Any]) -> bytes:
@@ -102,26 +40,5 @@ def render_cover(data: Mapping[str, Any]) -> bytes:
     Same data, same bytes.  Raises TemplateProblem (a missing key), RenderWarning or
     AssetRefused rather than return a doubtful page.
     """
-    from weasyprint import HTML
-    from weasyprint.urls import FatalURLFetchingError
-
-    from generators.pdf import BASE_URL, renderer
-
-    html = cover_html(data)
-    shared = renderer()
-    stylesheet = _stylesheet()
-    identifier = hashlib.md5(
-        f"dossier:{data['case']['tracking_code']}:{data['assembled_at']}".encode(),
-        usedforsecurity=False,
-    ).hexdigest()
-    try:
-        # The renderer's lock: one document at a time on its shared font configuration.
-        with shared.lock, _warnings_fail():
-            document = HTML(string=html, base_url=BASE_URL, url_fetcher=shared.fetcher).render(
-                font_config=shared.font_config, stylesheets=[stylesheet]
-            )
-            pdf: bytes = document.write_pdf(pdf_identifier=identifier.encode())
-    except FatalURLFetchingError as exc:
-        cause = exc.__cause__
-        raise cause if isinstance(cause, AssetRefused) else AssetRefused(str(exc)) from exc
-    return pdf
+    identifier = f"dossier:{data['case']['tracking_code']}:{data['assembled_at']}"
+    return render_report(COVER_TEMPLATE, _STYLESHEET, data, identifier=identifier)
