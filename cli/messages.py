@@ -150,6 +150,7 @@ FIELD_NAMES_FA: dict[str, str] = {
     "signatory_name": "نام امضاکننده",
     "decision": "متن تصمیم",
     "inspector": "نام بازرس",
+    "output": "پرونده خروجی (-o)",
 }
 
 REVIEW_WARNINGS_FA = {

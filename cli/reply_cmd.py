@@ -18,7 +18,7 @@ from cli.records import jalali
 from registry import outstanding, replies
 from registry.agencies import find_agency
 from registry.db import transaction
-from registry.holidays import working_calendar
+from registry.errors import InvalidInput
 from registry.jalali import parse_jalali_date
 from registry.kinds import ComplaintState, DocumentKind, ReplyOutcome
 from registry.text import to_persian_digits
@@ -63,9 +63,9 @@ KIND_FA = {"reminder": "پیگیری", "escalation": "تذکر"}
 
 
 class _Format(enum.StrEnum):
-    # A printable Persian PDF report comes later, through generators/ (not offered yet).
     TABLE = "table"
     CSV = "csv"
+    PDF = "pdf"  # the printable Persian report, with -o FILE
 
 
 @app.command("record")
@@ -160,16 +160,23 @@ def outstanding_(
     ctx: typer.Context,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only those past due.")] = False,
     agency: Annotated[str | None, typer.Option("--agency", help="Only this agency.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or csv.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or pdf.")] = "table",
+    out: Annotated[
+        Path | None, typer.Option("-o", "--output", help="The PDF report to write.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Referrals still waiting for a reply, most working days late first, with totals."""
     state: App = ctx.obj
     kind = choice(fmt, _Format, "format")
+    if kind is _Format.PDF and out is None:
+        raise InvalidInput("field_required", field="output")
     settings = state.settings
     today = state.clock.today()
     with state.sessions() as session:
         only = find_agency(session, agency) if agency else None
+        from registry.holidays import working_calendar  # see deadline_cmd._calendar
+
         calendar = working_calendar(session, settings.weekend_python_days)
         rows = outstanding.outstanding_replies(
             session,
@@ -189,20 +196,52 @@ def outstanding_(
     elif kind is _Format.CSV:
         _csv(records)
     else:
-        for rec, row in zip(records, rows, strict=True):
-            chaser, step = row.last_chaser, row.next_step
-            rec["last_chaser_fa"] = (
-                None
-                if chaser is None
-                else f"{KIND_FA[chaser.kind.value]} {chaser.number} ({jalali(chaser.date)})"
-            )
-            rec["next_step_fa"] = (
-                None if step is None else f"{step.kind.label_fa} {rec['next_step_date']}"
-            )
+        _in_words(records, rows)
+        if kind is _Format.PDF and out is not None:
+            from generators.outstanding_report import render_outstanding_report
+
+            office = settings.office
+            report = {
+                "office": {
+                    "ministry": office.ministry,
+                    "governorate": office.governorate,
+                    "office": office.name,
+                },
+                "today": jalali(today),
+                "agency": only.name if only else None,
+                "overdue": overdue,
+                "letters": [
+                    {
+                        **rec,
+                        "last_chaser": rec["last_chaser_fa"] or "—",
+                        "next_step": rec["next_step_fa"] or "—",
+                        "due_date": rec["due_date"] or "—",
+                    }
+                    for rec in records
+                ],
+                "totals": totals,
+            }
+            out.write_bytes(render_outstanding_report(report))
+            output.say(f"گزارش نوشته شد: {out}")
+            return
         output.table(
             records, COLUMNS, title=to_persian_digits(f"پاسخ‌های نرسیده تا {jalali(today)}")
         )
         output.table(totals, TOTAL_COLUMNS, title="جمع به تفکیک دستگاه")
+
+
+def _in_words(records: list[dict[str, Any]], rows: list[outstanding.OutstandingRow]) -> None:
+    """The last chaser and the next step in Persian words, for people."""
+    for rec, row in zip(records, rows, strict=True):
+        chaser, step = row.last_chaser, row.next_step
+        rec["last_chaser_fa"] = (
+            None
+            if chaser is None
+            else f"{KIND_FA[chaser.kind.value]} {chaser.number} ({jalali(chaser.date)})"
+        )
+        rec["next_step_fa"] = (
+            None if step is None else f"{step.kind.label_fa} {rec['next_step_date']}"
+        )
 
 
 def _csv(records: list[dict[str, Any]]) -> None:

@@ -7,6 +7,7 @@ own registry with the register and ``mark_sent`` (the dispatch flow is not used 
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -157,7 +158,16 @@ def test_reply_record_and_outstanding(cli: Cli, tmp_path: Path) -> None:
     code, out, _ = cli("reply", "outstanding")
     assert code == 0 and "پاسخ‌های نرسیده تا ۱۴۰۵/۰۹/۰۴" in out and "۱۵" in out
     code, out, _ = cli("reply", "outstanding", "--format", "pdf", "--json")
+    assert (code, json.loads(out)["error"]["code"]) == (2, "field_required")  # no -o FILE
+    code, out, _ = cli("reply", "outstanding", "--format", "xls", "--json")
     assert (code, json.loads(out)["error"]["code"]) == (2, "invalid_option")
+    report = tmp_path / "outstanding.pdf"
+    code, _, err = cli("reply", "outstanding", "--format", "pdf", "-o", str(report))
+    assert code == 0, err
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(report), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "شهرداری قزوین" in text and "جمع به تفکیک دستگاه" in text.replace("\u200c", " ")
 
     scan = pdf_file(tmp_path / "reply.pdf")
     args = [
