@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.jalali import format_jalali
-from registry.kinds import Channel, ComplainantKind, LetterKind, ReplyOutcome
+from registry.kinds import LETTER_KIND_FA, Channel, ComplainantKind, ReplyOutcome
 from registry.models import Complaint, Event, Letter, Reply
 from registry.text import to_persian_digits
 from registry.tracking import format_tracking_code
@@ -34,17 +34,6 @@ __all__ = [
     "reply_title",
 ]
 
-LETTER_KIND_FA = {
-    LetterKind.REFERRAL: "ارجاع شکایت",
-    LetterKind.REMINDER: "پیگیری",
-    LetterKind.ESCALATION: "تذکر و گزارش به مقام مافوق",
-    LetterKind.MISSING_DOCUMENTS: "نقص مدارک",
-    LetterKind.REJECTION: "عدم صلاحیت رسیدگی",
-    LetterKind.INSPECTION_ASSIGNMENT: "ابلاغ بازرسی",
-    LetterKind.INSPECTION_REPORT: "گزارش بازرسی",
-    LetterKind.FINAL_ANSWER: "پاسخ نهایی",
-    LetterKind.RECEIPT: "رسید ثبت شکایت",
-}
 OUTCOME_FA = {
     ReplyOutcome.ACCEPTED: "پذیرش",
     ReplyOutcome.REJECTED: "رد",

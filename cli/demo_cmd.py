@@ -18,17 +18,6 @@ STAGES_FA = {
     "send": "ساخت، بایگانی و ارسال نامه‌های ارجاع",
     "reply": "ثبت پاسخ دستگاه‌ها",
 }
-LETTER_KINDS_FA = {
-    LetterKind.REFERRAL: "ارجاع شکایت",
-    LetterKind.REMINDER: "پیگیری",
-    LetterKind.ESCALATION: "تذکر و گزارش به مقام مافوق",
-    LetterKind.MISSING_DOCUMENTS: "نقص مدارک",
-    LetterKind.REJECTION: "عدم صلاحیت رسیدگی",
-    LetterKind.INSPECTION_ASSIGNMENT: "ابلاغ بازرسی",
-    LetterKind.INSPECTION_REPORT: "گزارش بازرسی",
-    LetterKind.FINAL_ANSWER: "پاسخ نهایی",
-    LetterKind.RECEIPT: "رسید ثبت شکایت",
-}
 
 
 def demo(
@@ -73,10 +62,7 @@ def demo(
         title=f"خلاصه نمایش: {fa(summary.complaints)} شکایت",
     )
     output.table(
-        [
-            {"kind": LETTER_KINDS_FA[LetterKind(k)], "count": v}
-            for k, v in sorted(summary.letters.items())
-        ],
+        [{"kind": LetterKind(k).label_fa, "count": v} for k, v in sorted(summary.letters.items())],
         [("kind", "نوع نامه"), ("count", "تعداد")],
         title=f"نامه‌ها (و {fa(summary.replies)} پاسخ دستگاه ثبت شد)",
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flows.pipeline import Batch, Seal, deliver, number_case_letter
+from flows.pipeline import Batch, Seal, deliver, move_complaint_to, number_case_letter
 from registry import complaints
 from registry.db import transaction
 from registry.errors import Refused
@@ -24,7 +24,7 @@ from registry.letter_facts import (
     replies_summary,
 )
 from registry.models import Complaint, Letter
-from registry.states import TRANSITIONS, transition
+from registry.states import TRANSITIONS
 
 
 @dataclass(frozen=True)
@@ -156,16 +156,7 @@ def answer(batch: Batch, tracking: str, *, decision: str, seal: Seal) -> Reviewe
             )
         letter_id, code = letter.id, complaint.tracking_code
 
-    def answered(session: Session, letter: Letter) -> None:
-        if letter.complaint is not None:
-            transition(
-                session,
-                letter.complaint,
-                ComplaintState.ANSWERED,
-                actor=batch.actor,
-                at=batch.runtime.clock.now(),
-            )
-
+    answered = move_complaint_to(batch, ComplaintState.ANSWERED)
     numbers = deliver(batch, [letter_id], answered, seal=seal)
     return Reviewed(code, ComplaintState.ANSWERED, [], numbers[0] if numbers else None)
 

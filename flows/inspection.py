@@ -12,10 +12,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from archive.intake import CheckedFile, attach_files
-from flows.pipeline import Batch, deliver, number_case_letter
+from flows.pipeline import Batch, deliver, move_complaint_to, number_case_letter
 from registry import complaints
 from registry.agencies import find_agency
 from registry.db import transaction
@@ -23,9 +21,7 @@ from registry.errors import NotFound, Refused
 from registry.inspections import current_inspection, findings_and_conclusion, record_inspection
 from registry.kinds import ComplaintState, LetterKind
 from registry.letter_facts import inspection_assignment_facts, inspection_report_facts
-from registry.models import Letter
 from registry.replies import replied_agency_ids
-from registry.states import transition
 
 
 @dataclass(frozen=True)
@@ -129,15 +125,6 @@ def report(batch: Batch, tracking: str, *, conclusion: str | None = None) -> Ins
             inspection.report_letter_id = letter.id
         letter_id, code = inspection.report_letter_id, complaint.tracking_code
 
-    def ready(session: Session, letter: Letter) -> None:
-        if letter.complaint is not None:
-            transition(
-                session,
-                letter.complaint,
-                ComplaintState.REPORT_READY,
-                actor=batch.actor,
-                at=clock.now(),
-            )
-
+    ready = move_complaint_to(batch, ComplaintState.REPORT_READY)
     numbers = deliver(batch, [letter_id], ready)
     return InspectionDone(code, ComplaintState.REPORT_READY, numbers[0] if numbers else None)

@@ -26,10 +26,11 @@ from registry.deadlines import mark_sent, reply_deadline_days
 from registry.errors import InvalidInput, Refused
 from registry.holidays import working_calendar
 from registry.jalali import jalali_year
-from registry.kinds import LetterKind, LetterState
+from registry.kinds import ComplaintState, LetterKind, LetterState
 from registry.letter_facts import referral_facts
 from registry.models import Agency, Complaint, Letter
 from registry.register import LetterIdentity, number_letter
+from registry.states import transition
 
 T = TypeVar("T")
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -129,6 +130,19 @@ def move_complaint_when_referred(batch: Batch) -> AfterSent:
                 actor=batch.actor,
                 at=batch.runtime.clock.now(),
                 complaint_ids=[letter.complaint_id],
+            )
+
+    return after
+
+
+def move_complaint_to(batch: Batch, target: ComplaintState) -> AfterSent:
+    """After the letter is sent: its complaint moves to ``target`` (a final answer, a
+    report), in the same transaction."""
+
+    def after(session: Session, letter: Letter) -> None:
+        if letter.complaint is not None:
+            transition(
+                session, letter.complaint, target, actor=batch.actor, at=batch.runtime.clock.now()
             )
 
     return after

@@ -193,7 +193,7 @@ _LOG_LOCK = threading.Lock()
 
 
 @contextmanager
-def _warnings_fail(kind: str) -> Iterator[None]:
+def warnings_fail(kind: str) -> Iterator[None]:
     """Any WeasyPrint warning during the block raises RenderWarning (it would log and go on)."""
     logger = logging.getLogger("weasyprint")
     handler = _Collect()
@@ -220,7 +220,7 @@ class PdfRenderer:
         self.color_profiles = {OUTPUT_INTENT: _IccProfile(icc)}
         # One letter at a time per renderer: the shared profile records its PDF reference.
         self.lock = threading.Lock()
-        with _warnings_fail("stylesheet"):
+        with warnings_fail("stylesheet"):
             self.stylesheet = self._css("letter.css")
             self.pagenum = self._css("pagenum.css")
 
@@ -293,7 +293,7 @@ class PdfRenderer:
             options["pdf_variant"] = "pdf/a-3u"
             options["output_intent"] = OUTPUT_INTENT
         try:
-            with self.lock, _warnings_fail(kind), _gc_paused():
+            with self.lock, warnings_fail(kind), _gc_paused():
                 pdf = self._pdf(html, profiles, options)
         except FatalURLFetchingError as exc:
             cause = exc.__cause__

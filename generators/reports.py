@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import TemplateError
 
 from generators.environment import TEMPLATES_DIR, environment
-from generators.errors import AssetRefused, RenderWarning
+from generators.errors import AssetRefused
 from generators.wording import template_problem
 
 if TYPE_CHECKING:
@@ -29,43 +26,15 @@ if TYPE_CHECKING:
 __all__ = ["render_report", "report_html"]
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-_LOG_LOCK = threading.Lock()
-
-
-@contextmanager
-def _warnings_fail(name: str) -> Iterator[None]:
-    """A WeasyPrint warning in the block raises RenderWarning (WeasyPrint logs and goes on)."""
-    logger = logging.getLogger("weasyprint")
-    handler = _Collect()
-    with _LOG_LOCK:
-        logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        with _LOG_LOCK:
-            logger.removeHandler(handler)
-    if handler.messages:
-        raise RenderWarning(name, handler.messages)
-
-
 @functools.lru_cache(maxsize=8)
 def _stylesheet(path: str) -> CSS:
     from weasyprint import CSS
 
-    from generators.pdf import BASE_URL, renderer
+    from generators.pdf import BASE_URL, renderer, warnings_fail
 
     shared = renderer()
     folder = path.rsplit("/", 1)[0]
-    with _warnings_fail(path):
+    with warnings_fail(path):
         return CSS(
             string=(TEMPLATES_DIR / path).read_text(encoding="utf-8"),
             base_url=f"{BASE_URL}{folder}/",
@@ -94,7 +63,7 @@ def render_report(
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
-    from generators.pdf import BASE_URL, renderer
+    from generators.pdf import BASE_URL, renderer, warnings_fail
 
     html = report_html(template, data)
     shared = renderer()
@@ -102,7 +71,7 @@ def render_report(
     pdf_id = hashlib.md5(identifier.encode(), usedforsecurity=False).hexdigest()
     try:
         # The renderer's lock: one document at a time on its shared font configuration.
-        with shared.lock, _warnings_fail(template):
+        with shared.lock, warnings_fail(template):
             document = HTML(string=html, base_url=BASE_URL, url_fetcher=shared.fetcher).render(
                 font_config=shared.font_config, stylesheets=[sheet]
             )

@@ -12,14 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from jinja2 import TemplateError
 
 from generators.environment import TEMPLATES_DIR, environment
-from generators.errors import RenderWarning
 from generators.wording import template_problem
 from registry.jalali import format_jalali_fa
 from registry.text import to_persian_digits
@@ -32,39 +28,14 @@ STAMP_SIZE_PT = (75 * _MM, 26 * _MM)
 """Width and height of the stamp in PDF points: the page size of ``stamp.css``."""
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextmanager
-def _warnings_fail() -> Iterator[None]:
-    # WeasyPrint logs a missing font or glyph and goes on; a stamp drawn in a fallback
-    # font is refused like a letter would be.  Called under the renderer's lock, so the
-    # handler sees this stamp's warnings only.
-    logger = logging.getLogger("weasyprint")
-    handler = _Collect()
-    logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-    if handler.messages:
-        raise RenderWarning(kind_name="stamp", messages=handler.messages)
-
-
 @functools.lru_cache(maxsize=1)
 def _stylesheet() -> object:
     from weasyprint import CSS
 
-    from generators.pdf import renderer
+    from generators.pdf import renderer, warnings_fail
 
     shared = renderer()
-    with _warnings_fail():
+    with warnings_fail("stamp"):
         return CSS(
             string=(STAMP_DIR / "stamp.css").read_text(encoding="utf-8"),
             base_url=STAMP_DIR.as_uri() + "/",
@@ -82,7 +53,7 @@ def render_stamp(*, name: str, title: str, office: str, when: dt.datetime) -> by
     """
     from weasyprint import HTML
 
-    from generators.pdf import renderer
+    from generators.pdf import renderer, warnings_fail
 
     if when.tzinfo is None:
         raise ValueError("when must be timezone-aware")
@@ -100,7 +71,7 @@ def render_stamp(*, name: str, title: str, office: str, when: dt.datetime) -> by
     shared = renderer()
     identifier = hashlib.md5(html.encode(), usedforsecurity=False).hexdigest().encode()
     # The renderer's lock: its FontConfiguration is shared with the letters.
-    with shared.lock, _warnings_fail():
+    with shared.lock, warnings_fail("stamp"):
         document = HTML(
             string=html, base_url=STAMP_DIR.as_uri() + "/", url_fetcher=shared.fetcher
         ).render(font_config=shared.font_config, stylesheets=[_stylesheet()])

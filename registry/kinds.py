@@ -103,6 +103,23 @@ class LetterKind(enum.StrEnum):
     FINAL_ANSWER = "final_answer"
     RECEIPT = "receipt"
 
+    @property
+    def label_fa(self) -> str:
+        return LETTER_KIND_FA[self]
+
+
+LETTER_KIND_FA = {
+    LetterKind.REFERRAL: "ارجاع شکایت",
+    LetterKind.REMINDER: "پیگیری",
+    LetterKind.ESCALATION: "تذکر و گزارش به مقام مافوق",
+    LetterKind.MISSING_DOCUMENTS: "نقص مدارک",
+    LetterKind.REJECTION: "عدم صلاحیت رسیدگی",
+    LetterKind.INSPECTION_ASSIGNMENT: "ابلاغ بازرسی",
+    LetterKind.INSPECTION_REPORT: "گزارش بازرسی",
+    LetterKind.FINAL_ANSWER: "پاسخ نهایی",
+    LetterKind.RECEIPT: "رسید ثبت شکایت",
+}
+
 
 class LetterState(enum.StrEnum):
     """A letter's life-cycle: numbered -> stored -> sent; void keeps the number.
