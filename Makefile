@@ -32,7 +32,7 @@ typecheck: setup
 
 unit: setup
 	@./.ci/system-packages.sh --tests
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=15
 
 test: lint typecheck unit
 
