@@ -21,6 +21,7 @@ from flows.runtime import Runtime
 from generators import FACTS_MODELS, check_templates
 from generators.batch import RenderedLetter, RenderPool, render_letter_files
 from registry import dispatch
+from registry.calendar import WorkingCalendar
 from registry.db import transaction
 from registry.deadlines import mark_sent, reply_deadline_days
 from registry.errors import InvalidInput, Refused
@@ -49,6 +50,15 @@ class Batch:
     actor: str
     failpoints: Failpoints = field(default_factory=Failpoints)
     progress: Progress | None = None
+    _calendar: WorkingCalendar | None = field(default=None, init=False, repr=False)
+
+    def calendar(self, session: Session) -> WorkingCalendar:
+        """The office's working calendar, read once per batch: a batch is minutes long, and
+        a holiday edited meanwhile recomputes the open deadlines it touches itself."""
+        if self._calendar is None:
+            settings = self.runtime.settings
+            self._calendar = working_calendar(session, settings.weekend_python_days)
+        return self._calendar
 
     def report(self, stage: str, done: int, total: int) -> None:
         if self.progress is not None:
@@ -168,7 +178,7 @@ def store_and_send(
             at=now,
         )
         batch.failpoints.hit("after_pdf_stored")
-        calendar = working_calendar(session, settings.weekend_python_days)
+        calendar = batch.calendar(session)
         days = reply_deadline_days(
             letter, settings.reply_deadline_days, settings.reminder_deadline_days
         )
