@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy.orm import Session
 
 from cli import output
 from cli.context import App, actor_name
 from cli.options import ActorOption, JsonOption
 from cli.records import jalali, letter_record
 from registry import deadlines
+from registry.calendar import WorkingCalendar
 from registry.db import transaction
-from registry.holidays import working_calendar
 from registry.jalali import parse_jalali_date
 from registry.models import DeadlineChange, Letter
 from registry.register import find_letter
@@ -37,6 +38,15 @@ def change_record(change: DeadlineChange) -> dict[str, Any]:
     }
 
 
+def _calendar(session: Session, state: App) -> WorkingCalendar:
+    """The office's working calendar.  registry.holidays is imported here, not at the top:
+    it loads the holiday seeder and with it the `holidays` package (~0.1-0.2 s), which
+    every other command (``complaint list``…) would otherwise pay for at start-up."""
+    from registry.holidays import working_calendar
+
+    return working_calendar(session, state.settings.weekend_python_days)
+
+
 def find(state: App, session: Any, number: str) -> Letter:
     office = state.settings.office
     return find_letter(session, number, set(office.series.values()), office.number_format)
@@ -48,7 +58,7 @@ def explain(ctx: typer.Context, number: LetterArg, as_json: JsonOption = False) 
     state: App = ctx.obj
     with state.sessions() as session:
         letter = find(state, session, number)
-        calendar = working_calendar(session, state.settings.weekend_python_days)
+        calendar = _calendar(session, state)
         explanation = deadlines.explain(session, letter, calendar)
         changes = [change_record(c) for c in deadlines.deadline_changes(session, letter)]
         record = letter_record(letter, state.clock.zone)
@@ -92,7 +102,7 @@ def extend(
     state: App = ctx.obj
     with transaction(state.sessions) as session:
         letter = find(state, session, number)
-        calendar = working_calendar(session, state.settings.weekend_python_days)
+        calendar = _calendar(session, state)
         moved = deadlines.extend_deadline(
             session,
             letter,
@@ -123,7 +133,7 @@ def pause(
     first = parse_jalali_date(from_date) if from_date else today
     with transaction(state.sessions) as session:
         letter = find(state, session, number)
-        calendar = working_calendar(session, state.settings.weekend_python_days)
+        calendar = _calendar(session, state)
         moved = deadlines.pause_deadline(
             session,
             letter,
@@ -155,7 +165,7 @@ def resume(
     day = parse_jalali_date(on_date) if on_date else today
     with transaction(state.sessions) as session:
         letter = find(state, session, number)
-        calendar = working_calendar(session, state.settings.weekend_python_days)
+        calendar = _calendar(session, state)
         moved = deadlines.resume_deadline(
             session,
             letter,

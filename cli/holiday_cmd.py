@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -10,12 +10,16 @@ from cli import output
 from cli.context import App, actor_name
 from cli.options import ActorOption, JsonOption
 from cli.records import jalali
-from registry import holidays
 from registry.calendar import Holiday
 from registry.db import transaction
 from registry.errors import InvalidInput
 from registry.jalali import format_jalali, jalali_weekday_name, parse_jalali_date
 from registry.text import to_ascii_digits, to_persian_digits
+
+if TYPE_CHECKING:
+    # registry.holidays is imported inside each command: it loads the holiday seeder and
+    # the `holidays` package (~0.1-0.2 s), which every other command would pay for too.
+    from registry import holidays
 
 app = typer.Typer(help="تعطیلات رسمی: فهرست، افزودن، حذف، بارگذاری اولیه.", no_args_is_help=True)
 
@@ -56,6 +60,8 @@ def list_(
     as_json: JsonOption = False,
 ) -> None:
     """Official holidays by date."""
+    from registry import holidays
+
     state: App = ctx.obj
     with state.sessions() as session:
         records = [holiday_record(h) for h in holidays.list_holidays(session, year)]
@@ -80,6 +86,8 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Add a holiday; open letters whose count it falls in get a later due date."""
+    from registry import holidays
+
     state: App = ctx.obj
     day = parse_jalali_date(date)
     with transaction(state.sessions) as session:
@@ -105,6 +113,8 @@ def remove(
     ctx: typer.Context, date: DateArg, actor: ActorOption = None, as_json: JsonOption = False
 ) -> None:
     """Remove a holiday; open letters whose count it fell in get an earlier due date."""
+    from registry import holidays
+
     state: App = ctx.obj
     day = parse_jalali_date(date)
     with transaction(state.sessions) as session:
@@ -141,6 +151,8 @@ def seed(
     as_json: JsonOption = False,
 ) -> None:
     """Load the official holidays of years not loaded before (safe to run again)."""
+    from registry import holidays
+
     state: App = ctx.obj
     wanted = _years(years) if years else holidays.DEFAULT_SEED_YEARS
     with transaction(state.sessions) as session:
