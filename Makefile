@@ -8,13 +8,16 @@ DEMO_HOME ?= residegi-data/demo
 
 .PHONY: setup demo test lint typecheck unit bench lock clean
 
-$(VENV)/.installed: requirements.lock pyproject.toml .ci/system-packages.sh
+$(VENV)/.installed: requirements.lock pyproject.toml Makefile .ci/system-packages.sh
 	@./.ci/system-packages.sh
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "residegi needs Python 3.11 or newer"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
 	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@# Machines that set PYTHONDONTWRITEBYTECODE never cache bytecode: every command would
+	@# compile ~1,000 modules again (complaint list: 2 s instead of 0.7 s).
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib registry generators archive flows cli > /dev/null
 	@touch $@
 
 setup: $(VENV)/.installed
