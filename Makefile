@@ -16,8 +16,9 @@ $(VENV)/.installed: requirements.lock pyproject.toml Makefile .ci/system-package
 	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	@# Machines that set PYTHONDONTWRITEBYTECODE never cache bytecode: every command would
-	@# compile ~1,000 modules again (complaint list: 2 s instead of 0.7 s).
-	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib registry generators archive flows cli > /dev/null
+	@# compile ~1,000 modules again (complaint list: 2 s instead of 0.7 s).  Some packages
+	@# ship modules for newer Pythons that never import here: their errors do not count.
+	-$(BIN)/python -m compileall -q -j 0 $(VENV)/lib registry generators archive flows cli > /dev/null
 	@touch $@
 
 setup: $(VENV)/.installed
