@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -80,8 +81,16 @@ def explain(ctx: typer.Context, number: LetterArg, as_json: JsonOption = False) 
         output.say(line)
 
 
-def _changed(state: App, record: dict[str, Any], before: Any, as_json: bool, message: str) -> None:
-    record["due_date_before"] = jalali(before)
+Change = Callable[[Session, Letter, WorkingCalendar], deadlines.DueDateChange]
+
+
+def _change(state: App, number: str, change: Change, as_json: bool, message: str) -> None:
+    """Apply one deadline change to the letter in one transaction, then print the result."""
+    with transaction(state.sessions) as session:
+        letter = find(state, session, number)
+        moved = change(session, letter, _calendar(session, state))
+        record = letter_record(letter, state.clock.zone)
+    record["due_date_before"] = jalali(moved.before)
     if as_json:
         output.emit_json(record)
     else:
@@ -100,20 +109,16 @@ def extend(
 ) -> None:
     """Give the agency more working days."""
     state: App = ctx.obj
-    with transaction(state.sessions) as session:
-        letter = find(state, session, number)
-        calendar = _calendar(session, state)
-        moved = deadlines.extend_deadline(
-            session,
-            letter,
-            days,
-            reason,
-            at=state.clock.now(),
-            actor=actor_name(actor),
-            calendar=calendar,
-        )
-        record = letter_record(letter, state.clock.zone)
-    _changed(state, record, moved.before, as_json, "مهلت تمدید شد.")
+    who, now = actor_name(actor), state.clock.now()
+    _change(
+        state,
+        number,
+        lambda session, letter, calendar: deadlines.extend_deadline(
+            session, letter, days, reason, at=now, actor=who, calendar=calendar
+        ),
+        as_json,
+        "مهلت تمدید شد.",
+    )
 
 
 @app.command("pause")
@@ -129,23 +134,17 @@ def pause(
 ) -> None:
     """Stop the letter's clock until it is resumed."""
     state: App = ctx.obj
-    today = state.clock.today()
+    who, now, today = actor_name(actor), state.clock.now(), state.clock.today()
     first = parse_jalali_date(from_date) if from_date else today
-    with transaction(state.sessions) as session:
-        letter = find(state, session, number)
-        calendar = _calendar(session, state)
-        moved = deadlines.pause_deadline(
-            session,
-            letter,
-            first,
-            reason,
-            at=state.clock.now(),
-            actor=actor_name(actor),
-            calendar=calendar,
-            today=today,
-        )
-        record = letter_record(letter, state.clock.zone)
-    _changed(state, record, moved.before, as_json, "مهلت متوقف شد.")
+    _change(
+        state,
+        number,
+        lambda session, letter, calendar: deadlines.pause_deadline(
+            session, letter, first, reason, at=now, actor=who, calendar=calendar, today=today
+        ),
+        as_json,
+        "مهلت متوقف شد.",
+    )
 
 
 @app.command("resume")
@@ -161,20 +160,14 @@ def resume(
 ) -> None:
     """Restart a stopped clock."""
     state: App = ctx.obj
-    today = state.clock.today()
+    who, now, today = actor_name(actor), state.clock.now(), state.clock.today()
     day = parse_jalali_date(on_date) if on_date else today
-    with transaction(state.sessions) as session:
-        letter = find(state, session, number)
-        calendar = _calendar(session, state)
-        moved = deadlines.resume_deadline(
-            session,
-            letter,
-            day,
-            reason,
-            at=state.clock.now(),
-            actor=actor_name(actor),
-            calendar=calendar,
-            today=today,
-        )
-        record = letter_record(letter, state.clock.zone)
-    _changed(state, record, moved.before, as_json, "مهلت از سر گرفته شد.")
+    _change(
+        state,
+        number,
+        lambda session, letter, calendar: deadlines.resume_deadline(
+            session, letter, day, reason, at=now, actor=who, calendar=calendar, today=today
+        ),
+        as_json,
+        "مهلت از سر گرفته شد.",
+    )
