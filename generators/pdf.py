@@ -31,6 +31,7 @@ import pydyf  # type: ignore[import-untyped]
 from jinja2 import TemplateError
 from weasyprint import CSS, HTML
 from weasyprint.css import ColorProfile
+from weasyprint.css.counters import CounterStyle
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -220,9 +221,11 @@ class PdfRenderer:
         self.color_profiles = {OUTPUT_INTENT: _IccProfile(icc)}
         # One letter at a time per renderer: the shared profile records its PDF reference.
         self.lock = threading.Lock()
+        # The stylesheet's @counter-style rules (page numbers) live here: WeasyPrint reads
+        # them from the object given to both the stylesheet and each render.
+        self.counter_style = CounterStyle()
         with warnings_fail("stylesheet"):
             self.stylesheet = self._css("letter.css")
-            self.pagenum = self._css("pagenum.css")
 
     def _css(self, name: str) -> CSS:
         return CSS(
@@ -230,6 +233,7 @@ class PdfRenderer:
             base_url=BASE_URL,
             url_fetcher=self.fetcher,
             font_config=self.font_config,
+            counter_style=self.counter_style,
         )
 
     def html(self, kind: str, context: Mapping[str, Any]) -> str:
@@ -258,21 +262,15 @@ class PdfRenderer:
         cycles instead of walking the whole laid-out document.
         """
         source = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher)
+        # One layout, page numbers included: the stylesheet shows them only when a letter
+        # runs past one page.
         document = source.render(
             font_config=self.font_config,
+            counter_style=self.counter_style,
             color_profiles=profiles,
             stylesheets=[self.stylesheet],
             **options,
         )
-        if len(document.pages) > 1:
-            # Page numbers only on letters that need them: lay out again (the parsed HTML
-            # is reused) with them.
-            document = source.render(
-                font_config=self.font_config,
-                color_profiles=profiles,
-                stylesheets=[self.stylesheet, self.pagenum],
-                **options,
-            )
         with _PYDYF_ZLIB.letter():
             pdf: bytes = document.write_pdf(**options)
         return pdf

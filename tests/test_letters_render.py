@@ -22,6 +22,7 @@ from generators.facts import KINDS
 from generators.pdf import AssetFetcher
 from generators.samples import sample_data, sample_facts
 from generators.wording import compose
+from registry.text import to_persian_digits as persian_digits
 from tests.letters_support import (
     GOLDEN,
     differing_fraction,
@@ -211,13 +212,32 @@ def test_long_complaint_flows_onto_more_pages_with_persian_page_numbers() -> Non
     data["complaint"] = dict(data["complaint"], text=("شکایت طولانی {{ x }} & < " * 1000)[:20000])
     context = build_context("referral", data)
     pdf = render_pdf("referral", context)
-    assert pdf_pages(pdf) >= 5
-    raw = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
-    assert "صفحه۱از" in squash(raw)
+    pages = pdf_pages(pdf)
+    assert pages >= 5
+    total = persian_digits(pages)
+    for page in range(1, pages + 1):
+        assert f"صفحه{persian_digits(page)}از{total}" in squash(page_text(pdf, page)), page
     docx = render_docx("referral", context)
     assert docx_text(docx).count("{{ x }}") == data["complaint"]["text"].count("{{ x }}")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_one_page_letter_has_no_page_number(kind: str, letters: Letters) -> None:
+    _, pdf, _ = letters[kind]
+    if pdf_pages(pdf) == 1:
+        assert "صفحه" not in page_text(pdf, 1)
+    else:  # a sample that outgrew its page is numbered from its first page on
+        assert "صفحه۱از" in squash(page_text(pdf, 1))
+
+
+def page_text(pdf: bytes, page: int) -> str:
+    """``pdftotext`` of one page, page numbers kept."""
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-f", str(page), "-l", str(page), "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
 
 
 @pytest.mark.parametrize(
