@@ -325,18 +325,20 @@ def plain_dispatch(home: Path) -> None:
     started = time.perf_counter()
     batch = pipeline.Batch(Runtime(load_settings(home=home)), ACTOR)
     chunk_size, workers = 100, 2  # DispatchParams' defaults
-    pipeline.ensure_ready(batch, [LetterKind.REFERRAL])
-    pending = pipeline.pending_referrals(batch, None)
-    for chunk in pipeline.chunks(pending, chunk_size):
-        pipeline.number_referrals(batch, chunk)
-    letter_ids = pipeline.unrendered_letters(batch, (LetterKind.REFERRAL,))
     sent: list[str] = []
-    if letter_ids:
-        with RenderPool[int](workers) as pool:
-            for chunk_ids in pipeline.chunks(letter_ids, chunk_size):
-                sent += pipeline.render_and_send(
-                    batch, pool, chunk_ids, done_before=len(sent), total=len(letter_ids)
-                )
+    with RenderPool[int](workers) as pool:
+        if pipeline.referrals_to_send(batch):
+            pool.start()
+        pipeline.ensure_ready(batch, [LetterKind.REFERRAL])
+        unrendered = pipeline.unrendered_letters(batch, (LetterKind.REFERRAL,))
+        pending = pipeline.pending_referrals(batch, None)
+        total = len(unrendered) + len(pending)
+        for letter_ids in pipeline.chunks(unrendered, chunk_size):
+            sent += pipeline.render_and_send(
+                batch, pool, letter_ids, done_before=len(sent), total=total
+            )
+        for chunk in pipeline.chunks(pending, chunk_size):
+            sent += pipeline.number_and_send(batch, pool, chunk, done_before=len(sent), total=total)
     pipeline.finish(batch)
     # The comparison is only fair if nothing of Prefect was loaded on the way.
     if "prefect" in sys.modules:

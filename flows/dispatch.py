@@ -1,7 +1,8 @@
 """The dispatch flow: every accepted complaint gets a referral letter to each agency concerned.
 
 A thin Prefect shell over flows/pipeline.py: one task per chunk of letters (a task run
-costs 5-33 ms, so not one per letter), rendering on a process pool that uses every core.
+costs 5-33 ms, so not one per letter), rendering on a process pool that uses every core
+while the main process numbers the next letters and stores the rendered ones.
 The registry is the record of truth; Prefect's own history is a convenience (its temporary
 API loses most of the last flow's task runs when the process exits).
 """
@@ -40,9 +41,15 @@ class DispatchSummary(BaseModel):
     seconds: float
 
 
-@task(name="number-referrals", cache_policy=NO_CACHE, persist_result=False)
-def number_chunk(batch: pipeline.Batch, chunk: Sequence[PendingReferral]) -> list[int]:
-    return pipeline.number_referrals(batch, chunk)
+@task(name="number-render-store-send", cache_policy=NO_CACHE, persist_result=False)
+def dispatch_chunk(
+    batch: pipeline.Batch,
+    pool: RenderPool[int],
+    chunk: Sequence[PendingReferral],
+    done: int,
+    total: int,
+) -> list[str]:
+    return pipeline.number_and_send(batch, pool, chunk, done_before=done, total=total)
 
 
 @task(name="render-store-send", cache_policy=NO_CACHE, persist_result=False)
@@ -68,21 +75,22 @@ def run_dispatch(
     batch = pipeline.Batch(
         Runtime(settings), params.actor, failpoints or Failpoints(), progress=progress
     )
+    # The flow's resources are closed over, not passed: Prefect records a flow's parameters.
+    pool = RenderPool[int](params.workers)
 
     @flow(name="letter-dispatch", persist_result=False, validate_parameters=False)
-    def letter_dispatch(limit: int | None, chunk_size: int, workers: int) -> DispatchSummary:
+    def letter_dispatch(limit: int | None, chunk_size: int) -> DispatchSummary:
         started = time.perf_counter()
         pipeline.ensure_ready(batch, [LetterKind.REFERRAL])
+        # What a crashed run numbered and left unrendered goes first, under its numbers.
+        unrendered = pipeline.unrendered_letters(batch, (LetterKind.REFERRAL,))
         pending = pipeline.pending_referrals(batch, limit)
-        for chunk in pipeline.chunks(pending, chunk_size):
-            number_chunk(batch, chunk)
-        # Every numbered referral: this run's, and any a crashed run left unrendered.
-        letter_ids = pipeline.unrendered_letters(batch, (LetterKind.REFERRAL,))
+        total = len(unrendered) + len(pending)
         sent: list[str] = []
-        if letter_ids:
-            with RenderPool[int](workers) as pool:
-                for chunk_ids in pipeline.chunks(letter_ids, chunk_size):
-                    sent += render_chunk(batch, pool, chunk_ids, len(sent), len(letter_ids))
+        for letter_ids in pipeline.chunks(unrendered, chunk_size):
+            sent += render_chunk(batch, pool, letter_ids, len(sent), total)
+        for chunk in pipeline.chunks(pending, chunk_size):
+            sent += dispatch_chunk(batch, pool, chunk, len(sent), total)
         finish(batch)
         return DispatchSummary(
             letters=len(sent),
@@ -92,6 +100,10 @@ def run_dispatch(
         )
 
     try:
-        return letter_dispatch(params.limit, params.chunk_size, params.workers)
+        with pool:
+            if pipeline.referrals_to_send(batch):
+                # The workers warm up while Prefect's API starts and the templates are checked.
+                pool.start()
+            return letter_dispatch(params.limit, params.chunk_size)
     finally:
         batch.runtime.close()

@@ -81,6 +81,14 @@ def ensure_ready(batch: Batch, kinds: Iterable[LetterKind]) -> None:
 
 def number_referrals(batch: Batch, pending: Sequence[dispatch.PendingReferral]) -> list[int]:
     """Number each pending referral in its own short transaction; ids of the new letters."""
+    return [letter_id for letter_id, _, _ in _numbered(batch, pending)]
+
+
+def _numbered(
+    batch: Batch, pending: Sequence[dispatch.PendingReferral]
+) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """Number the referrals one by one, each committed with its frozen facts before it is
+    yielded as a render job ``(letter id, kind, facts)``."""
     settings = batch.runtime.settings
     office = settings.office
     zone = batch.runtime.clock.zone
@@ -92,7 +100,6 @@ def number_referrals(batch: Batch, pending: Sequence[dispatch.PendingReferral]) 
         )
         return batch.frozen(LetterKind.REFERRAL, facts)
 
-    numbered = []
     for item in pending:
         now = batch.runtime.clock.now()
         today = now.date()
@@ -108,11 +115,10 @@ def number_referrals(batch: Batch, pending: Sequence[dispatch.PendingReferral]) 
                 actor=batch.actor,
                 freeze=freeze,
             )
-            letter_id = letter.id if letter is not None else None
-        if letter_id is not None:
-            numbered.append(letter_id)
+            job = (letter.id, letter.kind.value, letter.facts) if letter is not None else None
+        if job is not None:
             batch.failpoints.hit("after_number_commit")
-    return numbered
+            yield job
 
 
 def _jobs(batch: Batch, letter_ids: Sequence[int]) -> Iterator[tuple[int, str, dict[str, Any]]]:
@@ -205,14 +211,41 @@ def render_and_send(
     done_before: int = 0,
     total: int | None = None,
 ) -> list[str]:
-    """Render numbered referrals on the pool and store and send each (see store_and_send).
+    """Render numbered letters on the pool and store and send each (see store_and_send).
     Letters already stored (a rerun) are skipped.  Progress is reported as ``done_before``
     + letters sent so far, out of ``total``."""
+    jobs = _jobs(batch, letter_ids)
+    return _send_rendered(batch, pool, jobs, done_before, total or len(letter_ids))
+
+
+def number_and_send(
+    batch: Batch,
+    pool: RenderPool[int],
+    pending: Sequence[dispatch.PendingReferral],
+    *,
+    done_before: int = 0,
+    total: int | None = None,
+) -> list[str]:
+    """Number the pending referrals, and render, store and send each: the pool renders the
+    letters already numbered while the next ones are numbered, so the render workers never
+    wait for the register.  Each letter keeps its own transactions (number, then store and
+    send), so a crash leaves what ``render_and_send`` finishes on the next run."""
+    jobs = _numbered(batch, pending)
+    return _send_rendered(batch, pool, jobs, done_before, total or len(pending))
+
+
+def _send_rendered(
+    batch: Batch,
+    pool: RenderPool[int],
+    jobs: Iterable[tuple[int, str, dict[str, Any]]],
+    done_before: int,
+    total: int,
+) -> list[str]:
     after = move_complaint_when_referred(batch)
     sent = []
-    for letter_id, files in pool.render(_jobs(batch, letter_ids)):
+    for letter_id, files in pool.render(jobs):
         sent.append(store_and_send(batch, letter_id, files, after))
-        batch.report("send", done_before + len(sent), total or len(letter_ids))
+        batch.report("send", done_before + len(sent), total)
     return sent
 
 
@@ -282,3 +315,12 @@ def unrendered_letters(batch: Batch, kinds: tuple[LetterKind, ...]) -> list[int]
 def pending_referrals(batch: Batch, limit: int | None) -> list[dispatch.PendingReferral]:
     with batch.runtime.sessions() as session:
         return dispatch.pending_referrals(session, limit)
+
+
+def referrals_to_send(batch: Batch) -> bool:
+    """Whether a dispatch has anything to do: a pending referral or an unrendered one."""
+    with batch.runtime.sessions() as session:
+        return bool(
+            dispatch.pending_referrals(session, 1)
+            or dispatch.letters_in_state(session, LetterState.NUMBERED, (LetterKind.REFERRAL,))
+        )

@@ -44,6 +44,10 @@ def _warm_up() -> None:
     render_letter_files("referral", sample_facts("referral").model_dump(mode="json"))
 
 
+def _ready() -> None:
+    """Nothing: submitting it makes the pool spawn a worker, which warms up (``_warm_up``)."""
+
+
 def _render(job: tuple[T, str, Mapping[str, Any]]) -> tuple[T, RenderedLetter]:
     key, kind, facts = job
     return key, render_letter_files(kind, facts)
@@ -64,6 +68,14 @@ class RenderPool(Generic[T]):
             initializer=_warm_up,
         )
         return self
+
+    def start(self) -> None:
+        """Start every worker now, so that they warm up while the caller does other work
+        (otherwise each starts with the first letter it is given)."""
+        if self._executor is None:
+            raise RuntimeError("RenderPool is used outside its with-block")
+        for _ in range(self.workers):
+            self._executor.submit(_ready)
 
     def __exit__(self, *exc: object) -> None:
         if self._executor is not None:

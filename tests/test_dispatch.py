@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from archive.catalogue import catalogue_for_case
 from flows import pipeline
+from flows.failpoints import Failpoints
 from flows.runtime import Runtime
 from generators.batch import RenderPool
 from registry import complaints
@@ -126,6 +128,54 @@ def test_rerun_renders_what_a_crash_left_and_reproduces_the_same_bytes(
     assert batch.runtime.store.get(letter.pdf_sha256 or "") == first[0].pdf
     assert batch.runtime.store.get(letter.docx_sha256 or "") == first[0].docx
     assert pipeline.render_and_send(batch, pool, ids) == []  # nothing left to do
+
+
+def test_number_and_send_numbers_in_order_while_the_pool_renders(
+    batch: pipeline.Batch, pool: RenderPool[int]
+) -> None:
+    pending = pipeline.pending_referrals(batch, None)
+    progress: list[tuple[str, int, int]] = []
+    batch.progress = lambda stage, done, total: progress.append((stage, done, total))
+    sent = pipeline.number_and_send(batch, pool, pending, done_before=3, total=7)
+    assert sent == [f"1405/ص/{n}" for n in (1, 2, 3, 4)]
+    assert progress == [("send", 3 + n, 7) for n in (1, 2, 3, 4)]
+    assert {letter.state for letter in letters(batch)} == {LetterState.SENT}
+    assert states(batch) == [ComplaintState.AWAITING_REPLY] * 3
+    assert pipeline.number_and_send(batch, pool, pipeline.pending_referrals(batch, None)) == []
+
+
+def test_a_letter_numbered_before_a_crash_is_sent_under_its_number(
+    batch: pipeline.Batch, pool: RenderPool[int]
+) -> None:
+    class Crash(Exception):
+        pass
+
+    class CrashAfterSecondNumber(Failpoints):
+        def hit(self, name: str) -> None:
+            if name == "after_number_commit" and len(letters(batch)) == 2:
+                raise Crash
+
+    batch.failpoints = CrashAfterSecondNumber()
+    with pytest.raises(Crash):
+        pipeline.number_and_send(batch, pool, pipeline.pending_referrals(batch, None))
+    batch.failpoints = Failpoints()
+    assert pipeline.referrals_to_send(batch)
+    # Both were still in the pool's window: numbered, neither stored nor sent.
+    left = pipeline.unrendered_letters(batch, (LetterKind.REFERRAL,))
+    assert pipeline.render_and_send(batch, pool, left) == ["1405/ص/1", "1405/ص/2"]
+    assert pipeline.number_and_send(batch, pool, pipeline.pending_referrals(batch, None)) == [
+        "1405/ص/3",
+        "1405/ص/4",
+    ]
+    assert not pipeline.referrals_to_send(batch)
+    assert states(batch) == [ComplaintState.AWAITING_REPLY] * 3
+
+
+def test_a_started_pool_has_its_workers_before_the_first_letter() -> None:
+    before = set(multiprocessing.active_children())
+    with RenderPool[int](2) as pool:
+        pool.start()
+        assert len(set(multiprocessing.active_children()) - before) == 2
 
 
 def test_no_signatory_no_batch(batch: pipeline.Batch) -> None:
