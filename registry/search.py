@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
 import zoneinfo
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,34 +38,30 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from registry.errors import InvalidInput
-from registry.identity import validate_company_id, validate_national_id
 from registry.jalali import format_jalali
 from registry.kinds import ComplaintState
 from registry.models import Agency, Complainant, Complaint, ComplaintAgency, Letter
-from registry.register import LetterNumber, parse_letter_number
-from registry.text import normalize_for_search, strip_bidi_marks, to_ascii_digits
-from registry.tracking import TRACKING_CODE_LENGTH, parse_tracking_code
+from registry.search_query import (
+    ParsedQuery,
+    QueryKind,
+    normalized_words,
+    parse_query,
+)
 
 __all__ = [
     "DEFAULT_LIMIT",
     "MAX_LIMIT",
     "SEARCH_INDEX_OBJECTS",
     "Match",
-    "ParsedQuery",
-    "QueryKind",
     "SearchHit",
     "SearchResult",
     "autogenerate_include_name",
     "is_search_index_object",
-    "parse_query",
     "search",
-    "search_words",
 ]
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 1000
-# The last word is a prefix only from this length on: «ع*» would match half the archive.
-MIN_PREFIX = 2
 
 # Objects that migration 0003 creates outside the ORM metadata; autogenerate and the
 # models-versus-migrations check must leave them alone.
@@ -92,15 +87,6 @@ def autogenerate_include_name(name: str | None, type_: str, parent_names: object
     return not is_search_index_object(name)
 
 
-class QueryKind(enum.StrEnum):
-    """What the typed text was understood to be."""
-
-    TRACKING_CODE = "tracking_code"
-    LETTER_NUMBER = "letter_number"
-    NATIONAL_ID = "national_id"
-    WORDS = "words"
-
-
 class Match(enum.StrEnum):
     """What made a case a hit (the ``matched`` key of a result)."""
 
@@ -111,17 +97,6 @@ class Match(enum.StrEnum):
     AGENCY = "agency"
     SUBJECT = "subject"
     TEXT = "text"
-
-
-@dataclass(frozen=True)
-class ParsedQuery:
-    """The typed text, understood: a code in its stored form, or normalized words."""
-
-    kind: QueryKind
-    code: str | None = None
-    letter: LetterNumber | None = None
-    words: tuple[str, ...] = ()
-    prefix: bool = False  # the last word matches the beginning of a word
 
 
 @dataclass(frozen=True)
@@ -140,62 +115,6 @@ class SearchResult:
     query: ParsedQuery
     hits: list[SearchHit]
     more: bool
-
-
-# A word: a run of letters and digits (``\w`` without the underscore), which is where
-# FTS5's unicode61 tokenizer splits too.
-_WORD = re.compile(r"[^\W_]+")
-_DIGIT_SEPARATORS = re.compile(r"[\s\-\u2010\u2011\u2012\u2013\u2014\u2212]+")
-_LETTER_PARTS = re.compile(r"[/\\\-]")
-
-
-def search_words(text: str) -> list[str]:
-    """The words of ``text`` as the index holds them: normalized, in order, repeats kept."""
-    return _WORD.findall(normalize_for_search(text))
-
-
-def _looks_like_letter_number(cleaned: str) -> bool:
-    parts = [p.strip() for p in _LETTER_PARTS.split(cleaned) if p.strip()]
-    numbers = [p for p in parts if p.isascii() and p.isdecimal()]
-    return len(parts) == 3 and len(numbers) == 2
-
-
-def parse_query(text: str, series_codes: set[str]) -> ParsedQuery:
-    """Understand the search box.
-
-    Digits only (any digits, dashes and spaces allowed): 12 → tracking code, 10 →
-    national ID, 11 → legal person's ID; a malformed one of these is refused with the
-    same error its registration would give (``invalid_tracking_code``,
-    ``invalid_national_id``, ``invalid_company_id``), since a mistyped code must not
-    quietly find something else.  Three parts split by ``/`` of which two are numbers:
-    a letter number (``invalid_letter_number`` for an unknown series).  Anything else
-    is words; no word at all raises ``search_query_empty``.
-    """
-    cleaned = strip_bidi_marks(to_ascii_digits(text)).strip()
-    compact = _DIGIT_SEPARATORS.sub("", cleaned)
-    if compact.isascii() and compact.isdecimal():
-        if len(compact) == TRACKING_CODE_LENGTH:
-            return ParsedQuery(QueryKind.TRACKING_CODE, code=parse_tracking_code(text))
-        if len(compact) == 10:
-            return ParsedQuery(QueryKind.NATIONAL_ID, code=validate_national_id(compact))
-        if len(compact) == 11:
-            return ParsedQuery(QueryKind.NATIONAL_ID, code=validate_company_id(compact))
-    if _looks_like_letter_number(cleaned):
-        # The series code as typed may carry an Arabic Kaf or Yeh: compare normalized.
-        by_norm = {normalize_for_search(code): code for code in series_codes}
-        try:
-            number = parse_letter_number(normalize_for_search(cleaned), set(by_norm))
-        except InvalidInput:
-            raise InvalidInput("invalid_letter_number", value=text) from None
-        series = by_norm[number.series]
-        return ParsedQuery(
-            QueryKind.LETTER_NUMBER,
-            letter=LetterNumber(year=number.year, series=series, seq=number.seq),
-        )
-    words = tuple(search_words(cleaned))
-    if not words:
-        raise InvalidInput("search_query_empty", value=text)
-    return ParsedQuery(QueryKind.WORDS, words=words, prefix=len(words[-1]) >= MIN_PREFIX)
 
 
 def search(
@@ -400,7 +319,7 @@ def _matched_words(complaint: Complaint, query: ParsedQuery) -> tuple[Match, ...
     last = len(query.words) - 1
     found = []
     for field, value in fields:
-        words = set(_WORD.findall(value))
+        words = set(normalized_words(value))
         for i, wanted in enumerate(query.words):
             if wanted in words or (
                 query.prefix and i == last and any(w.startswith(wanted) for w in words)

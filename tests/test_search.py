@@ -22,7 +22,7 @@ from registry.jalali import from_jalali
 from registry.kinds import ComplaintState, LetterKind
 from registry.models import Agency, Complainant, Complaint, Letter
 from registry.register import number_letter
-from registry.search import QueryKind, parse_query, search_words
+from registry.search_query import QueryKind, parse_query, search_words
 from registry.text import to_persian_digits
 from tests.factories import AT, complainant_input, national_id, registered, seed_agencies
 from tests.test_cli import Cli, register_args
