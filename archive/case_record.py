@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.jalali import format_jalali
+from registry.jalali import format_jalali_or_none as _jalali
 from registry.kinds import LETTER_KIND_FA, Channel, ComplainantKind, ReplyOutcome
 from registry.models import Complaint, Event, Letter, Reply
 from registry.text import to_persian_digits
@@ -100,10 +101,6 @@ def reply_title(reply: Reply, cited: Letter | None) -> str:
 
 def _iso(value: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str | None:
     return value.astimezone(zone).isoformat(timespec="seconds") if value else None
-
-
-def _jalali(value: dt.date | None) -> str | None:
-    return format_jalali(value) if value else None
 
 
 def _complainant(complaint: Complaint) -> dict[str, Any]:

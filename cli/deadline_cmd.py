@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from cli import output
 from cli.context import App, actor_name
 from cli.options import ActorOption, JsonOption
-from cli.records import jalali, letter_record
-from registry import deadlines
+from cli.records import letter_record
+from registry import deadline_edits, deadlines
 from registry.calendar import WorkingCalendar
 from registry.db import transaction
+from registry.jalali import format_jalali_or_none as jalali
 from registry.jalali import parse_jalali_date
 from registry.models import DeadlineChange, Letter
 from registry.register import find_letter
@@ -113,7 +114,7 @@ def extend(
     _change(
         state,
         number,
-        lambda session, letter, calendar: deadlines.extend_deadline(
+        lambda session, letter, calendar: deadline_edits.extend_deadline(
             session, letter, days, reason, at=now, actor=who, calendar=calendar
         ),
         as_json,
@@ -139,7 +140,7 @@ def pause(
     _change(
         state,
         number,
-        lambda session, letter, calendar: deadlines.pause_deadline(
+        lambda session, letter, calendar: deadline_edits.pause_deadline(
             session, letter, first, reason, at=now, actor=who, calendar=calendar, today=today
         ),
         as_json,
@@ -165,7 +166,7 @@ def resume(
     _change(
         state,
         number,
-        lambda session, letter, calendar: deadlines.resume_deadline(
+        lambda session, letter, calendar: deadline_edits.resume_deadline(
             session, letter, day, reason, at=now, actor=who, calendar=calendar, today=today
         ),
         as_json,

@@ -9,11 +9,11 @@ import typer
 from cli import output
 from cli.context import App, actor_name
 from cli.options import ActorOption, JsonOption
-from cli.records import jalali
 from registry.calendar import Holiday
 from registry.db import transaction
 from registry.errors import InvalidInput
 from registry.jalali import format_jalali, jalali_weekday_name, parse_jalali_date
+from registry.jalali import format_jalali_or_none as jalali
 from registry.text import to_ascii_digits, to_persian_digits
 
 if TYPE_CHECKING:

@@ -7,16 +7,12 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
-from registry.jalali import format_jalali
+from registry.jalali import format_jalali_or_none as jalali
 from registry.models import Agency, Complaint, Document, Letter
 
 
 def iso_time(value: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str | None:
     return value.astimezone(zone).isoformat(timespec="seconds") if value else None
-
-
-def jalali(value: dt.date | None) -> str | None:
-    return format_jalali(value) if value else None
 
 
 def agency_record(agency: Agency) -> dict[str, Any]:

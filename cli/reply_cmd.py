@@ -14,11 +14,11 @@ from cli import output
 from cli.context import App, actor_name
 from cli.deadline_cmd import find
 from cli.options import ActorOption, JsonOption, choice
-from cli.records import jalali
 from registry import outstanding, replies
 from registry.agencies import find_agency
 from registry.db import transaction
 from registry.errors import InvalidInput
+from registry.jalali import format_jalali_or_none as jalali
 from registry.jalali import parse_jalali_date
 from registry.kinds import ComplaintState, DocumentKind, ReplyOutcome
 from registry.text import to_persian_digits

@@ -10,8 +10,9 @@ import typer
 from cli import output
 from cli.context import App
 from cli.options import JsonOption, choice
-from cli.records import complaint_record, jalali
+from cli.records import complaint_record
 from registry import search as searching
+from registry.jalali import format_jalali_or_none as jalali
 from registry.jalali import parse_jalali_date
 from registry.kinds import ComplaintState
 from registry.tracking import format_tracking_code

@@ -23,6 +23,7 @@ from registry.calendar import DueDateExplanation, PausedInterval, WorkingCalenda
 from registry.errors import InvalidInput, Refused
 from registry.events import record_event
 from registry.jalali import format_jalali
+from registry.jalali import format_jalali_or_none as _jalali
 from registry.kinds import AgencyKind, LetterKind, LetterState
 from registry.models import DeadlineChange, DeadlineChangeKind, Letter, Reply
 
@@ -36,14 +37,11 @@ __all__ = [
     "due_date_for",
     "ensure_open",
     "explain",
-    "extend_deadline",
     "has_current_reply",
     "mark_sent",
-    "pause_deadline",
     "recompute_open_deadlines",
     "referral_of",
     "reply_deadline_days",
-    "resume_deadline",
 ]
 
 # Letters that ask an agency for a reply; reminders and escalations chase a referral.
@@ -181,10 +179,6 @@ def ensure_open(session: Session, letter: Letter) -> None:
         raise Refused("letter_replied", number=letter.number)
 
 
-def _jalali(day: dt.date | None) -> str | None:
-    return None if day is None else format_jalali(day)
-
-
 def mark_sent(
     session: Session,
     letter: Letter,
@@ -245,183 +239,6 @@ def mark_sent(
     )
     session.flush()
     return letter
-
-
-def _reason(reason: str) -> str:
-    if not reason or not reason.strip():
-        raise InvalidInput("reason_required", field="reason")
-    return reason.strip()
-
-
-def _apply(
-    session: Session,
-    letter: Letter,
-    calendar: WorkingCalendar,
-    *,
-    action: str,
-    at: dt.datetime,
-    actor: str,
-    note: str | None,
-    data: dict[str, object],
-) -> DueDateChange:
-    """Recompute ``letter``'s due date from its rows and record the Event."""
-    session.flush()
-    before = letter.due_date
-    after = due_date_for(session, letter, calendar)
-    letter.due_date = after
-    record_event(
-        session,
-        at=at,
-        actor=actor,
-        action=action,
-        complaint=letter.complaint,
-        letter=letter,
-        before=_jalali(before),
-        after=_jalali(after),
-        note=note,
-        data=dict(data),
-    )
-    return DueDateChange(letter, before, after)
-
-
-def extend_deadline(
-    session: Session,
-    letter: Letter,
-    days: int,
-    reason: str,
-    *,
-    at: dt.datetime,
-    actor: str,
-    calendar: WorkingCalendar,
-) -> DueDateChange:
-    """Give an open letter ``days`` (>= 1) more working days, for a reason."""
-    if isinstance(days, bool) or days < 1:
-        raise InvalidInput("invalid_extension_days", field="days", value=days)
-    why = _reason(reason)
-    ensure_open(session, letter)
-    deadline_terms(session, letter)  # refuses a letter without a deadline
-    session.add(
-        DeadlineChange(
-            letter_id=letter.id,
-            kind=DeadlineChangeKind.EXTENSION,
-            days=days,
-            reason=why,
-            at=at,
-            actor=actor,
-        )
-    )
-    return _apply(
-        session,
-        letter,
-        calendar,
-        action="deadline_extended",
-        at=at,
-        actor=actor,
-        note=why,
-        data={"days": days},
-    )
-
-
-def pause_deadline(
-    session: Session,
-    letter: Letter,
-    from_date: dt.date,
-    reason: str,
-    *,
-    at: dt.datetime,
-    actor: str,
-    calendar: WorkingCalendar,
-    today: dt.date,
-) -> DueDateChange:
-    """Stop an open letter's clock from ``from_date`` (inclusive) until it is resumed.
-
-    ``from_date`` may be in the past but not before day 0, not after ``today``, not inside
-    an earlier pause, and not after the due date (a deadline already passed cannot stop).
-    """
-    why = _reason(reason)
-    ensure_open(session, letter)
-    terms = deadline_terms(session, letter)
-    if from_date > today:
-        raise InvalidInput("date_in_future", value=format_jalali(from_date))
-    if from_date < terms.sent_day:
-        raise InvalidInput(
-            "pause_before_sent", value=format_jalali(from_date), sent=format_jalali(terms.sent_day)
-        )
-    if terms.open_pause is not None:
-        raise Refused(
-            "deadline_already_paused", number=letter.number, since=format_jalali(terms.open_pause)
-        )
-    if any(last is not None and from_date <= last for _first, last in terms.pauses):
-        raise Refused("pause_overlaps", number=letter.number, value=format_jalali(from_date))
-    if letter.due_date is not None and from_date > letter.due_date:
-        raise Refused(
-            "deadline_passed", number=letter.number, due_date=format_jalali(letter.due_date)
-        )
-    session.add(
-        DeadlineChange(
-            letter_id=letter.id,
-            kind=DeadlineChangeKind.PAUSE,
-            start=from_date,
-            reason=why,
-            at=at,
-            actor=actor,
-        )
-    )
-    return _apply(
-        session,
-        letter,
-        calendar,
-        action="deadline_paused",
-        at=at,
-        actor=actor,
-        note=why,
-        data={"from": format_jalali(from_date)},
-    )
-
-
-def resume_deadline(
-    session: Session,
-    letter: Letter,
-    on_date: dt.date,
-    reason: str,
-    *,
-    at: dt.datetime,
-    actor: str,
-    calendar: WorkingCalendar,
-    today: dt.date,
-) -> DueDateChange:
-    """Restart a stopped clock: ``on_date`` counts again (the pause ends the day before).
-
-    ``on_date`` must be after the pause's first day and not after ``today``.
-    """
-    why = _reason(reason)
-    ensure_open(session, letter)
-    pause = session.scalars(
-        select(DeadlineChange).where(
-            DeadlineChange.letter_id == letter.id,
-            DeadlineChange.kind == DeadlineChangeKind.PAUSE,
-            DeadlineChange.end.is_(None),
-        )
-    ).first()
-    if pause is None or pause.start is None:
-        raise Refused("deadline_not_paused", number=letter.number)
-    if on_date > today:
-        raise InvalidInput("date_in_future", value=format_jalali(on_date))
-    if on_date <= pause.start:
-        raise InvalidInput(
-            "resume_before_pause", value=format_jalali(on_date), since=format_jalali(pause.start)
-        )
-    pause.end = on_date - _ONE_DAY
-    return _apply(
-        session,
-        letter,
-        calendar,
-        action="deadline_resumed",
-        at=at,
-        actor=actor,
-        note=why,
-        data={"from": format_jalali(pause.start), "on": format_jalali(on_date)},
-    )
 
 
 def recompute_open_deadlines(

@@ -95,6 +95,11 @@ def format_jalali(day: dt.date) -> str:
     return f"{year:04d}/{month:02d}/{dom:02d}"
 
 
+def format_jalali_or_none(day: dt.date | None) -> str | None:
+    """``format_jalali`` of a date that may be missing (a due date while the clock is stopped)."""
+    return None if day is None else format_jalali(day)
+
+
 def format_jalali_fa(day: dt.date) -> str:
     """``YYYY/MM/DD`` in Persian digits (e.g. «۱۴۰۵/۰۹/۰۴»): the form shown to people."""
     return to_persian_digits(format_jalali(day))

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from registry import deadlines, holidays
+from registry import deadline_edits, deadlines, holidays
 from registry.calendar import WorkingCalendar
 from registry.errors import InvalidInput, Refused
 from registry.jalali import format_jalali
@@ -190,12 +190,12 @@ def test_extension_and_stop_the_clock(sessions: sessionmaker[Session]) -> None:
         letter = sent(session, calendar, on="1405/02/01")  # Tuesday; due 1405/02/15
         assert letter.due_date == J("1405/02/15")
         now = at_noon("1405/02/05")
-        moved = deadlines.extend_deadline(
+        moved = deadline_edits.extend_deadline(
             session, letter, 3, "درخواست دستگاه", at=now, actor="t", calendar=calendar
         )
         assert (moved.before, moved.after) == (J("1405/02/15"), J("1405/02/20"))
         # Stop the clock from Saturday 02/05 (a working day) ...
-        paused = deadlines.pause_deadline(
+        paused = deadline_edits.pause_deadline(
             session,
             letter,
             J("1405/02/05"),
@@ -212,7 +212,7 @@ def test_extension_and_stop_the_clock(sessions: sessionmaker[Session]) -> None:
         assert explanation.paused_since == J("1405/02/05")
         assert explanation.remaining == 12  # only Wednesday 02/02 counted before the pause
         # ... and restart it on Saturday 02/12: 02/05-02/11 did not count (5 working days).
-        resumed = deadlines.resume_deadline(
+        resumed = deadline_edits.resume_deadline(
             session,
             letter,
             J("1405/02/12"),
@@ -242,12 +242,12 @@ def test_deadline_change_refusals(sessions: sessionmaker[Session]) -> None:
         now, today = at_noon("1405/02/05"), J("1405/02/05")
 
         def pause(day: str, reason: str = "علت", today: dt.date = today) -> None:
-            deadlines.pause_deadline(
+            deadline_edits.pause_deadline(
                 session, letter, J(day), reason, at=now, actor="t", calendar=calendar, today=today
             )
 
         def resume(day: str, today: dt.date = today) -> None:
-            deadlines.resume_deadline(
+            deadline_edits.resume_deadline(
                 session, letter, J(day), "علت", at=now, actor="t", calendar=calendar, today=today
             )
 
@@ -256,7 +256,7 @@ def test_deadline_change_refusals(sessions: sessionmaker[Session]) -> None:
             (2, "  ", "reason_required"),
         ]:
             with pytest.raises(InvalidInput, match=code):
-                deadlines.extend_deadline(
+                deadline_edits.extend_deadline(
                     session, letter, days, reason, at=now, actor="t", calendar=calendar
                 )
         with pytest.raises(InvalidInput, match="date_in_future"):
@@ -313,7 +313,7 @@ def test_closed_letters_take_no_deadline_change(
                 to=letter.agency,
             )
         with pytest.raises(Refused, match=code[state]):
-            deadlines.extend_deadline(
+            deadline_edits.extend_deadline(
                 session, letter, 2, "علت", at=at_noon("1405/02/05"), actor="t", calendar=calendar
             )
 
