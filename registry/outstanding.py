@@ -1,11 +1,14 @@
 """Outstanding replies: which agencies have not answered, how late, and what was done.
 
-Two queries, whatever the size of the register: the referrals sent and not yet answered
+Three queries, whatever the size of the register: the referrals sent and not yet answered
 (``replied_at`` is set by the first reply recorded, and a superseding reply never clears
-it) with their agency and complaint, then the chasers of those referrals.  The first is a
-scan of the partial index ``ix_letter_awaiting_reply`` (agency, due date), which holds
-the open referrals only, so its cost follows the number outstanding, not the register's
-history; the second uses ``ix_letter_chases_id``.  See docs/deadlines.md for the plans.
+it) with their agency, then the tracking codes of their complaints, then the chasers of
+those referrals, both by the ids the first returned.  The first is a scan of the partial
+index ``ix_letter_awaiting_reply`` (agency, due date), which holds the open referrals
+only, so its cost follows the number outstanding, not the register's history; the others
+use the complaint's primary key and ``ix_letter_chases_id``.  docs/deadlines.md explains
+the index; bench/README.md (``bench_outstanding.py``) gives the plans and what each choice
+here saves.
 
 The chaser ladder (``next_chase_step``) is a pure function the chase flow also uses:
 first reminder N working days after the due date, the second M working days after the
@@ -17,10 +20,23 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Integer,
+    Select,
+    String,
+    any_,
+    bindparam,
+    literal,
+    select,
+    type_coerce,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from registry.calendar import WorkingCalendar
 from registry.deadlines import CHASER_KINDS
@@ -38,7 +54,10 @@ __all__ = [
     "outstanding_replies",
 ]
 
-_IN_CHUNK = 1000  # bounded IN lists: SQLite limits the number of parameters
+_Ts = TypeVarTuple("_Ts")
+_IN_CHUNK = 1000  # ids per IN list where there are no arrays (SQLite)
+_ARRAY_CHUNK = 4000  # ids per array (PostgreSQL), see _by_ids
+_ONE_DAY = dt.timedelta(days=1)
 
 
 class ChaseStepKind(enum.StrEnum):
@@ -100,25 +119,51 @@ def next_chase_step(
     ``second_after`` after the (newest) first reminder's date, the escalation
     ``escalate_after`` after the second's.  A step whose date has passed is due today.
     """
-    if due_date is None or any(c.kind is LetterKind.ESCALATION for c in chasers):
-        return None
     reminders = sorted(c.date for c in chasers if c.kind is LetterKind.REMINDER)
+    escalated = any(c.kind is LetterKind.ESCALATION for c in chasers)
+    rung = _next_rung(due_date, reminders, escalated=escalated)
+    if rung is None:
+        return None
+    after = {
+        ChaseStepKind.FIRST_REMINDER: first_after,
+        ChaseStepKind.SECOND_REMINDER: second_after,
+        ChaseStepKind.ESCALATION: escalate_after,
+    }
+    return _dated_step(rung, calendar, after[rung[0]], today)
+
+
+_Rung = tuple[ChaseStepKind, dt.date]  # the next step's kind and the day it counts from
+
+
+def _next_rung(
+    due_date: dt.date | None, reminders: Sequence[dt.date], *, escalated: bool
+) -> _Rung | None:
+    """The ladder without the calendar; ``reminders``: the reminders' dates, oldest first."""
+    if due_date is None or escalated:
+        return None
     if not reminders:
-        kind, planned = (
-            ChaseStepKind.FIRST_REMINDER,
-            calendar.add_working_days(due_date, first_after),
-        )
-    elif len(reminders) == 1:
-        kind, planned = (
-            ChaseStepKind.SECOND_REMINDER,
-            calendar.add_working_days(reminders[0], second_after),
-        )
-    else:
-        kind, planned = (
-            ChaseStepKind.ESCALATION,
-            calendar.add_working_days(reminders[-1], escalate_after),
-        )
-    return ChaseStep(kind, planned, max(planned, today))
+        return ChaseStepKind.FIRST_REMINDER, due_date
+    if len(reminders) == 1:
+        return ChaseStepKind.SECOND_REMINDER, reminders[0]
+    return ChaseStepKind.ESCALATION, reminders[-1]
+
+
+def _dated_step(rung: _Rung, calendar: WorkingCalendar, after: int, today: dt.date) -> ChaseStep:
+    planned = _add_working_days(calendar, rung[1], after)
+    return ChaseStep(rung[0], planned, max(planned, today))
+
+
+def _add_working_days(calendar: WorkingCalendar, start: dt.date, n: int) -> dt.date:
+    """``calendar.add_working_days(start, n)`` (no pauses), without building the day-by-day
+    explanation it is computed from: five times cheaper, and the list needs hundreds."""
+    if n < 0:
+        return calendar.add_working_days(start, n)  # raises its InvalidInput
+    day = start
+    while n:
+        day += _ONE_DAY
+        if calendar.is_working_day(day):
+            n -= 1
+    return day
 
 
 @dataclasses.dataclass(frozen=True)
@@ -172,14 +217,6 @@ def outstanding_replies(
     referrals.  ``zone``: the office's, for the day each letter was sent.  The ladder's
     N, M, K (``first_after`` …) give each row its next step (see ``next_chase_step``).
     """
-    # A correlated lookup by primary key, one per open referral: a join would let the
-    # planner hash the whole complaint table when it overestimates the open referrals.
-    tracking_code = (
-        select(Complaint.tracking_code)
-        .where(Complaint.id == Letter.complaint_id)
-        .scalar_subquery()
-        .label("tracking_code")
-    )
     query = (
         select(
             Letter.id,
@@ -188,15 +225,19 @@ def outstanding_replies(
             Letter.recipient,
             Letter.agency_id,
             Agency.name,
-            tracking_code,
-            Letter.sent_at,
+            Letter.complaint_id,
+            # Read as stored, without UtcDateTime's per-row conversion to UTC: the row
+            # needs the office's day, and astimezone(zone) gives it from any aware value.
+            type_coerce(Letter.sent_at, DateTime(timezone=True)),
             Letter.due_date,
         )
         .join(Agency, Agency.id == Letter.agency_id)
         .where(
-            # Exactly the predicate of the partial index ix_letter_awaiting_reply.
-            Letter.kind == LetterKind.REFERRAL,
-            Letter.state == LetterState.SENT,
+            # Exactly the predicate of the partial index ix_letter_awaiting_reply, its
+            # constants in the SQL text: with them as parameters, a generic plan (psycopg
+            # prepares a statement run five times) cannot use the index.
+            Letter.kind == literal(LetterKind.REFERRAL, Letter.kind.type, literal_execute=True),
+            Letter.state == literal(LetterState.SENT, Letter.state.type, literal_execute=True),
             Letter.replied_at.is_(None),
         )
     )
@@ -204,41 +245,64 @@ def outstanding_replies(
         query = query.where(Letter.agency_id == agency.id)
     if overdue_only:
         query = query.where(Letter.due_date < today)
-    found = session.execute(query).all()
-    chasers = _chasers(session, [row.id for row in found])
-    # Many referrals share a due date and ladder: compute each distinct ladder once.
-    steps: dict[tuple[object, ...], ChaseStep | None] = {}
+    # Core rows, not the ORM's: the ORM's per-row loading costs more than the query here.
+    # Pending changes are flushed first, as session.execute would.
+    if session.autoflush:
+        session.flush()
+    connection = session.connection()
+    found = connection.execute(query).all()
+    # The tracking codes and the chasers by the ids just read, not by a join or a
+    # correlated subquery: PostgreSQL overestimates the open referrals (47,048 for 2,550),
+    # so a join hashes the whole complaint table and a subquery makes the plan's cost high
+    # enough for JIT compilation; either costs more than the rest of the function.
+    complaint_ids = sorted({row[6] for row in found if row[6] is not None})
+    codes = dict(_by_ids(connection, _TRACKING_CODES, Complaint.id, complaint_ids))
+    chasers = _chasers(connection, sorted(row[0] for row in found))
+    # Thousands of rows share a few hundred due dates and ladder rungs: each calendar
+    # count is made once per distinct date, not once per row.
+    after = {
+        ChaseStepKind.FIRST_REMINDER: first_after,
+        ChaseStepKind.SECOND_REMINDER: second_after,
+        ChaseStepKind.ESCALATION: escalate_after,
+    }
+    steps: dict[_Rung, ChaseStep] = {}
+    late_by_due: dict[dt.date, int] = {}
+    no_chasers: tuple[Chaser, ...] = ()
+    reminder = LetterKind.REMINDER
     rows = []
-    for row in found:
-        mine = chasers.get(row.id, ())
-        key = (row.due_date, *((c.kind, c.date) for c in mine))
-        if key not in steps:
-            steps[key] = next_chase_step(
-                row.due_date,
-                mine,
-                calendar,
-                first_after=first_after,
-                second_after=second_after,
-                escalate_after=escalate_after,
-                today=today,
-            )
+    for letter_id, number, date, recipient, agency_id, name, complaint, sent_at, due in found:
+        # Never None: the join with agency, and a sent letter's sending time.
+        assert agency_id is not None and sent_at is not None
+        mine = chasers.get(letter_id, no_chasers)
+        reminders = [c.date for c in mine if c.kind is reminder] if mine else []
+        # A chaser that is not a reminder is an escalation (CHASER_KINDS).
+        rung = _next_rung(due, reminders, escalated=len(reminders) < len(mine))
+        step = None
+        if rung is not None:
+            step = steps.get(rung)
+            if step is None:
+                step = steps[rung] = _dated_step(rung, calendar, after[rung[0]], today)
         late = 0
-        if row.due_date is not None and row.due_date < today:
-            late = max(0, calendar.working_days_between(row.due_date, today))
+        if due is not None and due < today:
+            late = late_by_due.get(due, -1)
+            if late < 0:
+                late = late_by_due[due] = max(0, calendar.working_days_between(due, today))
+        if sent_at.tzinfo is None:  # SQLite keeps no zone: stored as UTC (UtcDateTime)
+            sent_at = sent_at.replace(tzinfo=dt.UTC)
         rows.append(
             OutstandingRow(
-                letter_id=row.id,
-                number=row.number,
-                date=row.date,
-                recipient=row.recipient,
-                agency_id=row.agency_id,
-                agency=row.name,
-                tracking_code=row.tracking_code,
-                sent=row.sent_at.astimezone(zone).date(),
-                due_date=row.due_date,
+                letter_id=letter_id,
+                number=number,
+                date=date,
+                recipient=recipient,
+                agency_id=agency_id,
+                agency=name,
+                tracking_code=None if complaint is None else codes.get(complaint),
+                sent=sent_at.astimezone(zone).date(),
+                due_date=due,
                 working_days_late=late,
                 chasers=mine,
-                next_step=steps[key],
+                next_step=step,
             )
         )
     far = dt.date.max
@@ -246,23 +310,51 @@ def outstanding_replies(
     return rows
 
 
-def _chasers(session: Session, referral_ids: list[int]) -> dict[int, tuple[Chaser, ...]]:
+_TRACKING_CODES = select(Complaint.id, Complaint.tracking_code)
+# The kind read as its stored string and looked up here: cheaper than the Enum type's
+# per-row processing, and the same LetterKind members.
+_CHASER_KIND = {kind.value: kind for kind in CHASER_KINDS}
+_CHASERS = select(
+    Letter.chases_id, Letter.number, type_coerce(Letter.kind, String), Letter.date
+).where(Letter.kind.in_(CHASER_KINDS), Letter.state != LetterState.VOID)
+
+
+def _chasers(connection: Connection, referral_ids: list[int]) -> dict[int, tuple[Chaser, ...]]:
     """The non-void reminders and escalations of each referral, oldest first."""
     found: dict[int, list[Chaser]] = {}
-    for start in range(0, len(referral_ids), _IN_CHUNK):
-        query = (
-            select(Letter.chases_id, Letter.number, Letter.kind, Letter.date)
-            .where(
-                Letter.chases_id.in_(referral_ids[start : start + _IN_CHUNK]),
-                Letter.kind.in_(CHASER_KINDS),
-                Letter.state != LetterState.VOID,
-            )
-            .order_by(Letter.date, Letter.id)
-        )
-        for chases_id, number, kind, date in session.execute(query):
-            if chases_id is not None:  # always, by the IN above; for the type checker
-                found.setdefault(chases_id, []).append(Chaser(number, kind, date))
+    kinds = _CHASER_KIND
+    for chases_id, number, kind, date in _by_ids(
+        connection, _CHASERS, Letter.chases_id, referral_ids, order_by=(Letter.date, Letter.id)
+    ):
+        if chases_id is not None:  # always, by the ids; for the type checker
+            found.setdefault(chases_id, []).append(Chaser(number, kinds[kind], date))
     return {key: tuple(value) for key, value in found.items()}
+
+
+def _by_ids(
+    connection: Connection,
+    query: Select[*_Ts],
+    column: InstrumentedAttribute[Any],
+    ids: Sequence[int],
+    *,
+    order_by: tuple[InstrumentedAttribute[Any], ...] = (),
+) -> Iterator[tuple[*_Ts]]:
+    """The rows of ``query`` whose ``column`` is one of ``ids``; in ``order_by`` order
+    among the rows of one id."""
+    # PostgreSQL: one array parameter per chunk, which it plans as the IN list it is;
+    # thousands of separate parameters cost more to render, send and plan than the query
+    # takes to run.  Chunks, because past ~5,000 ids (1,000,000 letters) the plan turns to
+    # a parallel scan of the whole table, twice as slow as index scans of smaller chunks.
+    # Elsewhere (SQLite) bounded IN lists: SQLite limits the number of parameters.
+    arrays = connection.dialect.name == "postgresql"
+    size = _ARRAY_CHUNK if arrays else _IN_CHUNK
+    for start in range(0, len(ids), size):
+        chunk = list(ids[start : start + size])
+        if arrays:
+            where = column == any_(bindparam("ids", chunk, type_=postgresql.ARRAY(Integer)))
+        else:
+            where = column.in_(chunk)
+        yield from connection.execute(query.where(where).order_by(*order_by)).all()
 
 
 def agency_totals(rows: Sequence[OutstandingRow], today: dt.date) -> list[AgencyTotal]:
