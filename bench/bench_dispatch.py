@@ -398,6 +398,7 @@ def main(quick: bool = False) -> dict[str, Any]:
                 "residegi letter dispatch (Prefect)",
                 f"{with_wall:.1f}",
                 f"{rate_with:.1f}",
+                f"{with_cpu:.1f}",
             ),
             (
                 "plain functions, no Prefect",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from registry.complaints import ComplainantInput, ComplaintInput
 from registry.identity import company_id_check_digit, national_id_check_digit
 from registry.kinds import Channel, ComplainantKind, DocumentKind, Honorific
+from registry.text import to_persian_digits
 
 MEN = ["علی", "محمد", "حسین", "رضا", "مهدی", "امیر", "حمید", "مجید", "سعید", "جواد", "علیرضا",
        "ابوالفضل", "مصطفی", "مرتضی", "بهروز", "کاوه", "یوسف", "داوود"]  # fmt: skip
@@ -246,7 +247,10 @@ def sample_complaints(
                 foreign_id=foreign,
                 company_name=company,
                 mobile=f"09{rng.choice(['12', '19', '35', '36', '01', '10'])}{rng.randrange(10**7):07d}",
-                address=f"قزوین، {street}، کوچه {rng.randrange(1, 40)}، پلاک {rng.randrange(1, 120)}",
+                # Typed as a Persian user types it: letters print the complainant's text as given.
+                address=to_persian_digits(
+                    f"قزوین، {street}، کوچه {rng.randrange(1, 40)}، پلاک {rng.randrange(1, 120)}"
+                ),
                 postal_code=f"34{rng.randrange(10**7, 10**8)}",
             ),
             agencies=tuple(targets),
