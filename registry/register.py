@@ -47,8 +47,11 @@ class LetterNumber:
 def parse_letter_number(text: str, series_codes: set[str]) -> LetterNumber:
     """Read a number as staff type it: Persian or ASCII digits, parts in either order.
 
-    ``۱۴۰۵/ص/۱۲۳``, ``1405/123/ص`` and ``1405/ص/123`` are the same letter: the series is
-    the part that is not a number, the year is the first number, the sequence the other.
+    ``۱۴۰۵/ص/۱۲۳``, ``1405/123/ص``, ``1405/ص/123`` and ``123/ص/1405`` are the same
+    letter: the series is the part that is not a number, the year is the number that can be
+    a Jalali year (13xx or 14xx; the first number when both can), the sequence the other.
+    Staff copy a right-to-left number in either direction, and an office's number format
+    may put the year last.
     """
     parts = [p.strip() for p in re.split(r"[/\\\-]", to_ascii_digits(text).strip()) if p.strip()]
     # ASCII decimals only: str.isdigit() also accepts "³" or "①", which int() then rejects
@@ -57,7 +60,14 @@ def parse_letter_number(text: str, series_codes: set[str]) -> LetterNumber:
     codes = [p for p in parts if p not in numbers]
     if len(parts) != 3 or len(numbers) != 2 or len(codes) != 1 or codes[0] not in series_codes:
         raise InvalidInput("invalid_letter_number", value=text)
-    return LetterNumber(year=int(numbers[0]), series=codes[0], seq=int(numbers[1]))
+    first, second = (int(n) for n in numbers)
+    if _could_be_year(second) and not _could_be_year(first):
+        first, second = second, first
+    return LetterNumber(year=first, series=codes[0], seq=second)
+
+
+def _could_be_year(number: int) -> bool:
+    return 1300 <= number <= 1499
 
 
 def allocate_seq(session: Session, series: str, year: int) -> int:

@@ -48,6 +48,8 @@ AT = dt.datetime(2026, 5, 9, 8, 30, tzinfo=dt.UTC)
         " 1405 / ص / 123 ",
         "1405-ص-123",
         "1405\\ص\\123",
+        "123/ص/1405",  # copied right to left, or an office format with the year last
+        "۱۲۳/۱۴۰۵/ص",
     ],
 )
 def test_parse_reads_every_way_staff_type_a_number(typed: str) -> None:
@@ -81,6 +83,12 @@ def test_format_follows_the_office_template_and_parses_back() -> None:
     assert number.format(TEMPLATE) == "1405/ص/7"
     assert number.format("{series}-{seq}/{year}") == "ص-7/1405"
     assert parse_letter_number(number.format(TEMPLATE), SERIES_CODES) == number
+    assert parse_letter_number(number.format("{series}-{seq}/{year}"), SERIES_CODES) == number
+
+
+def test_when_both_numbers_could_be_years_the_first_is_the_year() -> None:
+    assert parse_letter_number("1405/ص/1406", SERIES_CODES) == LetterNumber(1405, "ص", 1406)
+    assert parse_letter_number("1406/ص/1405", SERIES_CODES) == LetterNumber(1406, "ص", 1405)
 
 
 # --- allocation --------------------------------------------------------------------------
