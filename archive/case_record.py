@@ -20,6 +20,7 @@ from registry.jalali import format_jalali
 from registry.jalali import format_jalali_or_none as _jalali
 from registry.kinds import LETTER_KIND_FA, Channel, ComplainantKind, ReplyOutcome
 from registry.models import Complaint, Event, Letter, Reply
+from registry.records import complainant_detail, document_record, iso_time, letter_record
 from registry.text import to_persian_digits
 from registry.tracking import format_tracking_code
 
@@ -99,28 +100,6 @@ def reply_title(reply: Reply, cited: Letter | None) -> str:
     return to_persian_digits(title)
 
 
-def _iso(value: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str | None:
-    return value.astimezone(zone).isoformat(timespec="seconds") if value else None
-
-
-def _complainant(complaint: Complaint) -> dict[str, Any]:
-    person = complaint.complainant
-    return {
-        "kind": person.kind.value,
-        "honorific": person.honorific.value,
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "father_name": person.father_name,
-        "national_id": person.national_id,
-        "foreign_id": person.foreign_id,
-        "company_name": person.company_name,
-        "mobile": person.mobile,
-        "landline": person.landline,
-        "address": person.address,
-        "postal_code": person.postal_code,
-    }
-
-
 def case_json(session: Session, complaint: Complaint, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
     """The whole case as JSON-ready data: complaint, complainant, documents, letters,
     replies and the audit trail, every file named by its SHA-256."""
@@ -137,36 +116,18 @@ def case_json(session: Session, complaint: Complaint, zone: zoneinfo.ZoneInfo) -
         "text": complaint.text,
         "channel": complaint.channel.value,
         "anonymous": complaint.anonymous,
-        "registered_at": _iso(complaint.registered_at, zone),
+        "registered_at": iso_time(complaint.registered_at, zone),
         "registered_date": _jalali(complaint.registered_at.astimezone(zone).date()),
         "registered_by": complaint.registered_by,
         "missing": complaint.missing_kinds or [],
         "decision": complaint.decision,
-        "complainant": _complainant(complaint),
+        "complainant": complainant_detail(complaint.complainant),
         "documents": [
-            {
-                "kind": d.kind.value,
-                "name": d.original_name,
-                "media_type": d.media_type,
-                "size": d.size,
-                "sha256": d.sha256,
-                "added_at": _iso(d.added_at, zone),
-                "added_by": d.added_by,
-            }
-            for d in complaint.documents
+            {**document_record(d, zone), "added_by": d.added_by} for d in complaint.documents
         ],
         "letters": [
             {
-                "number": letter.number,
-                "kind": letter.kind.value,
-                "date": _jalali(letter.date),
-                "due_date": _jalali(letter.due_date),
-                "recipient": letter.recipient,
-                "tracking_code": complaint.tracking_code,
-                "state": letter.state.value,
-                "issued_at": _iso(letter.issued_at, zone),
-                "sent_at": _iso(letter.sent_at, zone),
-                "void_reason": letter.void_reason,
+                **letter_record(letter, zone),
                 "guid": letter.guid,
                 "verification_code": letter.verification_code,
                 "pdf_sha256": letter.pdf_sha256,
@@ -184,7 +145,7 @@ def case_json(session: Session, complaint: Complaint, zone: zoneinfo.ZoneInfo) -
                 "outcome": reply.outcome.value if reply.outcome else None,
                 "summary": reply.summary,
                 "document_sha256": reply.document.sha256,
-                "recorded_at": _iso(reply.recorded_at, zone),
+                "recorded_at": iso_time(reply.recorded_at, zone),
                 "recorded_by": reply.recorded_by,
                 "superseded": reply.superseded_by_id is not None,
             }
@@ -192,7 +153,7 @@ def case_json(session: Session, complaint: Complaint, zone: zoneinfo.ZoneInfo) -
         ],
         "events": [
             {
-                "at": _iso(event.at, zone),
+                "at": iso_time(event.at, zone),
                 "actor": event.actor,
                 "action": event.action,
                 "letter": numbers.get(event.letter_id) if event.letter_id else None,

@@ -9,10 +9,10 @@ import typer
 from cli import output
 from cli.context import App, actor_name
 from cli.options import ActorOption, JsonOption, choice
-from cli.records import agency_record
 from registry.agencies import AgencyChanges, add_agency, edit_agency, find_agency, list_agencies
 from registry.db import transaction
 from registry.kinds import AgencyKind
+from registry.records import agency_record
 
 app = typer.Typer(help="دستگاه‌ها: فهرست، افزودن، ویرایش.", no_args_is_help=True)
 

@@ -11,11 +11,11 @@ from cli import output
 from cli.context import App, actor_name
 from cli.messages import REVIEW_WARNINGS_FA
 from cli.options import ActorOption, JsonOption, attach_specs, choice
-from cli.records import complaint_record
 from registry import complaints
 from registry.db import transaction
 from registry.errors import InvalidInput
 from registry.kinds import Channel, ComplainantKind, ComplaintState, DocumentKind, Honorific
+from registry.records import complaint_record
 from registry.text import to_persian_digits as fa
 from registry.tracking import format_tracking_code
 

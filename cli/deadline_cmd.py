@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 from cli import output
 from cli.context import App, actor_name
 from cli.options import ActorOption, JsonOption
-from cli.records import letter_record
 from registry import deadline_edits, deadlines
 from registry.calendar import WorkingCalendar
 from registry.db import transaction
 from registry.jalali import format_jalali_or_none as jalali
 from registry.jalali import parse_jalali_date
 from registry.models import DeadlineChange, Letter
+from registry.records import letter_record
 from registry.register import find_letter
 from registry.text import to_persian_digits
 

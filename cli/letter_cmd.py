@@ -13,11 +13,11 @@ from sqlalchemy.orm import selectinload
 from cli import output
 from cli.context import App, actor_name
 from cli.options import ActorOption, JsonOption, choice
-from cli.records import letter_record
 from registry.db import transaction
 from registry.errors import InvalidInput
 from registry.kinds import LetterKind
 from registry.models import Letter
+from registry.records import letter_record
 from registry.register import find_letter, void_letter
 
 app = typer.Typer(help="نامه‌ها: فهرست، نمایش، ابطال.", no_args_is_help=True)

@@ -10,11 +10,11 @@ import typer
 from cli import output
 from cli.context import App
 from cli.options import JsonOption, choice
-from cli.records import complaint_record
 from registry import search as searching
 from registry.jalali import format_jalali_or_none as jalali
 from registry.jalali import parse_jalali_date
 from registry.kinds import ComplaintState
+from registry.records import complaint_record
 from registry.tracking import format_tracking_code
 
 MATCH_FA = {

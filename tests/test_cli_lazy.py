@@ -24,7 +24,7 @@ CLI = Path(__file__).resolve().parent.parent / "cli"
 
 # What `complaint list` needs besides its own module: the shell and the shared helpers.
 SHARED = {"cli", "cli.main", "cli.lazy", "cli.context", "cli.messages", "cli.options"}
-SHARED |= {"cli.output", "cli.records"}
+SHARED |= {"cli.output"}
 # Packages that only other commands need (letters, archive, flows, signing, holidays).
 HEAVY = {"prefect", "weasyprint", "fsspec", "pypdf", "pikepdf", "pyhanko", "docxtpl", "docx"}
 HEAVY |= {"PIL", "qrcode", "jinja2", "alembic", "holidays", "generators", "archive"}

@@ -1,5 +1,6 @@
 """Records as the ``--json`` contract gives them: stable snake_case keys, ASCII digits,
-Jalali dates ``YYYY/MM/DD``, times ISO-8601 with the office's offset."""
+Jalali dates ``YYYY/MM/DD``, times ISO-8601 with the office's offset.  The CLI prints them;
+a case's archived record (archive/case_record.py) is built from the same ones."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import zoneinfo
 from typing import Any
 
 from registry.jalali import format_jalali_or_none as jalali
-from registry.models import Agency, Complaint, Document, Letter
+from registry.models import Agency, Complainant, Complaint, Document, Letter
 
 
 def iso_time(value: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str | None:
+    """ISO-8601 in the office's zone, to the second; None stays None."""
     return value.astimezone(zone).isoformat(timespec="seconds") if value else None
 
 
@@ -41,6 +43,24 @@ def document_record(document: Document, zone: zoneinfo.ZoneInfo) -> dict[str, An
     }
 
 
+def complainant_detail(person: Complainant) -> dict[str, Any]:
+    """Everything recorded of the complainant (not for lists: it holds their contacts)."""
+    return {
+        "kind": person.kind.value,
+        "honorific": person.honorific.value,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "father_name": person.father_name,
+        "national_id": person.national_id,
+        "foreign_id": person.foreign_id,
+        "company_name": person.company_name,
+        "mobile": person.mobile,
+        "landline": person.landline,
+        "address": person.address,
+        "postal_code": person.postal_code,
+    }
+
+
 def complaint_record(
     complaint: Complaint, zone: zoneinfo.ZoneInfo, *, detail: bool = False
 ) -> dict[str, Any]:
@@ -60,20 +80,7 @@ def complaint_record(
             {
                 "text": complaint.text,
                 "channel": complaint.channel.value,
-                "complainant_detail": {
-                    "kind": person.kind.value,
-                    "honorific": person.honorific.value,
-                    "first_name": person.first_name,
-                    "last_name": person.last_name,
-                    "father_name": person.father_name,
-                    "national_id": person.national_id,
-                    "foreign_id": person.foreign_id,
-                    "company_name": person.company_name,
-                    "mobile": person.mobile,
-                    "landline": person.landline,
-                    "address": person.address,
-                    "postal_code": person.postal_code,
-                },
+                "complainant_detail": complainant_detail(person),
                 "missing": complaint.missing_kinds or [],
                 "decision": complaint.decision,
                 "documents": [document_record(d, zone) for d in complaint.documents],
