@@ -10,15 +10,15 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.jalali import format_jalali
-from registry.kinds import Honorific
+from registry.jalali import format_jalali, format_jalali_fa
+from registry.kinds import DocumentKind, Honorific
 from registry.models import Agency, Complainant, Complaint, Document, Inspection, Letter
 from registry.register import LetterIdentity
+from registry.replies import referrals_with_replies
 from registry.settings import OfficeProfile
-from registry.text import normalize_for_search
+from registry.text import normalize_for_search, to_persian_digits
 
 Facts = dict[str, Any]
 
@@ -176,8 +176,6 @@ def missing_documents_facts(
     zone: zoneinfo.ZoneInfo,
 ) -> Facts:
     """نقص مدارک: the documents the complaint lacks, by their Persian names."""
-    from registry.kinds import DocumentKind
-
     return {
         **_to_complainant("missing_documents", complaint, identity, office, zone),
         "missing": [DocumentKind(kind).label_fa for kind in missing],
@@ -203,23 +201,8 @@ def final_answer_facts(
 
 def replies_summary(session: Session, complaint: Complaint) -> str:
     """What each agency answered (or that it did not), one sentence an agency, in Persian."""
-    from registry.jalali import format_jalali_fa
-    from registry.kinds import LetterKind, LetterState
-    from registry.replies import current_reply
-    from registry.text import to_persian_digits
-
-    referrals = session.scalars(
-        select(Letter)
-        .where(
-            Letter.complaint_id == complaint.id,
-            Letter.kind == LetterKind.REFERRAL,
-            Letter.state != LetterState.VOID,
-        )
-        .order_by(Letter.seq)
-    ).all()
     sentences = []
-    for referral in referrals:
-        reply = current_reply(session, referral)
+    for referral, reply in referrals_with_replies(session, complaint):
         agency = referral.recipient
         if reply is None:
             sentences.append(f"{agency} تاکنون به نامه این دفتر پاسخ نداده است.")
@@ -339,21 +322,8 @@ def inspection_assignment_facts(
 
 def reply_records(session: Session, complaint: Complaint) -> list[Facts]:
     """Each live referral of the case with its agency's current reply (or none)."""
-    from registry.kinds import LetterKind, LetterState
-    from registry.replies import current_reply
-
     records = []
-    referrals = session.scalars(
-        select(Letter)
-        .where(
-            Letter.complaint_id == complaint.id,
-            Letter.kind == LetterKind.REFERRAL,
-            Letter.state != LetterState.VOID,
-        )
-        .order_by(Letter.seq)
-    )
-    for referral in referrals:
-        reply = current_reply(session, referral)
+    for referral, reply in referrals_with_replies(session, complaint):
         record: Facts = {"letter": letter_ref(referral), "agency": referral.recipient}
         if reply is None:
             record["outcome"] = "پاسخی واصل نشده است"

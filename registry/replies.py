@@ -23,7 +23,7 @@ from registry.kinds import ComplaintState, DocumentKind, LetterKind, LetterState
 from registry.models import Complaint, Document, Letter, Reply
 from registry.states import transition
 
-__all__ = ["current_reply", "record_reply", "replied_agency_ids"]
+__all__ = ["current_reply", "record_reply", "referrals_with_replies", "replied_agency_ids"]
 
 MAX_THEIR_NUMBER = 60
 
@@ -33,6 +33,23 @@ def current_reply(session: Session, referral: Letter) -> Reply | None:
     return session.scalars(
         select(Reply).where(Reply.letter_id == referral.id, Reply.superseded_by_id.is_(None))
     ).first()
+
+
+def referrals_with_replies(
+    session: Session, complaint: Complaint
+) -> list[tuple[Letter, Reply | None]]:
+    """Each live (not void) referral of ``complaint``, in number order, with its agency's
+    current reply or None."""
+    referrals = session.scalars(
+        select(Letter)
+        .where(
+            Letter.complaint_id == complaint.id,
+            Letter.kind == LetterKind.REFERRAL,
+            Letter.state != LetterState.VOID,
+        )
+        .order_by(Letter.seq)
+    ).all()
+    return [(referral, current_reply(session, referral)) for referral in referrals]
 
 
 def replied_agency_ids(session: Session, complaint: Complaint) -> set[int]:
