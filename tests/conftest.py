@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from registry import migrate
 from registry.db import make_engine, session_factory
+from tests.cli_support import Cli, isolated_cli
 
 # The server CI provides; a developer may point elsewhere.
 PG_ADMIN_URL = os.environ.get(
@@ -134,3 +135,13 @@ def engine(migrated_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def sessions(engine: Engine) -> sessionmaker[Session]:
     return session_factory(engine)
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """The command on a data folder initialised with the sample agencies, on the training
+    clock's day 1405/09/04."""
+    runner = isolated_cli(tmp_path, capsys, monkeypatch)
+    monkeypatch.setenv("RESIDEGI_TODAY", "1405/09/04")
+    assert runner("init", "--sample")[0] == 0
+    return runner

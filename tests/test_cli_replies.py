@@ -10,7 +10,6 @@ import json
 import subprocess
 from pathlib import Path
 
-import pytest
 from sqlalchemy.orm import Session
 
 from registry import holidays
@@ -18,12 +17,9 @@ from registry.db import make_engine, session_factory
 from registry.kinds import LetterKind
 from registry.models import Complaint
 from registry.tracking import parse_tracking_code
+from tests.cli_support import Cli, register_args
 from tests.factories import pdf_file
 from tests.replies_support import THU_FRI, sent
-from tests.test_cli import Cli, register_args
-from tests.test_cli import cli as cli  # the fixture
-
-pytestmark = pytest.mark.usefixtures("cli")
 
 
 def _in_registry(cli: Cli) -> Session:

@@ -23,11 +23,10 @@ from registry.db import transaction
 from registry.errors import NotFound
 from registry.models import ArchiveObject, Complaint
 from registry.text import to_persian_digits
+from tests.cli_support import Cli, register_args
 from tests.dossier_support import OFFICE, Case, build_case
 from tests.factories import AT
 from tests.letters_support import normalize, pdf_text
-from tests.test_cli import Cli, register_args
-from tests.test_fixity import cli  # noqa: F401  (the fixture)
 
 TEHRAN = zoneinfo.ZoneInfo("Asia/Tehran")
 
@@ -192,7 +191,7 @@ def test_refusals_write_nothing(
     assert [p.name for p in busy.iterdir()] == ["x"]
 
 
-def test_cli_dossier_and_bag(cli: Cli, tmp_path: Path) -> None:  # noqa: F811
+def test_cli_dossier_and_bag(cli: Cli, tmp_path: Path) -> None:
     record = cli.json(*register_args(tmp_path))
     tracking = record["tracking_code"]
     out, bag = tmp_path / "case.pdf", tmp_path / "bag"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -20,8 +19,8 @@ from archive.fixity import verify_archive
 from archive.store import ArchiveStore, sha256_of
 from registry.db import transaction
 from registry.models import ArchiveObject, Letter
+from tests.cli_support import Cli, register_args
 from tests.dossier_support import build_case, scan, tiff_bytes
-from tests.test_cli import Cli, register_args
 
 
 @pytest.fixture
@@ -161,17 +160,6 @@ def test_underivable_input_is_refused() -> None:
         image_to_pdf(b"%PDF-1.4", "application/pdf")
     with pytest.raises(DerivationFailed):
         image_to_pdf(b"\x89PNG\r\n\x1a\nnot really", "image/png")
-
-
-@pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    for key in list(os.environ):
-        if key.startswith("RESIDEGI_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("RESIDEGI_TODAY", "1405/09/04")
-    runner = Cli(tmp_path / "data", capsys)
-    assert runner("init", "--sample")[0] == 0
-    return runner
 
 
 def test_cli_archive_verify_exit_codes_and_json(cli: Cli, tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
-import os
 import zoneinfo
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,8 @@ from registry.models import Agency, Complainant, Complaint, Letter
 from registry.register import number_letter
 from registry.search_query import QueryKind, parse_query, search_words
 from registry.text import to_persian_digits
+from tests.cli_support import Cli, register_args
 from tests.factories import AT, complainant_input, national_id, registered, seed_agencies
-from tests.test_cli import Cli, register_args
 
 ZONE = zoneinfo.ZoneInfo("Asia/Tehran")
 SERIES = {"ص"}
@@ -318,20 +317,9 @@ def test_migration_builds_the_index_expression_the_search_uses() -> None:
 # -- the command ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    for key in list(os.environ):
-        if key.startswith("RESIDEGI_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("RESIDEGI_TODAY", "1405/09/04")
-    runner = Cli(tmp_path / "data", capsys)
-    assert runner("init", "--sample")[0] == 0
-    return runner
-
-
-def test_search_command(run: Cli, tmp_path: Path) -> None:
-    code = run.json(*register_args(tmp_path))["tracking_code"]  # «علی رضایی», «سد معبر»
-    found = run.json("search", "علي رضايي")
+def test_search_command(cli: Cli, tmp_path: Path) -> None:
+    code = cli.json(*register_args(tmp_path))["tracking_code"]  # «علی رضایی», «سد معبر»
+    found = cli.json("search", "علي رضايي")
     assert found["query"] == {"text": "علي رضايي", "kind": "words"}
     assert found["more"] is False
     [row] = found["results"]
@@ -347,13 +335,13 @@ def test_search_command(run: Cli, tmp_path: Path) -> None:
         "letter_date": None,
     }
     persian = to_persian_digits(code)
-    assert run.json("search", persian, "--from", "۱۴۰۵/۰۹/۰۴")["results"][0]["matched"] == [
+    assert cli.json("search", persian, "--from", "۱۴۰۵/۰۹/۰۴")["results"][0]["matched"] == [
         "tracking_code"
     ]
-    assert run.json("search", "معبر", "--to", "1405/09/03")["results"] == []
-    exit_code, out, _ = run("search", "معبر", "--state", "registered")
+    assert cli.json("search", "معبر", "--to", "1405/09/03")["results"] == []
+    exit_code, out, _ = cli("search", "معبر", "--state", "registered")
     assert exit_code == 0 and "سد معبر" in out and "موضوع" in out
-    exit_code, out, _ = run("search", "پسماند")
+    exit_code, out, _ = cli("search", "پسماند")
     assert exit_code == 0 and "نتیجه‌ای پیدا نشد" in out
 
 
@@ -369,8 +357,8 @@ def test_search_command(run: Cli, tmp_path: Path) -> None:
         (["search", "معبر", "--state", "lost"], "invalid_option"),
     ],
 )  # fmt: skip
-def test_search_command_refuses_bad_input_with_exit_2(run: Cli, args: list[str], code: str) -> None:
-    exit_code, out, _ = run(*args, "--json")
+def test_search_command_refuses_bad_input_with_exit_2(cli: Cli, args: list[str], code: str) -> None:
+    exit_code, out, _ = cli(*args, "--json")
     assert exit_code == 2
     error = json.loads(out)["error"]
     assert error["code"] == code and "{" not in error["message"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -12,17 +11,14 @@ from archive.catalogue import ObjectMeta, put
 from generators.keys import load_signing_key
 from registry.db import transaction
 from registry.settings import load_settings
-from tests.test_cli import Cli
+from tests.cli_support import Cli, isolated_cli
 from tests.test_signing import WHEN, appended_update, flipped, make_answer, sign, trial_key
 
 
 @pytest.fixture
 def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    for key in list(os.environ):
-        if key.startswith("RESIDEGI_"):
-            monkeypatch.delenv(key)
+    runner = isolated_cli(tmp_path, capsys, monkeypatch)
     monkeypatch.setenv("RESIDEGI_SIGNING_KEY_PASSPHRASE", "رمز آزمایشی")
-    runner = Cli(tmp_path / "data", capsys)
     assert runner("init")[0] == 0
     return runner
 
