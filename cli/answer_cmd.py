@@ -9,8 +9,7 @@ import typer
 
 from cli import output
 from cli.context import App, actor_name
-from cli.options import ActorOption, JsonOption
-from registry.errors import InvalidInput
+from cli.options import ActorOption, JsonOption, read_text_file
 from registry.text import to_persian_digits as fa
 from registry.tracking import format_tracking_code
 
@@ -28,10 +27,7 @@ def answer(
     from flows.prefect_setup import configure_prefect
 
     state: App = ctx.obj
-    try:
-        decision = text_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise InvalidInput("text_file_unreadable", path=str(text_file)) from None
+    decision = read_text_file(text_file)
     state.sessions  # noqa: B018 - refuse an uninitialised data folder before Prefect starts
     configure_prefect(state.settings.prefect_home)
     from flows.answer import run_answers

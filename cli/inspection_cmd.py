@@ -9,8 +9,7 @@ import typer
 
 from cli import output
 from cli.context import App, actor_name
-from cli.options import ActorOption, JsonOption, attach_specs
-from registry.errors import InvalidInput
+from cli.options import ActorOption, JsonOption, attach_specs, read_text_file
 from registry.text import to_persian_digits as fa
 from registry.tracking import format_tracking_code
 
@@ -18,15 +17,6 @@ if TYPE_CHECKING:
     from flows.inspection import InspectionDone
 
 TrackingArg = Annotated[str, typer.Argument(help="Tracking code (کد رهگیری).")]
-
-
-def _read(path: Path | None) -> str | None:
-    if path is None:
-        return None
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise InvalidInput("text_file_unreadable", path=str(path)) from None
 
 
 def _print(done: InspectionDone, as_json: bool, sentence: str) -> None:
@@ -69,7 +59,7 @@ def inspect(
 
     state: App = ctx.obj
     on = parse_jalali_date(date) if date else None
-    findings = _read(findings_file)
+    findings = read_text_file(findings_file) if findings_file else None
     files = read_files(attach_specs(attach or []), state.settings.attachment_max_bytes)
     batch = Batch(state, actor_name(actor))
     ensure_ready(batch, [LetterKind.INSPECTION_ASSIGNMENT])

@@ -62,14 +62,16 @@ def init(
     if as_json:
         output.emit_json(result)
         return
-    _lines(
+    # Paths, fingerprints and ISO times keep their ASCII digits.
+    output.fields(
         [
             ("کلید", result["key_path"]),
             ("گواهی", result["certificate_path"]),
             ("دارنده", key.subject),
             ("اثر انگشت SHA-256", key.fingerprint),
             ("اعتبار تا", result["valid_until"]),
-        ]
+        ],
+        persian_digits=False,
     )
     output.warn(TRIAL_WARNING)
     if secret is None:
@@ -77,14 +79,3 @@ def init(
             "کلید بدون گذرواژه ذخیره شد؛ برای حفاظت، RESIDEGI_SIGNING_KEY_PASSPHRASE را "
             "پیش از ساخت کلید تنظیم کنید."
         )
-
-
-def _lines(pairs: list[tuple[str, object]]) -> None:
-    # Paths, fingerprints and ISO times keep their ASCII digits (output.fields would not).
-    for label, value in pairs:
-        shown = (
-            "—"
-            if value is None
-            else ("بله" if value is True else "خیر" if value is False else value)
-        )
-        output.say(f"[bold]{label}:[/bold] {shown}")

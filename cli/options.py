@@ -37,3 +37,11 @@ def attach_specs(specs: list[str]) -> list[tuple[DocumentKind, Path]]:
             raise InvalidInput("invalid_attach_spec", value=spec)
         pairs.append((choice(kind, DocumentKind, "kind"), Path(path.strip()).expanduser()))
     return pairs
+
+
+def read_text_file(path: Path) -> str:
+    """A UTF-8 text file given as an option (a decision, findings), or InvalidInput."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise InvalidInput("text_file_unreadable", path=str(path)) from None

@@ -34,24 +34,25 @@ def table(
     stdout.print(grid)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, *, persian_digits: bool = True) -> str:
     if value is None:
         return "—"
     if isinstance(value, list | tuple):
-        return "، ".join(_cell(v) for v in value)
+        return "، ".join(_cell(v, persian_digits=persian_digits) for v in value)
     if isinstance(value, bool):
         return "بله" if value else "خیر"
-    return to_persian_digits(value)
+    return to_persian_digits(value) if persian_digits else str(value)
 
 
 def say(text: str) -> None:
     stdout.print(text)
 
 
-def fields(pairs: Sequence[tuple[str, Any]]) -> None:
-    """A record as label: value lines."""
+def fields(pairs: Sequence[tuple[str, Any]], *, persian_digits: bool = True) -> None:
+    """A record as label: value lines; ``persian_digits=False`` keeps values as they are
+    (paths, fingerprints, ISO times)."""
     for label, value in pairs:
-        stdout.print(f"[bold]{label}:[/bold] {_cell(value)}")
+        stdout.print(f"[bold]{label}:[/bold] {_cell(value, persian_digits=persian_digits)}")
 
 
 def warn(text: str) -> None:

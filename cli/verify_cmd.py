@@ -139,7 +139,8 @@ def _show(result: dict[str, Any]) -> None:
         "not_held": "این پرونده در بایگانی نیست",
         "absent": "بایگانی در این رایانه راه‌اندازی نشده است",
     }
-    _lines(
+    # Paths, fingerprints and ISO times keep their ASCII digits.
+    output.fields(
         [
             ("پرونده", result["path"]),
             ("اثر انگشت SHA-256", result["sha256"]),
@@ -152,16 +153,6 @@ def _show(result: dict[str, Any]) -> None:
             ("سطح PAdES", result["level"]),
             ("PDF/A", result["pdfa"] or None),
             ("بایگانی", archive_fa[str(result["archive"])]),
-        ]
+        ],
+        persian_digits=False,
     )
-
-
-def _lines(pairs: list[tuple[str, object]]) -> None:
-    # Paths, fingerprints and ISO times keep their ASCII digits (output.fields would not).
-    for label, value in pairs:
-        shown = (
-            "—"
-            if value is None
-            else ("بله" if value is True else "خیر" if value is False else value)
-        )
-        output.say(f"[bold]{label}:[/bold] {shown}")

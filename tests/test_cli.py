@@ -65,6 +65,24 @@ def test_bad_registration_exits_with_code_and_writes_nothing(
     assert archived_files(cli) == []
 
 
+@pytest.mark.parametrize(
+    "command",
+    [("answer", "--text-file"), ("inspect", "--inspector", "رضا کریمی", "--findings-file")],
+)
+def test_an_unreadable_text_file_is_refused_before_anything_is_done(
+    cli: Cli, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    code = cli.json(*register_args(tmp_path))["tracking_code"]
+    not_utf8 = tmp_path / "decision.txt"
+    not_utf8.write_bytes("تصمیم".encode()[:3] + b"\xff")
+    name, *options = command
+    for path in (not_utf8, tmp_path / "missing.txt"):
+        got, out, _ = cli(name, code, *options, str(path), "--json")
+        assert got == 2
+        assert json.loads(out)["error"]["code"] == "text_file_unreadable"
+    assert cli.json("complaint", "show", code)["state"] == "registered"
+
+
 def test_attachments_checked_by_content_size_and_readability(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
