@@ -11,7 +11,10 @@ no longer outstanding.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from sqlalchemy import select
 
@@ -23,6 +26,7 @@ from registry.kinds import LetterKind, LetterState
 from registry.letter_facts import escalation_facts, reminder_facts
 from registry.models import Letter
 from registry.outstanding import ChaseStep, ChaseStepKind, OutstandingRow, outstanding_replies
+from registry.register import LetterIdentity
 
 
 @dataclass(frozen=True)
@@ -96,47 +100,42 @@ def number_step(batch: Batch, planned: PlannedStep) -> int | None:
             return None
         days = settings.reminder_deadline_days
         office = settings.office
+        facts: Callable[[LetterIdentity], dict[str, Any]]
         if wanted is ChaseStepKind.ESCALATION:
             superior = superior_of(referral.agency)
             if superior is None:
                 return None
-            letter = number_case_letter(
-                batch,
-                session,
-                LetterKind.ESCALATION,
-                referral.complaint,
-                recipient=referral.agency.name,
-                agency=referral.agency,
-                chases=referral,
-                facts=lambda identity: escalation_facts(
-                    referral,
-                    reminders,
-                    superior,
-                    identity,
-                    office,
-                    answer_within_days=days,
-                    zone=zone,
-                ),
+            kind = LetterKind.ESCALATION
+            facts = partial(
+                escalation_facts,
+                referral,
+                reminders,
+                superior,
+                office=office,
+                answer_within_days=days,
+                zone=zone,
             )
         else:
+            kind = LetterKind.REMINDER
             ordinal = 1 if wanted is ChaseStepKind.FIRST_REMINDER else 2
-            letter = number_case_letter(
-                batch,
-                session,
-                LetterKind.REMINDER,
-                referral.complaint,
-                recipient=referral.agency.name,
-                agency=referral.agency,
-                chases=referral,
-                facts=lambda identity: reminder_facts(
-                    referral,
-                    identity,
-                    office,
-                    ordinal=ordinal,
-                    answer_within_days=days,
-                    zone=zone,
-                ),
+            facts = partial(
+                reminder_facts,
+                referral,
+                office=office,
+                answer_within_days=days,
+                zone=zone,
+                ordinal=ordinal,
             )
+        letter = number_case_letter(
+            batch,
+            session,
+            kind,
+            referral.complaint,
+            recipient=referral.agency.name,
+            agency=referral.agency,
+            chases=referral,
+            facts=facts,
+        )
         return letter.id
 
 
