@@ -33,14 +33,19 @@ def _apply(
     session: Session,
     letter: Letter,
     calendar: WorkingCalendar,
+    added: DeadlineChange | None,
     *,
     action: str,
     at: dt.datetime,
     actor: str,
-    note: str | None,
+    note: str,
     data: dict[str, object],
 ) -> DueDateChange:
-    """Recompute ``letter``'s due date from its rows and record the Event."""
+    """Add the change's row, if it is a new one (``note`` is its reason), recompute
+    ``letter``'s due date from its rows and record the Event."""
+    if added is not None:
+        added.letter_id, added.reason, added.at, added.actor = letter.id, note, at, actor
+        session.add(added)
     session.flush()
     before = letter.due_date
     after = due_date_for(session, letter, calendar)
@@ -76,20 +81,12 @@ def extend_deadline(
     why = _reason(reason)
     ensure_open(session, letter)
     deadline_terms(session, letter)  # refuses a letter without a deadline
-    session.add(
-        DeadlineChange(
-            letter_id=letter.id,
-            kind=DeadlineChangeKind.EXTENSION,
-            days=days,
-            reason=why,
-            at=at,
-            actor=actor,
-        )
-    )
+    row = DeadlineChange(kind=DeadlineChangeKind.EXTENSION, days=days)
     return _apply(
         session,
         letter,
         calendar,
+        row,
         action="deadline_extended",
         at=at,
         actor=actor,
@@ -133,20 +130,12 @@ def pause_deadline(
         raise Refused(
             "deadline_passed", number=letter.number, due_date=format_jalali(letter.due_date)
         )
-    session.add(
-        DeadlineChange(
-            letter_id=letter.id,
-            kind=DeadlineChangeKind.PAUSE,
-            start=from_date,
-            reason=why,
-            at=at,
-            actor=actor,
-        )
-    )
+    row = DeadlineChange(kind=DeadlineChangeKind.PAUSE, start=from_date)
     return _apply(
         session,
         letter,
         calendar,
+        row,
         action="deadline_paused",
         at=at,
         actor=actor,
@@ -192,6 +181,7 @@ def resume_deadline(
         session,
         letter,
         calendar,
+        None,
         action="deadline_resumed",
         at=at,
         actor=actor,
