@@ -12,16 +12,20 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from archive.attachments import Attachment, read_attachment
 from archive.catalogue import ObjectMeta, put
 from archive.derived import PDF, image_to_pdf, needs_derived_pdf
-from archive.store import ArchiveStore
+from archive.store import ArchiveStore, sha256_of
 from registry import complaints
 from registry.kinds import DocumentKind
 from registry.models import Complaint, Document
+
+if TYPE_CHECKING:
+    from registry.samples import SampleComplaint
 
 CheckedFile = tuple[DocumentKind, Attachment]
 
@@ -117,3 +121,22 @@ def attach_files(
     rows = complaints.attach(session, complaint, as_new_documents(files), actor=actor, at=at)
     store_files(session, store, complaint, files, actor=actor, at=at)
     return rows
+
+
+_SAMPLE_MEDIA = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+
+
+def sample_files(sample: SampleComplaint) -> list[CheckedFile]:
+    """A generated sample complaint's files as intake takes them (the demo, benchmarks)."""
+    return [
+        (
+            f.kind,
+            Attachment(
+                data=f.data,
+                media_type=_SAMPLE_MEDIA[f.name.rsplit(".", 1)[1]],
+                original_name=f.name,
+                sha256=sha256_of(f.data),
+            ),
+        )
+        for f in sample.files
+    ]

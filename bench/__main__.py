@@ -184,7 +184,7 @@ def main() -> int:
         if "skipped" in results[name]:
             say(f"{name}: skipped ({results[name]['skipped']})")
     try:
-        from bench.bench_dispatch import cleanup
+        from bench.dispatch_folders import cleanup
 
         cleanup()  # the data folders the dispatch and memory benchmarks shared
     except ImportError:

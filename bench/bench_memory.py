@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.bench_dispatch import copy_folder, dispatch_command, prepared
+from bench.bench_dispatch import dispatch_command
 from bench.common import (
     ROOT,
     ProcessPeak,
@@ -38,6 +38,7 @@ from bench.common import (
     say,
     write_results,
 )
+from bench.dispatch_folders import copy_folder, prepared
 
 TARGET_RATIO = 1.2
 HOOK = ROOT / "bench" / "_peak_hook"

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from archive.attachments import Attachment
 from archive.catalogue import ObjectMeta, put
-from archive.intake import file_complaint
+from archive.intake import file_complaint, sample_files
 from archive.store import sha256_of
 from flows import casework
 from flows.answer import run_answers
@@ -31,7 +30,7 @@ from registry.errors import Refused
 from registry.kinds import AgencyKind, ComplaintState, DocumentKind, LetterKind, ReplyOutcome
 from registry.models import Complaint, Letter
 from registry.replies import record_reply
-from registry.samples import SampleComplaint, sample_complaints, scan_png
+from registry.samples import sample_complaints, scan_png
 from registry.settings import load_settings
 
 REJECTION_REASON = (
@@ -46,7 +45,6 @@ REPLY_SUMMARIES = [
     "اقدامات لازم انجام شده و نتیجه به اطلاع شاکی رسیده است.",
     "درخواست شاکی با ضوابط مطابقت ندارد و امکان اقدام وجود ندارد.",
 ]
-MEDIA = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 
 
 @dataclass
@@ -60,21 +58,6 @@ class DemoSummary:
     sample_letters: list[tuple[str, str, str]] = field(default_factory=list)  # number, pdf, docx
     sample_case: str | None = None
     sample_dossier: str | None = None
-
-
-def _files(sample: SampleComplaint) -> list[tuple[DocumentKind, Attachment]]:
-    return [
-        (
-            f.kind,
-            Attachment(
-                data=f.data,
-                media_type=MEDIA[f.name.rsplit(".", 1)[1]],
-                original_name=f.name,
-                sha256=sha256_of(f.data),
-            ),
-        )
-        for f in sample.files
-    ]
 
 
 def _register_and_review(batch: Batch, count: int, progress: Progress | None) -> None:
@@ -94,7 +77,7 @@ def _register_and_review(batch: Batch, count: int, progress: Progress | None) ->
                 session,
                 runtime.store,
                 sample.data,
-                _files(sample),
+                sample_files(sample),
                 actor=batch.actor,
                 at=runtime.clock.now(),
                 duplicate_window_days=runtime.settings.duplicate_window_days,
