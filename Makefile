@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml Makefile .ci/system-package
 	@# Machines that set PYTHONDONTWRITEBYTECODE never cache bytecode: every command would
 	@# compile ~1,000 modules again (complaint list: 2 s instead of 0.7 s).  Some packages
 	@# ship modules for newer Pythons that never import here: their errors do not count.
-	-$(BIN)/python -m compileall -q -j 0 $(VENV)/lib registry generators archive flows cli > /dev/null
+	-$(BIN)/python -m compileall -q -j 0 $(VENV)/lib registry generators archive office flows cli > /dev/null
 	@touch $@
 
 setup: $(VENV)/.installed
@@ -32,7 +32,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 typecheck: setup
-	$(BIN)/mypy registry generators archive flows cli tests bench
+	$(BIN)/mypy registry generators archive office flows cli tests bench
 
 unit: setup
 	@./.ci/system-packages.sh --tests

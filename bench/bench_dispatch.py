@@ -6,14 +6,14 @@ Set-up (not timed): a data folder initialised with the sample agencies, Prefect'
 already created by a trivial flow in a separate process, and sample complaints (seeded:
 Persian names and texts of varied length, a PDF and scanned JPEG/PNG attachments, one or
 two agencies) registered through ``archive.intake.file_complaint`` and accepted through
-``flows.casework.accept``, exactly as staff would, until they make N referral letters.
+``office.casework.accept``, exactly as staff would, until they make N referral letters.
 The folder is then copied, so both runs start from equal data.
 
 Timed, one after the other in this run:
 * ``residegi letter dispatch`` as a subprocess: the whole process (interpreter start,
   imports, Prefect's temporary API, numbering, DOCX + PDF/A-3u on both cores, archive,
   send) from exec to exit;
-* the same steps through the plain functions of flows/pipeline.py in a subprocess that
+* the same steps through the plain functions of office/pipeline.py in a subprocess that
   never imports Prefect (``--plain``), with the same RenderPool(2).
 
 Prefect's share = (with - without) / with.  Each is run once (a large run).
@@ -69,8 +69,8 @@ def _dispatched(stdout: str) -> int:
 
 def plain_dispatch(home: Path) -> None:
     """The dispatch flow's steps as plain functions, in the flow's order: no Prefect."""
-    from flows import pipeline
-    from flows.runtime import Runtime
+    from office import pipeline
+    from office.runtime import Runtime
     from generators.batch import RenderPool
     from registry.kinds import LetterKind
     from registry.settings import load_settings

@@ -3,7 +3,7 @@
 A folder initialised with the sample agencies, Prefect's home already created by a trivial
 flow in a separate process, and sample complaints (seeded: Persian names and texts of
 varied length, a PDF and scanned JPEG/PNG attachments, one or two agencies) registered
-through ``archive.intake.file_complaint`` and accepted through ``flows.casework.accept``,
+through ``archive.intake.file_complaint`` and accepted through ``office.casework.accept``,
 until they make N referral letters.  One build serves every size of a run.
 """
 
@@ -77,8 +77,8 @@ def build_folders(root: Path, sizes: Sequence[int]) -> dict[int, Path]:
     dispatch reads nothing that tells a copy from an original.  One build, copied at each
     size: the smaller folders are prefixes of the larger.  Returns {size: folder}.
     """
-    from flows.runtime import Runtime
-    from flows.setup import initialise
+    from office.runtime import Runtime
+    from office.setup import initialise
     from registry.settings import load_settings
 
     sizes = sorted(sizes)
@@ -107,8 +107,8 @@ def _snapshot(runtime: Any, letters: int, folders: dict[int, Path], root: Path) 
 def _register(runtime: Any, sizes: list[int], folders: dict[int, Path], root: Path) -> int:
     """Register and accept up to REALISTIC sample complaints; the letters they make."""
     from archive.intake import file_complaint, sample_files
-    from flows import casework
-    from flows.pipeline import Batch
+    from office import casework
+    from office.pipeline import Batch
     from registry.agencies import list_agencies
     from registry.db import transaction
     from registry.kinds import AgencyKind

@@ -6,7 +6,7 @@ import typer
 
 from cli import output
 from cli.context import App
-from cli.messages import staff_message
+from office.messages import staff_message
 from cli.options import JsonOption
 from registry.errors import ErrorKind
 from registry.text import to_persian_digits

@@ -9,7 +9,7 @@ import typer
 
 from cli import output
 from cli.context import App, actor_name
-from cli.messages import REVIEW_WARNINGS_FA
+from office.messages import REVIEW_WARNINGS_FA
 from cli.options import ActorOption, JsonOption, attach_specs, choice
 from registry import complaints
 from registry.db import transaction
@@ -91,7 +91,7 @@ def register(
 
     state: App = ctx.obj
     if receipt is not None:
-        from flows.pipeline import Batch, ensure_ready
+        from office.pipeline import Batch, ensure_ready
         from registry.kinds import LetterKind
 
         ensure_ready(Batch(state, actor_name(actor)), [LetterKind.RECEIPT])
@@ -132,8 +132,8 @@ def register(
             c.tracking_code for c in registration.possible_duplicates
         ]
     if receipt is not None:
-        from flows.casework import issue_receipt
-        from flows.pipeline import Batch
+        from office.casework import issue_receipt
+        from office.pipeline import Batch
 
         number, pdf = issue_receipt(Batch(state, actor_name(actor)), record["tracking_code"])
         receipt.write_bytes(pdf)
@@ -226,8 +226,8 @@ def review(
     as_json: JsonOption = False,
 ) -> None:
     """The initial review: accept, reject or ask for missing documents (with its letter)."""
-    from flows import casework
-    from flows.pipeline import Batch, ensure_ready
+    from office import casework
+    from office.pipeline import Batch, ensure_ready
     from registry.kinds import LetterKind
 
     state: App = ctx.obj

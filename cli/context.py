@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 
-from flows.runtime import Runtime as App
+from office.runtime import Runtime as App
 
 __all__ = ["App", "actor_name"]
 

@@ -23,7 +23,7 @@ def dossier(
     as_json: JsonOption = False,
 ) -> None:
     """Assemble a case's dossier: cover, index, every document with a bookmark each."""
-    from flows.dossiers import case_dossier
+    from office.dossiers import case_dossier
 
     state: App = ctx.obj
     result = case_dossier(

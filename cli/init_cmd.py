@@ -21,7 +21,7 @@ def init(
     as_json: JsonOption = False,
 ) -> None:
     """Create the data folder and the registry, seed the holidays (safe to run again)."""
-    from flows.setup import initialise
+    from office.setup import initialise
 
     state: App = ctx.obj
     done = initialise(state, sample=sample, actor=actor_name(actor))

@@ -14,7 +14,7 @@ from registry.text import to_persian_digits as fa
 from registry.tracking import format_tracking_code
 
 if TYPE_CHECKING:
-    from flows.inspection import InspectionDone
+    from office.inspection import InspectionDone
 
 TrackingArg = Annotated[str, typer.Argument(help="Tracking code (کد رهگیری).")]
 
@@ -52,8 +52,8 @@ def inspect(
 ) -> None:
     """Assign an inspection (its letter goes to the inspector), or add its findings."""
     from archive.intake import read_files
-    from flows.inspection import inspect as run_inspect
-    from flows.pipeline import Batch, ensure_ready
+    from office.inspection import inspect as run_inspect
+    from office.pipeline import Batch, ensure_ready
     from registry.jalali import parse_jalali_date
     from registry.kinds import LetterKind
 
@@ -85,8 +85,8 @@ def report(
     as_json: JsonOption = False,
 ) -> None:
     """Assemble the inspection report from the case, the replies and the findings."""
-    from flows.inspection import report as run_report
-    from flows.pipeline import Batch, ensure_ready
+    from office.inspection import report as run_report
+    from office.pipeline import Batch, ensure_ready
     from registry.kinds import LetterKind
 
     state: App = ctx.obj

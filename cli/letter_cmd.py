@@ -109,7 +109,7 @@ def dispatch(
     as_json: JsonOption = False,
 ) -> None:
     """Send a referral letter to each agency of every accepted complaint."""
-    from flows.failpoints import Failpoints
+    from office.failpoints import Failpoints
     from flows.prefect_setup import configure_prefect
 
     state: App = ctx.obj
@@ -151,8 +151,8 @@ def preview(
     agency: Annotated[str | None, typer.Option(help="Agency, for letters to one.")] = None,
 ) -> None:
     """Render a case's letter as it would be today, without numbering or archiving it."""
-    from flows.pipeline import Batch
-    from flows.preview import preview as render_preview
+    from office.pipeline import Batch
+    from office.preview import preview as render_preview
 
     state: App = ctx.obj
     letter_kind = choice(kind, LetterKind, "kind")

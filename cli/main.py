@@ -16,7 +16,7 @@ from typer.exceptions import TyperException
 from cli import output
 from cli.context import App
 from cli.lazy import LazyGroup
-from cli.messages import UNEXPECTED, staff_message
+from office.messages import UNEXPECTED, staff_message
 from registry.errors import ResidegiError
 from registry.settings import load_settings
 

@@ -9,7 +9,7 @@ import typer
 
 from cli import output
 from cli.context import App
-from cli.messages import staff_message
+from office.messages import staff_message
 from cli.options import JsonOption
 from registry.errors import InvalidInput, NotFound
 

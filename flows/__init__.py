@@ -1,4 +1,1 @@
-"""Prefect flows, one file per flow, over plain functions of registry, generators and archive.
-
-Importing this package imports no Prefect: `flows.runtime` serves simple commands too.
-"""
+"""Prefect flows, one module per flow, each a thin shell over ``office``'s use cases."""

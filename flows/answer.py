@@ -1,6 +1,6 @@
 """The answer flow: final answers to complainants, rendered, archived and sent.
 
-A thin Prefect shell over flows/casework.answer, one task per answer.  Each answer is
+A thin Prefect shell over office/casework.answer, one task per answer.  Each answer is
 archived sealed: its case data embedded in the PDF/A-3 and the office's signature applied
 last (generators/sealing.py).
 """
@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import casework
-from flows.pipeline import Batch, Seal, ensure_ready
-from flows.runtime import Runtime
+from office import casework
+from office.pipeline import Batch, Seal, ensure_ready
+from office.runtime import Runtime
 from registry.kinds import LetterKind
 from registry.settings import Settings
 

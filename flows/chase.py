@@ -1,6 +1,6 @@
 """The chase flow: every working morning, the next step for each overdue referral.
 
-A thin Prefect shell over flows/chasing.py.  The embedded default has no scheduler
+A thin Prefect shell over office/chasing.py.  The embedded default has no scheduler
 (Prefect schedules fire only with a server): cron runs ``residegi chase`` (README).
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows import chasing
-from flows.pipeline import Batch, Progress, ensure_ready
-from flows.runtime import Runtime
+from office import chasing
+from office.pipeline import Batch, Progress, ensure_ready
+from office.runtime import Runtime
 from registry.kinds import LetterKind
 from registry.settings import Settings
 

@@ -16,13 +16,13 @@ from sqlalchemy import func, select
 from archive.catalogue import ObjectMeta, put
 from archive.intake import file_complaint, sample_files
 from archive.store import sha256_of
-from flows import casework
+from office import casework
 from flows.answer import run_answers
 from flows.dispatch import DispatchParams, run_dispatch
-from flows.dossiers import case_dossier
-from flows.pipeline import Batch, Progress
-from flows.runtime import Runtime
-from flows.setup import initialise, install_trial_key_if_missing
+from office.dossiers import case_dossier
+from office.pipeline import Batch, Progress
+from office.runtime import Runtime
+from office.setup import initialise, install_trial_key_if_missing
 from registry import complaints
 from registry.agencies import list_agencies
 from registry.db import transaction

@@ -1,6 +1,6 @@
 """The dispatch flow: every accepted complaint gets a referral letter to each agency concerned.
 
-A thin Prefect shell over flows/pipeline.py: one task per chunk of letters (a task run
+A thin Prefect shell over office/pipeline.py: one task per chunk of letters (a task run
 costs 5-33 ms, so not one per letter), rendering on a process pool that uses every core
 while the main process numbers the next letters and stores the rendered ones.
 The registry is the record of truth; Prefect's own history is a convenience (its temporary
@@ -16,9 +16,9 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel, Field
 
-from flows import pipeline
-from flows.failpoints import Failpoints
-from flows.runtime import Runtime
+from office import pipeline
+from office.failpoints import Failpoints
+from office.runtime import Runtime
 from generators.batch import RenderPool
 from registry.dispatch import PendingReferral
 from registry.kinds import LetterKind

@@ -1,7 +1,7 @@
 """Errors raised while building a letter's context or rendering it.
 
 Every error has a stable snake_case ``code`` (the Persian message table in
-``cli/messages.py`` is keyed by it) and a ``kind`` that decides the exit code.
+``office/messages.py`` is keyed by it) and a ``kind`` that decides the exit code.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Each error carries a stable ``code`` (snake_case, never renamed once shipped), the
 ``kind`` that decides the CLI's exit code, and the ``params`` that the Persian message
-table in ``cli/messages.py`` fills in.  ``str(error)`` is English, for logs.
+table in ``office/messages.py`` fills in.  ``str(error)`` is English, for logs.
 """
 
 from __future__ import annotations

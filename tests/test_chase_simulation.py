@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from flows import chasing, pipeline
-from flows.runtime import Runtime
+from office import chasing, pipeline
+from office.runtime import Runtime
 from generators.batch import RenderPool
 from registry import complaints
 from registry.calendar import WorkingCalendar

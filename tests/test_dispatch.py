@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from archive.catalogue import catalogue_for_case
-from flows import pipeline
-from flows.failpoints import Failpoints
-from flows.runtime import Runtime
+from office import pipeline
+from office.failpoints import Failpoints
+from office.runtime import Runtime
 from generators.batch import RenderPool
 from registry import complaints
 from registry.clock import Clock

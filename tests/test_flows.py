@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from flows import pipeline
+from office import pipeline
 from flows.prefect_setup import configure_prefect
-from flows.runtime import Runtime
-from flows.setup import install_trial_key_if_missing
+from office.runtime import Runtime
+from office.setup import install_trial_key_if_missing
 from registry import complaints
 from registry.db import transaction
 from registry.kinds import ComplaintState, DocumentKind, LetterKind, LetterState
@@ -155,7 +155,7 @@ def test_the_demo_runs_end_to_end_and_every_case_has_a_dossier(
 ) -> None:
     from archive.fixity import verify_archive
     from flows.demo import run_demo
-    from flows.dossiers import case_dossier
+    from office.dossiers import case_dossier
 
     for key in [k for k in os.environ if k.startswith("RESIDEGI_")]:
         monkeypatch.delenv(key)

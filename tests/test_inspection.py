@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from flows import inspection, pipeline
-from flows.runtime import Runtime
+from office import inspection, pipeline
+from office.runtime import Runtime
 from registry import complaints
 from registry.clock import Clock
 from registry.db import transaction

@@ -7,7 +7,7 @@ import inspect
 import re
 from pathlib import Path
 
-from cli.messages import GENERIC, MESSAGES, staff_message
+from office.messages import GENERIC, MESSAGES, staff_message
 from registry.errors import ResidegiError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -34,7 +34,7 @@ def signed_with_office_key(cli: Cli, tmp_path: Path) -> Path:
 
 
 def archive(cli: Cli, path: Path) -> None:
-    from flows.runtime import Runtime
+    from office.runtime import Runtime
 
     state = Runtime(load_settings(home=cli.home))
     with transaction(state.sessions) as session:

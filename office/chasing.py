@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from flows.pipeline import Batch, deliver, number_case_letter
+from office.pipeline import Batch, deliver, number_case_letter
 from registry.agencies import superior_of
 from registry.db import transaction
 from registry.holidays import working_calendar

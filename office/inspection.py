@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from archive.intake import CheckedFile, attach_files
-from flows.pipeline import Batch, deliver, move_complaint_to, number_case_letter
+from office.pipeline import Batch, deliver, move_complaint_to, number_case_letter
 from registry import complaints
 from registry.agencies import find_agency
 from registry.db import transaction

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flows.pipeline import Batch, Seal, deliver, move_complaint_to, number_case_letter
+from office.pipeline import Batch, Seal, deliver, move_complaint_to, number_case_letter
 from registry import complaints
 from registry.db import transaction
 from registry.errors import Refused

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.letters import store_letter
-from flows.failpoints import Failpoints
-from flows.runtime import Runtime
+from office.failpoints import Failpoints
+from office.runtime import Runtime
 from generators import FACTS_MODELS, check_templates
 from generators.batch import RenderedLetter, RenderPool, render_letter_files
 from registry import dispatch

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flows.pipeline import Batch
+from office.pipeline import Batch
 from registry import complaints
 from registry.agencies import find_agency, superior_of
 from registry.errors import InvalidInput, NotFound

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flows.runtime import Runtime
+from office.runtime import Runtime
 from registry.agencies import load_sample
 from registry.db import transaction
 from registry.holidays import seed_holidays

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from archive.dossier import DossierResult, export_dossier
-from flows.runtime import Runtime
+from office.runtime import Runtime
 
 
 def case_dossier(
