@@ -69,9 +69,9 @@ def _dispatched(stdout: str) -> int:
 
 def plain_dispatch(home: Path) -> None:
     """The dispatch flow's steps as plain functions, in the flow's order: no Prefect."""
+    from generators.batch import RenderPool
     from office import pipeline
     from office.runtime import Runtime
-    from generators.batch import RenderPool
     from registry.kinds import LetterKind
     from registry.settings import load_settings
 

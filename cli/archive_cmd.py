@@ -6,8 +6,8 @@ import typer
 
 from cli import output
 from cli.context import App
-from office.messages import staff_message
 from cli.options import JsonOption
+from office.messages import staff_message
 from registry.errors import ErrorKind
 from registry.text import to_persian_digits
 

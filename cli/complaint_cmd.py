@@ -9,8 +9,8 @@ import typer
 
 from cli import output
 from cli.context import App, actor_name
-from office.messages import REVIEW_WARNINGS_FA
 from cli.options import ActorOption, JsonOption, attach_specs, choice
+from office.messages import REVIEW_WARNINGS_FA
 from registry import complaints
 from registry.db import transaction
 from registry.errors import InvalidInput

@@ -109,8 +109,8 @@ def dispatch(
     as_json: JsonOption = False,
 ) -> None:
     """Send a referral letter to each agency of every accepted complaint."""
-    from office.failpoints import Failpoints
     from flows.prefect_setup import configure_prefect
+    from office.failpoints import Failpoints
 
     state: App = ctx.obj
     state.sessions  # noqa: B018 - refuse an uninitialised data folder before Prefect starts

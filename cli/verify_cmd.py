@@ -9,8 +9,8 @@ import typer
 
 from cli import output
 from cli.context import App
-from office.messages import staff_message
 from cli.options import JsonOption
+from office.messages import staff_message
 from registry.errors import InvalidInput, NotFound
 
 TRUST_FA = {

@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 from archive.catalogue import ObjectMeta, put
 from archive.intake import file_complaint, sample_files
 from archive.store import sha256_of
-from office import casework
 from flows.answer import run_answers
 from flows.dispatch import DispatchParams, run_dispatch
+from office import casework
 from office.dossiers import case_dossier
 from office.pipeline import Batch, Progress
 from office.runtime import Runtime

@@ -16,10 +16,10 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel, Field
 
+from generators.batch import RenderPool
 from office import pipeline
 from office.failpoints import Failpoints
 from office.runtime import Runtime
-from generators.batch import RenderPool
 from registry.dispatch import PendingReferral
 from registry.kinds import LetterKind
 from registry.settings import Settings

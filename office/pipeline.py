@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.letters import store_letter
-from office.failpoints import Failpoints
-from office.runtime import Runtime
 from generators import FACTS_MODELS, check_templates
 from generators.batch import RenderedLetter, RenderPool, render_letter_files
+from office.failpoints import Failpoints
+from office.runtime import Runtime
 from registry import dispatch
 from registry.calendar import WorkingCalendar
 from registry.db import transaction

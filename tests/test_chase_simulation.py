@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from generators.batch import RenderPool
 from office import chasing, pipeline
 from office.runtime import Runtime
-from generators.batch import RenderPool
 from registry import complaints
 from registry.calendar import WorkingCalendar
 from registry.clock import Clock

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from archive.catalogue import catalogue_for_case
+from generators.batch import RenderPool
 from office import pipeline
 from office.failpoints import Failpoints
 from office.runtime import Runtime
-from generators.batch import RenderPool
 from registry import complaints
 from registry.clock import Clock
 from registry.db import transaction

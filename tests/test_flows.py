@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from office import pipeline
 from flows.prefect_setup import configure_prefect
+from office import pipeline
 from office.runtime import Runtime
 from office.setup import install_trial_key_if_missing
 from registry import complaints
