@@ -36,6 +36,7 @@ COMMANDS: Mapping[str, str] = {
     "inspect": "cli.inspection_cmd:inspect",
     "report": "cli.inspection_cmd:report",
     "init": "cli.init_cmd:init",
+    "upgrade": "cli.upgrade_cmd:upgrade",
     "agency": "cli.agency_cmd:app",
     "complaint": "cli.complaint_cmd:app",
     "letter": "cli.letter_cmd:app",

@@ -74,6 +74,8 @@ MESSAGES: dict[str, str] = {
     "file_not_found": "پرونده «{path}» پیدا نشد.",
     "holiday_not_found": "تعطیل رسمی در روز {date} ثبت نشده است.",
     "database_not_initialized": "پایگاه داده در «{home}» آماده نیست؛ نخست «residegi init» را اجرا کنید.",
+    "database_behind": "پایگاه داده در «{home}» از نسخه پیشین residegi است (طرح {current}، این نسخه {head})؛ نخست «residegi upgrade» را اجرا کنید.",
+    "database_ahead": "پایگاه داده در «{home}» را نسخه‌ای تازه‌تر از residegi ساخته است (طرح {current}، این نسخه {head})؛ residegi را به‌روز کنید.",
     # refused by a rule
     "illegal_transition": "شکایت {tracking_code} در وضعیت «{from_fa}» است و نمی‌توان آن را به «{to_fa}» برد.",
     "evidence_missing": "مستندات شکایت پیوست نشده است؛ برای پذیرش بدون آن، علت را با --note بنویسید.",

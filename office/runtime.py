@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from registry import migrate
 from registry.clock import Clock
 from registry.db import make_engine, session_factory
-from registry.errors import InvalidInput
+from registry.errors import InvalidInput, Refused
 from registry.settings import Settings
 
 if TYPE_CHECKING:
@@ -49,7 +49,8 @@ class Runtime:
         return ArchiveStore(self.settings.resolved_archive_url)
 
     def initialise(self) -> None:
-        """Create or upgrade the registry's schema (``init``)."""
+        """Create the registry's schema, or bring it up to this version's (``init``,
+        ``upgrade``): the only place the schema changes."""
         self.settings.home.mkdir(parents=True, exist_ok=True)
         migrate.upgrade(self.engine)
         self._checked = True
@@ -61,12 +62,18 @@ class Runtime:
 
     @property
     def sessions(self) -> sessionmaker[Session]:
-        """Sessions on a registry whose schema is current (upgraded if it is older)."""
+        """Sessions on a registry whose schema is this version's.
+
+        A registry that is behind is refused with a message naming ``residegi upgrade``,
+        never upgraded here: several web workers starting at once would race on it.
+        """
         if not self._checked:
             revision = migrate.current_revision(self.engine)
+            home = str(self.settings.home)
             if revision is None:
-                raise InvalidInput("database_not_initialized", home=str(self.settings.home))
+                raise InvalidInput("database_not_initialized", home=home)
             if revision != migrate.HEAD:
-                migrate.upgrade(self.engine)
+                code = "database_behind" if revision in migrate.REVISIONS else "database_ahead"
+                raise Refused(code, home=home, current=revision, head=migrate.HEAD)
             self._checked = True
         return session_factory(self.engine)

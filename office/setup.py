@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from office.runtime import Runtime
+from registry import migrate
 from registry.agencies import load_sample
 from registry.db import transaction
 from registry.holidays import seed_holidays
@@ -46,6 +47,22 @@ def initialise(runtime: Runtime, *, sample: bool, actor: str) -> Initialised:
         settings_file.write_text(SAMPLE_SETTINGS, encoding="utf-8")
         written = True
     return Initialised(agencies, holidays, written)
+
+
+@dataclass(frozen=True)
+class Upgraded:
+    before: str | None  # the schema's revision before; None for a new registry
+    after: str
+
+
+def upgrade(runtime: Runtime) -> Upgraded:
+    """Bring the registry's schema up to this version's; a current one is left as it is.
+
+    Run once per installation after installing a new version, before the web workers and
+    flow runs start (each of them refuses a registry that is behind)."""
+    before = migrate.current_revision(runtime.engine)
+    runtime.initialise()
+    return Upgraded(before, migrate.HEAD)
 
 
 def install_trial_key_if_missing(runtime: Runtime) -> bool:

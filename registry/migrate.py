@@ -57,8 +57,10 @@ def revision(engine: Engine, message: str) -> None:
         command.revision(config, message=message, autogenerate=True)
 
 
-# The newest revision in registry/migrations/versions (a test keeps the two in step).
-HEAD = "0004"
+# Every revision in registry/migrations/versions, oldest first, and the newest (a test
+# keeps these in step with the files).
+REVISIONS = ("0001", "0002", "0003", "0004")
+HEAD = REVISIONS[-1]
 
 
 def current_revision(engine: Engine) -> str | None:
