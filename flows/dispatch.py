@@ -3,6 +3,8 @@
 A thin Prefect shell over office/pipeline.py: one task per chunk of letters (a task run
 costs 5-33 ms, so not one per letter), rendering on a process pool that uses every core
 while the main process numbers the next letters and stores the rendered ones.
+``letter_dispatch`` is module-level with JSON parameters, so it deploys as it is
+(``letter_dispatch.to_deployment(...)``); ``run_dispatch`` runs it in this process.
 The registry is the record of truth; Prefect's own history is a convenience (its temporary
 API loses most of the last flow's task runs when the process exits).
 """
@@ -11,11 +13,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from contextlib import ExitStack
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel, Field
 
+from flows.run_context import RunContext, given, run_context
 from generators.batch import RenderPool
 from office import pipeline
 from office.failpoints import Failpoints
@@ -64,24 +68,20 @@ def finish(batch: pipeline.Batch) -> int:
     return pipeline.finish(batch)
 
 
-def run_dispatch(
-    params: DispatchParams,
-    settings: Settings,
-    *,
-    failpoints: Failpoints | None = None,
-    progress: pipeline.Progress | None = None,
+@flow(name="letter-dispatch", persist_result=False)
+def letter_dispatch(
+    actor: str,
+    limit: int | None = None,
+    chunk_size: int = 100,
+    workers: int = 2,
+    home: str | None = None,
 ) -> DispatchSummary:
-    """Run the dispatch flow (in this process, on Prefect's configured API)."""
-    batch = pipeline.Batch(
-        Runtime(settings), params.actor, failpoints or Failpoints(), progress=progress
-    )
-    # The flow's resources are closed over, not passed: Prefect records a flow's parameters.
-    pool = RenderPool[int](params.workers)
-
-    @flow(name="letter-dispatch", persist_result=False, validate_parameters=False)
-    def letter_dispatch(limit: int | None, chunk_size: int) -> DispatchSummary:
-        started = time.perf_counter()
+    """Number, render, archive and send the pending referral letters (at most ``limit``)."""
+    started = time.perf_counter()
+    with run_context(home) as context, ExitStack() as stack:
+        batch = context.batch(actor)
         pipeline.ensure_ready(batch, [LetterKind.REFERRAL])
+        pool = context.pool or stack.enter_context(RenderPool[int](workers))
         # What a crashed run numbered and left unrendered goes first, under its numbers.
         unrendered = pipeline.unrendered_letters(batch, (LetterKind.REFERRAL,))
         pending = pipeline.pending_referrals(batch, limit)
@@ -92,18 +92,30 @@ def run_dispatch(
         for chunk in pipeline.chunks(pending, chunk_size):
             sent += dispatch_chunk(batch, pool, chunk, len(sent), total)
         finish(batch)
-        return DispatchSummary(
-            letters=len(sent),
-            first_number=sent[0] if sent else None,
-            last_number=sent[-1] if sent else None,
-            seconds=round(time.perf_counter() - started, 2),
-        )
+    return DispatchSummary(
+        letters=len(sent),
+        first_number=sent[0] if sent else None,
+        last_number=sent[-1] if sent else None,
+        seconds=round(time.perf_counter() - started, 2),
+    )
 
+
+def run_dispatch(
+    params: DispatchParams,
+    settings: Settings,
+    *,
+    failpoints: Failpoints | None = None,
+    progress: pipeline.Progress | None = None,
+) -> DispatchSummary:
+    """Run the dispatch flow in this process, on Prefect's configured API."""
+    runtime = Runtime(settings)
+    pool = RenderPool[int](params.workers)
+    context = RunContext(runtime, progress, failpoints or Failpoints(), pool)
     try:
-        with pool:
-            if pipeline.referrals_to_send(batch):
+        with pool, given(context):
+            if pipeline.referrals_to_send(context.batch(params.actor)):
                 # The workers warm up while Prefect's API starts and the templates are checked.
                 pool.start()
-            return letter_dispatch(params.limit, params.chunk_size)
+            return letter_dispatch(params.actor, params.limit, params.chunk_size, params.workers)
     finally:
-        batch.runtime.close()
+        runtime.close()

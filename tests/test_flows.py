@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -178,4 +180,50 @@ def test_the_demo_runs_end_to_end_and_every_case_has_a_dossier(
     for code in codes:
         result = case_dossier(runtime, code, tmp_path / f"{code}.pdf")
         assert result.dossier.total_pages > 1  # a cover, and the case's documents
+    runtime.close()
+
+
+def test_the_dispatch_flow_deploys_and_its_run_executes_from_the_entrypoint(
+    settings: Settings,
+) -> None:
+    """What a Prefect worker does: the deployment is registered on the server, a run is
+    created, and ``prefect flow-run execute`` imports the module-level flow by its
+    entrypoint in a process of its own, with nothing but its JSON parameters and the
+    worker's ``RESIDEGI_*`` settings."""
+    from prefect.client.orchestration import get_client
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.dispatch import letter_dispatch
+
+    params = {"actor": "دبیرخانه", "workers": 1, "home": str(settings.home)}
+    deployment = letter_dispatch.to_deployment(name="test-dispatch", parameters=params)
+    deployment.apply()
+    flow_run = run_deployment("letter-dispatch/test-dispatch", timeout=0)
+    worker_env = {k: v for k, v in os.environ.items() if not k.startswith("RESIDEGI_")}
+    worker_env |= {
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "RESIDEGI_DATABASE_URL": settings.resolved_database_url,
+        "RESIDEGI_TODAY": "1405/09/04",
+        "RESIDEGI_OFFICE__SIGNATORY_NAME": settings.office.signatory_name,
+    }
+    prefect = Path(sys.executable).with_name("prefect")
+    done = subprocess.run(
+        [str(prefect), "flow-run", "execute", str(flow_run.id)],
+        env=worker_env,
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    with get_client(sync_client=True) as client:
+        state = client.read_flow_run(flow_run.id).state
+    assert state is not None and state.is_completed(), state
+    runtime = Runtime(settings)
+    with runtime.sessions() as session:
+        numbers = sorted(
+            session.scalars(select(Letter.number).where(Letter.state == LetterState.SENT))
+        )
+        assert numbers == ["1405/ص/1", "1405/ص/2"]
     runtime.close()
