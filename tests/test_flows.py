@@ -191,15 +191,20 @@ def test_the_dispatch_flow_deploys_and_its_run_executes_from_the_entrypoint(
     entrypoint in a process of its own, with nothing but its JSON parameters and the
     worker's ``RESIDEGI_*`` settings."""
     from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import FlowRun
     from prefect.deployments import run_deployment
+    from prefect.deployments.runner import RunnerDeployment
     from prefect.settings import PREFECT_API_URL
 
     from flows.dispatch import letter_dispatch
 
     params = {"actor": "دبیرخانه", "workers": 1, "home": str(settings.home)}
+    # Both are sync here (async_dispatch); their annotations admit the coroutine too.
     deployment = letter_dispatch.to_deployment(name="test-dispatch", parameters=params)
+    assert isinstance(deployment, RunnerDeployment)
     deployment.apply()
     flow_run = run_deployment("letter-dispatch/test-dispatch", timeout=0)
+    assert isinstance(flow_run, FlowRun)
     worker_env = {k: v for k, v in os.environ.items() if not k.startswith("RESIDEGI_")}
     worker_env |= {
         "PREFECT_API_URL": str(PREFECT_API_URL.value()),
