@@ -23,7 +23,7 @@ from office.runtime import Runtime
 from registry import dispatch
 from registry.calendar import WorkingCalendar
 from registry.db import transaction
-from registry.deadlines import mark_sent, reply_deadline_days, reply_deadline_days_for
+from registry.deadlines import mark_sent, reply_deadline_days_for, stated_deadline_days
 from registry.errors import InvalidInput, Refused
 from registry.holidays import working_calendar
 from registry.jalali import jalali_year
@@ -71,8 +71,8 @@ class Batch:
 
 
 def stated_reply_days(settings: Settings, kind: LetterKind, agency: Agency | None = None) -> int:
-    """The working days a letter of ``kind`` (to ``agency``) gives for a reply: what its
-    facts state, by the same rule ``store_and_send`` counts its due date with."""
+    """The working days a letter of ``kind`` (to ``agency``) gives for a reply, by the one
+    rule (``reply_deadline_days_for``); ``store_and_send`` counts its due date from them."""
     days = reply_deadline_days_for(
         kind, agency, settings.reply_deadline_days, settings.reminder_deadline_days
     )
@@ -197,9 +197,9 @@ def store_and_send(
         )
         batch.failpoints.hit("after_pdf_stored")
         calendar = batch.calendar(session)
-        days = reply_deadline_days(
+        days = stated_deadline_days(
             letter, settings.reply_deadline_days, settings.reminder_deadline_days
-        )  # the rule its stated days came from (stated_reply_days)
+        )
         mark_sent(
             session,
             letter,

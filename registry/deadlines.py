@@ -43,6 +43,7 @@ __all__ = [
     "referral_of",
     "reply_deadline_days",
     "reply_deadline_days_for",
+    "stated_deadline_days",
 ]
 
 # Letters that ask an agency for a reply; reminders and escalations chase a referral.
@@ -85,6 +86,21 @@ def reply_deadline_days(
     if KIND_SPECS[letter.kind].deadline is DeadlineRule.AGENCY and letter.agency is None:
         raise Refused("letter_without_agency", number=letter.number)
     return reply_deadline_days_for(letter.kind, letter.agency, per_agency_kind, reminder_days)
+
+
+def stated_deadline_days(
+    letter: Letter, per_agency_kind: Mapping[AgencyKind, int], reminder_days: int
+) -> int | None:
+    """The working days ``letter`` itself stated for a reply: its frozen facts'
+    ``answer_within_days``, which numbering took from ``reply_deadline_days_for``; so the
+    due date counts what the letter says even if the agency's deadline changed since.
+    None for kinds that expect no reply; the rule itself for facts that state no days."""
+    if not KIND_SPECS[letter.kind].expects_reply:
+        return None
+    stated = (letter.facts or {}).get("answer_within_days")
+    if isinstance(stated, int) and not isinstance(stated, bool):
+        return stated
+    return reply_deadline_days(letter, per_agency_kind, reminder_days)
 
 
 @dataclasses.dataclass(frozen=True)
