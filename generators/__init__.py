@@ -1,7 +1,8 @@
 """Pure document generation: letter facts in, DOCX and PDF/A bytes out.
 
 Public API: ``build_context``, ``render_pdf``, ``render_docx``, ``check_templates``,
-``anonymity_warnings``, the facts models in ``generators.facts`` and ``sample_facts``.
+``anonymity_warnings``, the facts models in ``generators.facts``, each kind's rendering
+row in ``generators.kinds`` and ``sample_facts``.
 Heavy imports (WeasyPrint, docxtpl) happen on first use, so importing this package is cheap.
 """
 
@@ -10,7 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from generators.context import anonymity_warnings, build_context
-from generators.facts import FACTS_MODELS, KINDS, LetterFacts
+from generators.facts import LetterFacts
+from generators.kinds import FACTS_MODELS, KINDS, RENDERING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FACTS_MODELS",
     "KINDS",
+    "RENDERING",
     "LetterFacts",
     "anonymity_warnings",
     "build_context",

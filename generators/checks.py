@@ -15,7 +15,7 @@ from generators.context import CONTEXT_KEYS, build_context
 from generators.docx_letter import prepare, render_docx
 from generators.environment import TEMPLATES_DIR, environment
 from generators.errors import GeneratorError, TemplateProblem
-from generators.facts import KINDS
+from generators.kinds import KINDS, rendering
 from generators.pdf import renderer
 from generators.samples import sample_facts
 from generators.wording import compose, wording_name
@@ -65,9 +65,10 @@ def undeclared(source: str) -> set[str]:
 def variable_problems(kind: str) -> list[TemplateProblem]:
     """Variables used by ``kind``'s templates that the context schema does not define."""
     allowed = CONTEXT_KEYS | LAYOUT_KEYS | set(environment().globals)
+    row = rendering(kind)
     sources: list[tuple[str, str, frozenset[str]]] = [
-        (wording_name(kind), (TEMPLATES_DIR / wording_name(kind)).read_text("utf-8"), CONTEXT_KEYS),
-        (f"{kind}/letter.html", (TEMPLATES_DIR / kind / "letter.html").read_text("utf-8"), allowed),
+        (row.wording, (TEMPLATES_DIR / row.wording).read_text("utf-8"), CONTEXT_KEYS),
+        (row.html, (TEMPLATES_DIR / row.html).read_text("utf-8"), allowed),
         ("_layout.html", (TEMPLATES_DIR / "_layout.html").read_text("utf-8"), allowed),
     ]
     problems: list[TemplateProblem] = []
@@ -93,7 +94,7 @@ def docx_variable_problems(kind: str) -> list[TemplateProblem]:
 
     from docxtpl import DocxTemplate
 
-    name = f"{kind}/letter.docx"
+    name = rendering(kind).docx
     allowed = CONTEXT_KEYS | LAYOUT_KEYS | set(environment().globals)
     cleaner = DocxTemplate(str(TEMPLATES_DIR / name))
     problems: list[TemplateProblem] = []
@@ -118,7 +119,7 @@ def _collect(kind: str, anonymous: bool) -> Iterable[TemplateProblem]:
     yield from text_problems(wording_name(kind), words)
     html = renderer().html(kind, context)
     yield from text_problems(
-        f"{kind}/letter.html", re.sub(r"<[^>]+>", "", html.split("<body>", 1)[-1])
+        rendering(kind).html, re.sub(r"<[^>]+>", "", html.split("<body>", 1)[-1])
     )
     render_docx(kind, context)
     renderer().render(kind, context, archival=True)

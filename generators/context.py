@@ -14,45 +14,21 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from generators.environment import PARAGRAPH
-from generators.errors import AnonymityViolation, InvalidFacts, UnknownKind
+from generators.cleaning import clean, fa
+from generators.errors import AnonymityViolation, InvalidFacts
 from generators.facts import (
-    COMPLAINANT_KINDS,
-    FACTS_MODELS,
-    KINDS,
     Addressee,
     CarbonCopy,
     Complainant,
-    EscalationFacts,
-    FinalAnswerFacts,
     ForwardedAttachment,
-    InspectionAssignmentFacts,
-    InspectionReportFacts,
     LetterFacts,
-    LetterRef,
-    MissingDocumentsFacts,
-    ReceiptFacts,
-    ReferralFacts,
-    RejectionFacts,
-    ReminderFacts,
+    LetterFactsBase,
 )
-from generators.fonts import with_placeholders
-from registry.text import normalize_for_search, strip_bidi_marks, to_persian_digits
+from generators.kinds import COMPLAINANT_KINDS, KIND_TITLES, rendering
+from registry.text import normalize_for_search
 
 ARTICLE_22 = "ماده ۲۲ قانون ارتقای سلامت نظام اداری و مقابله با فساد"
 CITIZENS_CHARTER = "منشور حقوق شهروندی"
-
-KIND_TITLES: dict[str, str] = {
-    "referral": "ارجاع شکایت",
-    "reminder": "پیگیری",
-    "escalation": "تذکر و گزارش به مقام مافوق",
-    "missing_documents": "نقص مدارک",
-    "rejection": "عدم صلاحیت رسیدگی",
-    "inspection_assignment": "ابلاغ بازرسی",
-    "inspection_report": "گزارش بازرسی",
-    "final_answer": "پاسخ نهایی",
-    "receipt": "رسید ثبت شکایت",
-}
 
 CONTEXT_KEYS: frozenset[str] = frozenset(
     {
@@ -75,25 +51,7 @@ CONTEXT_KEYS: frozenset[str] = frozenset(
 )
 """The top-level variables every template may use (the layouts add ``text`` and ``qr_image``)."""
 
-# C0/C1 controls (our structure markers among them) are removed; newline survives.
-_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-_NEWLINES = re.compile(r"\s*\n\s*")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
 _SEPARATORS = re.compile(r"[\s\-./]")
-
-
-def clean(value: str, *, multiline: bool = False) -> str:
-    """User text made safe to print: no controls or bidi overrides, placeholders for glyphs
-    no shipped font has; newlines become paragraph breaks when ``multiline``."""
-    text = strip_bidi_marks(value.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROLS.sub("", text)
-    text = _SPACES.sub(" ", text)
-    text = with_placeholders(text.strip())
-    return _NEWLINES.sub(PARAGRAPH if multiline else " ", text)
-
-
-def _fa(value: object) -> str:
-    return to_persian_digits(value)
 
 
 def complainant_name(person: Complainant) -> str:
@@ -152,8 +110,8 @@ def _complainant_view(person: Complainant, hidden: bool) -> dict[str, str | None
     return {
         "name": name or None,
         "you": you,
-        "national_id": _fa(person.national_id) if person.national_id else None,
-        "mobile": _fa(person.mobile) if person.mobile else None,
+        "national_id": fa(person.national_id) if person.national_id else None,
+        "mobile": fa(person.mobile) if person.mobile else None,
         "address": clean(person.address) if person.address.strip() else None,
     }
 
@@ -174,38 +132,11 @@ def _identifies(attachment: ForwardedAttachment, person: Complainant) -> bool:
     return attachment.identifies_complainant or bool(anonymity_warnings(attachment.name, person))
 
 
-def _ref(ref: LetterRef) -> dict[str, str]:
-    return {"number": _fa(ref.number), "date": _fa(ref.date)}
-
-
-def _addressee(who: Addressee) -> dict[str, str | None]:
-    return {
-        "organisation": clean(who.organisation),
-        "title": clean(who.title),
-        "name": clean(who.name) if who.name and who.name.strip() else None,
-    }
-
-
 def _copies(facts: LetterFacts, hidden: bool) -> list[CarbonCopy]:
     copies = list(facts.copies)
-    if isinstance(facts, EscalationFacts):
-        copies.insert(
-            0,
-            CarbonCopy(
-                recipient=facts.superior.title,
-                description="جهت استحضار و صدور دستور اقدام لازم",
-                audience="agency",
-            ),
-        )
-    if isinstance(facts, InspectionAssignmentFacts):
-        copies.insert(
-            0,
-            CarbonCopy(
-                recipient=facts.agency.title,
-                description="جهت اطلاع و همکاری لازم",
-                audience="agency",
-            ),
-        )
+    extra_copy = rendering(facts.kind).extra_copy
+    if extra_copy is not None:
+        copies.insert(0, extra_copy(facts))
     if hidden:
         # No «رونوشت» to the complainant on a letter an agency reads.
         return [c for c in copies if c.audience != "complainant"]
@@ -216,75 +147,9 @@ def _copies(facts: LetterFacts, hidden: bool) -> list[CarbonCopy]:
     return copies
 
 
-def _details(facts: LetterFacts) -> dict[str, Any]:
-    if isinstance(facts, ReferralFacts):
-        return {"answer_within_days": _fa(facts.answer_within_days)}
-    if isinstance(facts, ReminderFacts):
-        return {
-            "referral": _ref(facts.referral),
-            "ordinal": "اول" if facts.ordinal == 1 else "دوم",
-            "answer_within_days": _fa(facts.answer_within_days),
-        }
-    if isinstance(facts, EscalationFacts):
-        return {
-            "superior": _addressee(facts.superior),
-            "referral": _ref(facts.referral),
-            "reminders": [_ref(r) for r in facts.reminders],
-            "answer_within_days": _fa(facts.answer_within_days),
-        }
-    if isinstance(facts, MissingDocumentsFacts):
-        return {
-            "missing": [clean(m) for m in facts.missing],
-            "deliver_within_days": _fa(facts.deliver_within_days),
-        }
-    if isinstance(facts, RejectionFacts):
-        authority = facts.competent_authority
-        return {
-            "reason": clean(facts.reason, multiline=True),
-            "competent_authority": clean(authority) if authority and authority.strip() else None,
-        }
-    if isinstance(facts, InspectionAssignmentFacts):
-        return {
-            "agency": _addressee(facts.agency),
-            "inspection_date": _fa(facts.inspection_date),
-            "report_within_days": _fa(facts.report_within_days),
-        }
-    if isinstance(facts, InspectionReportFacts):
-        return {
-            "inspector": _addressee(facts.inspector),
-            "inspection_date": _fa(facts.inspection_date),
-            "replies": [
-                {
-                    "letter": _ref(r.letter),
-                    "agency": clean(r.agency),
-                    "reply_number": _fa(clean(r.reply_number)) if r.reply_number else None,
-                    "reply_date": _fa(r.reply_date) if r.reply_date else None,
-                    "outcome": clean(r.outcome),
-                    "summary": clean(r.summary) if r.summary.strip() else None,
-                }
-                for r in facts.replies
-            ],
-            "findings": [clean(f) for f in facts.findings],
-            "conclusion": clean(facts.conclusion, multiline=True),
-        }
-    if isinstance(facts, FinalAnswerFacts):
-        return {
-            "decision": clean(facts.decision, multiline=True),
-            "replies_summary": clean(facts.replies_summary, multiline=True),
-        }
-    if isinstance(facts, ReceiptFacts):
-        return {
-            "documents_received": [clean(d) for d in facts.documents_received],
-            "expected_answer_days": _fa(facts.expected_answer_days),
-        }
-    raise UnknownKind(facts.kind)  # pragma: no cover - FACTS_MODELS covers every kind
-
-
 def validate_facts(kind: str, facts: LetterFacts | Mapping[str, Any]) -> LetterFacts:
     """The facts checked against ``kind``'s schema (a model or its JSON form)."""
-    if kind not in KINDS:
-        raise UnknownKind(kind)
-    model = FACTS_MODELS[kind]
+    model: type[LetterFactsBase] = rendering(kind).model
     if isinstance(facts, model):
         return facts
     data = facts.model_dump(mode="json") if not isinstance(facts, Mapping) else dict(facts)
@@ -338,13 +203,13 @@ def build_context(kind: str, facts: LetterFacts | Mapping[str, Any]) -> dict[str
             "governorate": clean(office.governorate),
             "office": clean(office.office),
             "address": clean(office.address),
-            "phone": _fa(office.phone),
+            "phone": fa(office.phone),
         },
         "signatory": {"name": clean(office.signatory_name), "title": clean(office.signatory_title)},
         "letter": {
-            "number": _fa(letter.number),
-            "date": _fa(letter.jalali_date),
-            "attachments": f"{_fa(count)} مورد" if count else "ندارد",
+            "number": fa(letter.number),
+            "date": fa(letter.jalali_date),
+            "attachments": f"{fa(count)} مورد" if count else "ندارد",
             "guid": letter.guid,
             "verification_code": letter.verification_code,  # a code to type: printed as given
             "issued_at": letter.issued_at,
@@ -358,10 +223,10 @@ def build_context(kind: str, facts: LetterFacts | Mapping[str, Any]) -> dict[str
         },
         "complainant": _complainant_view(person, hidden),
         "complaint": {
-            "tracking_code": _fa(complaint.tracking_code),
+            "tracking_code": fa(complaint.tracking_code),
             "subject": clean(complaint.subject),
             "text": clean(complaint.text, multiline=True),
-            "registered_on": _fa(complaint.registered_on),
+            "registered_on": fa(complaint.registered_on),
             "agencies": [clean(a) for a in complaint.agencies],
         },
         "copies": [
@@ -372,11 +237,11 @@ def build_context(kind: str, facts: LetterFacts | Mapping[str, Any]) -> dict[str
             {
                 "name": clean(a.name),
                 "kind": clean(a.kind),
-                "pages": _fa(a.pages) if a.pages else None,
+                "pages": fa(a.pages) if a.pages else None,
             }
             for a in attachments
         ],
         "legal": {"article22": ARTICLE_22, "charter": CITIZENS_CHARTER},
-        "details": _details(checked),
+        "details": rendering(kind).details(checked),
         "qr": {"payload": qr_payload(checked)},
     }

@@ -24,8 +24,8 @@ from jinja2 import Template, TemplateError
 from lxml import etree
 
 from generators.environment import TEMPLATES_DIR, environment
-from generators.errors import TemplateProblem, UnknownKind
-from generators.facts import KINDS
+from generators.errors import TemplateProblem
+from generators.kinds import KINDS, rendering
 from generators.qr import png
 from generators.wording import compose, template_problem
 from generators.ziputil import Member, deflate, write
@@ -60,7 +60,7 @@ def prepare(kind: str) -> PreparedDocx:
     """Read and compile ``<kind>/letter.docx`` (once per process via ``prepared``)."""
     from docxtpl import DocxTemplate  # its patch_xml is the reference tag cleaner
 
-    name = f"{kind}/letter.docx"
+    name = rendering(kind).docx
     path = TEMPLATES_DIR / name
     if not path.is_file():
         raise TemplateProblem(name, detail="missing DOCX template", code="template_missing")
@@ -118,8 +118,7 @@ def _prepared(kind: str) -> PreparedDocx:
 
 def prepared(kind: str) -> PreparedDocx:
     """The per-process prepared template of ``kind`` (a deliberate cache)."""
-    if kind not in KINDS:
-        raise UnknownKind(kind)
+    rendering(kind)  # UnknownKind before the cache sees it
     with _PREPARE_LOCK:
         return _prepared(kind)
 

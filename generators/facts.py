@@ -16,24 +16,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from registry.text import to_ascii_digits
 
-KINDS: tuple[str, ...] = (
-    "referral",
-    "reminder",
-    "escalation",
-    "missing_documents",
-    "rejection",
-    "inspection_assignment",
-    "inspection_report",
-    "final_answer",
-    "receipt",
-)
-"""The nine letter kinds, in the order of a case's life."""
-
-COMPLAINANT_KINDS: frozenset[str] = frozenset(
-    {"missing_documents", "rejection", "final_answer", "receipt"}
-)
-"""Kinds addressed to the complainant; every other kind may reach an agency."""
-
 _JALALI = re.compile(r"^1[34]\d\d/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])$")
 _NUMBER = re.compile(r"^\d{4}/[^\d/\s]{1,8}/\d{1,7}$")
 
@@ -276,15 +258,5 @@ LetterFacts = (
     | ReceiptFacts
 )
 
-FACTS_MODELS: dict[str, type[_LetterFacts]] = {
-    "referral": ReferralFacts,
-    "reminder": ReminderFacts,
-    "escalation": EscalationFacts,
-    "missing_documents": MissingDocumentsFacts,
-    "rejection": RejectionFacts,
-    "inspection_assignment": InspectionAssignmentFacts,
-    "inspection_report": InspectionReportFacts,
-    "final_answer": FinalAnswerFacts,
-    "receipt": ReceiptFacts,
-}
-"""The schema of each kind: its required fields are required."""
+LetterFactsBase = _LetterFacts
+"""What every kind's facts share (``generators.kinds.RENDERING`` maps each kind to its model)."""

@@ -36,8 +36,8 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from generators.environment import TEMPLATES_DIR, environment
-from generators.errors import AssetRefused, RenderWarning, TemplateProblem, UnknownKind
-from generators.facts import KINDS
+from generators.errors import AssetRefused, RenderWarning, TemplateProblem
+from generators.kinds import rendering
 from generators.qr import png_data_uri
 from generators.wording import compose, template_problem
 
@@ -238,9 +238,7 @@ class PdfRenderer:
 
     def html(self, kind: str, context: Mapping[str, Any]) -> str:
         """The letter's HTML (layout + wording); what ``preview`` can show too."""
-        if kind not in KINDS:
-            raise UnknownKind(kind)
-        name = f"{kind}/letter.html"
+        name = rendering(kind).html
         text = compose(kind, context)
         try:
             template = environment().get_template(name)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from generators.facts import FACTS_MODELS, KINDS, LetterFacts
+from generators.facts import LetterFacts
+from generators.kinds import FACTS_MODELS, KINDS
 
 OFFICE: dict[str, Any] = {
     "ministry": "وزارت کشور",

@@ -18,6 +18,7 @@ from jinja2 import Template, TemplateError, TemplateSyntaxError, UndefinedError
 
 from generators.environment import HEADING, ITEM, PARAGRAPH, TEMPLATES_DIR, environment
 from generators.errors import TemplateProblem
+from generators.kinds import rendering
 from registry.text import to_persian_digits
 
 BlockStyle = Literal["p", "h", "li"]
@@ -47,7 +48,7 @@ class LetterText:
 
 def wording_name(kind: str) -> str:
     """The wording template of ``kind``, relative to ``letter_templates``."""
-    return f"{kind}/wording.j2"
+    return rendering(kind).wording
 
 
 def template_problem(exc: Exception, template: str, where_prefix: str = "line") -> TemplateProblem:

@@ -23,7 +23,7 @@ from office.runtime import Runtime
 from registry import dispatch
 from registry.calendar import WorkingCalendar
 from registry.db import transaction
-from registry.deadlines import mark_sent, reply_deadline_days
+from registry.deadlines import mark_sent, reply_deadline_days_for, stated_deadline_days
 from registry.errors import InvalidInput, Refused
 from registry.holidays import working_calendar
 from registry.jalali import jalali_year
@@ -31,6 +31,7 @@ from registry.kinds import ComplaintState, LetterKind, LetterState
 from registry.letter_facts import referral_facts
 from registry.models import Agency, Complaint, Letter
 from registry.register import LetterIdentity, number_letter
+from registry.settings import Settings
 from registry.states import transition
 
 T = TypeVar("T")
@@ -69,6 +70,17 @@ class Batch:
         return FACTS_MODELS[kind.value].model_validate(facts).model_dump(mode="json")
 
 
+def stated_reply_days(settings: Settings, kind: LetterKind, agency: Agency | None = None) -> int:
+    """The working days a letter of ``kind`` (to ``agency``) gives for a reply, by the one
+    rule (``reply_deadline_days_for``); ``store_and_send`` counts its due date from them."""
+    days = reply_deadline_days_for(
+        kind, agency, settings.reply_deadline_days, settings.reminder_deadline_days
+    )
+    if days is None:
+        raise ValueError(f"{kind.value} letters expect no reply")
+    return days
+
+
 def ensure_ready(batch: Batch, kinds: Iterable[LetterKind]) -> None:
     """Refuse to start a batch that would fail on every letter: no signatory in the office
     profile (exit 2), or a template it needs failing its check (exit 4)."""
@@ -94,7 +106,7 @@ def _numbered(
     zone = batch.runtime.clock.zone
 
     def freeze(complaint: Complaint, agency: Agency, identity: LetterIdentity) -> dict[str, Any]:
-        days = agency.reply_deadline_days or settings.reply_deadline_days[agency.kind]
+        days = stated_reply_days(settings, LetterKind.REFERRAL, agency)
         facts = referral_facts(
             complaint, agency, identity, office, answer_within_days=days, zone=zone
         )
@@ -185,7 +197,7 @@ def store_and_send(
         )
         batch.failpoints.hit("after_pdf_stored")
         calendar = batch.calendar(session)
-        days = reply_deadline_days(
+        days = stated_deadline_days(
             letter, settings.reply_deadline_days, settings.reminder_deadline_days
         )
         mark_sent(

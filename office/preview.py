@@ -7,12 +7,16 @@ and kind, so it can never be mistaken for, or collide with, a numbered letter.
 from __future__ import annotations
 
 import uuid
+import zoneinfo
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from office.pipeline import Batch
+from office.casework import EXPECTED_ANSWER_DAYS
+from office.pipeline import Batch, stated_reply_days
 from registry import complaints
 from registry.agencies import find_agency, superior_of
 from registry.errors import InvalidInput, NotFound
@@ -30,19 +34,35 @@ from registry.letter_facts import (
 )
 from registry.models import Agency, Complaint, Letter
 from registry.register import LetterIdentity, LetterNumber
+from registry.settings import OfficeProfile, Settings
 
 PLACEHOLDER_REASON = "[علت رد، هنگام بررسی نوشته می‌شود]"
 PLACEHOLDER_DECISION = "[متن تصمیم دفتر، هنگام پاسخ نوشته می‌شود]"
-EXPECTED_ANSWER_DAYS = 31
-PREVIEWABLE = (
-    LetterKind.REFERRAL,
-    LetterKind.REMINDER,
-    LetterKind.ESCALATION,
-    LetterKind.RECEIPT,
-    LetterKind.REJECTION,
-    LetterKind.MISSING_DOCUMENTS,
-    LetterKind.FINAL_ANSWER,
-)
+
+
+@dataclass(frozen=True)
+class _Case:
+    """What a preview builder reads: the case, the agency named (or the first), today's
+    identity, and the run's settings."""
+
+    batch: Batch
+    session: Session
+    kind: LetterKind
+    complaint: Complaint
+    agency: Agency
+    identity: LetterIdentity
+
+    @property
+    def settings(self) -> Settings:
+        return self.batch.runtime.settings
+
+    @property
+    def office(self) -> OfficeProfile:
+        return self.settings.office
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return self.batch.runtime.clock.zone
 
 
 def _identity(batch: Batch, kind: LetterKind, complaint: Complaint) -> LetterIdentity:
@@ -72,65 +92,111 @@ def _referral(session: Session, complaint: Complaint, agency: Agency) -> Letter:
     return referral
 
 
+def _referral_preview(case: _Case) -> dict[str, Any]:
+    days = stated_reply_days(case.settings, case.kind, case.agency)
+    return referral_facts(
+        case.complaint,
+        case.agency,
+        case.identity,
+        case.office,
+        answer_within_days=days,
+        zone=case.zone,
+    )
+
+
+def _reminder_preview(case: _Case) -> dict[str, Any]:
+    referral = _referral(case.session, case.complaint, case.agency)
+    return reminder_facts(
+        referral,
+        case.identity,
+        case.office,
+        ordinal=1,
+        answer_within_days=stated_reply_days(case.settings, case.kind),
+        zone=case.zone,
+    )
+
+
+def _escalation_preview(case: _Case) -> dict[str, Any]:
+    referral = _referral(case.session, case.complaint, case.agency)
+    superior = superior_of(case.agency) or case.agency
+    return escalation_facts(
+        referral,
+        [referral],
+        superior,
+        case.identity,
+        case.office,
+        answer_within_days=stated_reply_days(case.settings, case.kind),
+        zone=case.zone,
+    )
+
+
+def _receipt_preview(case: _Case) -> dict[str, Any]:
+    return receipt_facts(
+        case.complaint,
+        case.identity,
+        case.office,
+        expected_answer_days=EXPECTED_ANSWER_DAYS,
+        zone=case.zone,
+    )
+
+
+def _rejection_preview(case: _Case) -> dict[str, Any]:
+    reason = case.complaint.decision or PLACEHOLDER_REASON
+    return rejection_facts(
+        case.complaint, case.identity, case.office, reason=reason, zone=case.zone
+    )
+
+
+def _missing_documents_preview(case: _Case) -> dict[str, Any]:
+    complaint = case.complaint
+    have = {d.kind for d in complaint.documents}
+    missing = (
+        complaint.missing_kinds
+        or [k.value for k in (DocumentKind.EVIDENCE, DocumentKind.FOLLOWUP) if k not in have]
+        or [DocumentKind.EVIDENCE.value]
+    )
+    return missing_documents_facts(
+        complaint, case.identity, case.office, missing=missing, zone=case.zone
+    )
+
+
+def _final_answer_preview(case: _Case) -> dict[str, Any]:
+    return final_answer_facts(
+        case.complaint,
+        case.identity,
+        case.office,
+        decision=PLACEHOLDER_DECISION,
+        replies_summary=replies_summary(case.session, case.complaint),
+        zone=case.zone,
+    )
+
+
+PREVIEW_FACTS: Mapping[LetterKind, Callable[[_Case], dict[str, Any]]] = {
+    LetterKind.REFERRAL: _referral_preview,
+    LetterKind.REMINDER: _reminder_preview,
+    LetterKind.ESCALATION: _escalation_preview,
+    LetterKind.RECEIPT: _receipt_preview,
+    LetterKind.REJECTION: _rejection_preview,
+    LetterKind.MISSING_DOCUMENTS: _missing_documents_preview,
+    LetterKind.FINAL_ANSWER: _final_answer_preview,
+}
+"""How each previewable kind's facts are built from a case today.  The inspection letters
+are not previewable: their facts need an inspection that exists only once it is ordered."""
+
+PREVIEWABLE = tuple(PREVIEW_FACTS)
+
+
 def preview_facts(
     batch: Batch, session: Session, kind: LetterKind, tracking: str, agency_name: str | None
 ) -> dict[str, Any]:
     """The facts ``kind`` would be numbered with for this case today (JSON form)."""
-    if kind not in PREVIEWABLE:
+    build = PREVIEW_FACTS.get(kind)
+    if build is None:
         raise InvalidInput("preview_unavailable", kind=kind.value)
-    settings = batch.runtime.settings
-    office, zone = settings.office, batch.runtime.clock.zone
     complaint = complaints.get_complaint(session, tracking)
     identity = _identity(batch, kind, complaint)
     agency = find_agency(session, agency_name) if agency_name else complaint.agencies[0].agency
-    facts: dict[str, Any]
-    if kind is LetterKind.REFERRAL:
-        days = agency.reply_deadline_days or settings.reply_deadline_days[agency.kind]
-        facts = referral_facts(
-            complaint, agency, identity, office, answer_within_days=days, zone=zone
-        )
-    elif kind is LetterKind.RECEIPT:
-        facts = receipt_facts(
-            complaint, identity, office, expected_answer_days=EXPECTED_ANSWER_DAYS, zone=zone
-        )
-    elif kind is LetterKind.REJECTION:
-        reason = complaint.decision or PLACEHOLDER_REASON
-        facts = rejection_facts(complaint, identity, office, reason=reason, zone=zone)
-    elif kind is LetterKind.MISSING_DOCUMENTS:
-        have = {d.kind for d in complaint.documents}
-        missing = (
-            complaint.missing_kinds
-            or [k.value for k in (DocumentKind.EVIDENCE, DocumentKind.FOLLOWUP) if k not in have]
-            or [DocumentKind.EVIDENCE.value]
-        )
-        facts = missing_documents_facts(complaint, identity, office, missing=missing, zone=zone)
-    elif kind is LetterKind.FINAL_ANSWER:
-        facts = final_answer_facts(
-            complaint,
-            identity,
-            office,
-            decision=PLACEHOLDER_DECISION,
-            replies_summary=replies_summary(session, complaint),
-            zone=zone,
-        )
-    else:
-        referral = _referral(session, complaint, agency)
-        days = settings.reminder_deadline_days
-        if kind is LetterKind.REMINDER:
-            facts = reminder_facts(
-                referral, identity, office, ordinal=1, answer_within_days=days, zone=zone
-            )
-        else:
-            superior = superior_of(agency) or agency
-            facts = escalation_facts(
-                referral,
-                [referral],
-                superior,
-                identity,
-                office,
-                answer_within_days=days,
-                zone=zone,
-            )
+    facts = build(_Case(batch, session, kind, complaint, agency, identity))
     return batch.frozen(kind, facts)
 
 

@@ -24,8 +24,8 @@ from registry.errors import InvalidInput, Refused
 from registry.events import record_event
 from registry.jalali import format_jalali
 from registry.jalali import format_jalali_or_none as _jalali
-from registry.kinds import AgencyKind, LetterKind, LetterState
-from registry.models import DeadlineChange, DeadlineChangeKind, Letter, Reply
+from registry.kinds import KIND_SPECS, AgencyKind, DeadlineRule, LetterKind, LetterState
+from registry.models import Agency, DeadlineChange, DeadlineChangeKind, Letter, Reply
 
 __all__ = [
     "CHASER_KINDS",
@@ -42,33 +42,65 @@ __all__ = [
     "recompute_open_deadlines",
     "referral_of",
     "reply_deadline_days",
+    "reply_deadline_days_for",
+    "stated_deadline_days",
 ]
 
 # Letters that ask an agency for a reply; reminders and escalations chase a referral.
-REPLY_EXPECTED = frozenset({LetterKind.REFERRAL, LetterKind.REMINDER, LetterKind.ESCALATION})
-CHASER_KINDS = frozenset({LetterKind.REMINDER, LetterKind.ESCALATION})
+REPLY_EXPECTED = frozenset(kind for kind, spec in KIND_SPECS.items() if spec.expects_reply)
+CHASER_KINDS = frozenset(kind for kind, spec in KIND_SPECS.items() if spec.chases_referral)
 
 _ONE_DAY = dt.timedelta(days=1)
+
+
+def reply_deadline_days_for(
+    kind: LetterKind,
+    agency: Agency | None,
+    per_agency_kind: Mapping[AgencyKind, int],
+    reminder_days: int,
+) -> int | None:
+    """Working days an agency has to answer a letter of ``kind``; None for kinds that
+    expect no reply.  The one rule behind both the days a letter states and the days its
+    due date is computed from (``KindSpec.deadline``):
+
+    a referral: ``agency``'s own override, else the setting for its kind; a reminder or an
+    escalation: ``reminder_days`` (setting ``reminder_deadline_days``).
+    """
+    rule = KIND_SPECS[kind].deadline
+    if rule is DeadlineRule.NONE:
+        return None
+    if rule is DeadlineRule.CHASER:
+        return reminder_days
+    if agency is None:
+        raise ValueError(f"a {kind.value} letter needs its agency for its deadline")
+    if agency.reply_deadline_days is not None:
+        return agency.reply_deadline_days
+    return per_agency_kind[agency.kind]
 
 
 def reply_deadline_days(
     letter: Letter, per_agency_kind: Mapping[AgencyKind, int], reminder_days: int
 ) -> int | None:
-    """Working days the agency has to answer ``letter``; None for kinds that expect no reply.
-
-    A referral: the agency's own override, else the setting for its kind.  A reminder or
-    an escalation: ``reminder_days`` (setting ``reminder_deadline_days``).
-    """
-    if letter.kind in CHASER_KINDS:
-        return reminder_days
-    if letter.kind is not LetterKind.REFERRAL:
-        return None
-    agency = letter.agency
-    if agency is None:
+    """Working days the agency has to answer ``letter`` (``reply_deadline_days_for`` its
+    kind and agency); Refused when a letter that needs its agency has none."""
+    if KIND_SPECS[letter.kind].deadline is DeadlineRule.AGENCY and letter.agency is None:
         raise Refused("letter_without_agency", number=letter.number)
-    if agency.reply_deadline_days is not None:
-        return agency.reply_deadline_days
-    return per_agency_kind[agency.kind]
+    return reply_deadline_days_for(letter.kind, letter.agency, per_agency_kind, reminder_days)
+
+
+def stated_deadline_days(
+    letter: Letter, per_agency_kind: Mapping[AgencyKind, int], reminder_days: int
+) -> int | None:
+    """The working days ``letter`` itself stated for a reply: its frozen facts'
+    ``answer_within_days``, which numbering took from ``reply_deadline_days_for``; so the
+    due date counts what the letter says even if the agency's deadline changed since.
+    None for kinds that expect no reply; the rule itself for facts that state no days."""
+    if not KIND_SPECS[letter.kind].expects_reply:
+        return None
+    stated = (letter.facts or {}).get("answer_within_days")
+    if isinstance(stated, int) and not isinstance(stated, bool):
+        return stated
+    return reply_deadline_days(letter, per_agency_kind, reminder_days)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -6,7 +6,10 @@ database; Persian labels for print live beside them.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import types
+from collections.abc import Mapping
 
 
 class AgencyKind(enum.StrEnum):
@@ -93,6 +96,9 @@ COMPLAINT_STATE_FA = {
 
 
 class LetterKind(enum.StrEnum):
+    """The nine letter kinds, in the order of a case's life; their office-level
+    attributes are one row each of ``KIND_SPECS`` below."""
+
     REFERRAL = "referral"
     REMINDER = "reminder"
     ESCALATION = "escalation"
@@ -104,20 +110,77 @@ class LetterKind(enum.StrEnum):
     RECEIPT = "receipt"
 
     @property
+    def spec(self) -> KindSpec:
+        return KIND_SPECS[self]
+
+    @property
     def label_fa(self) -> str:
-        return LETTER_KIND_FA[self]
+        return KIND_SPECS[self].label_fa
 
 
-LETTER_KIND_FA = {
-    LetterKind.REFERRAL: "ارجاع شکایت",
-    LetterKind.REMINDER: "پیگیری",
-    LetterKind.ESCALATION: "تذکر و گزارش به مقام مافوق",
-    LetterKind.MISSING_DOCUMENTS: "نقص مدارک",
-    LetterKind.REJECTION: "عدم صلاحیت رسیدگی",
-    LetterKind.INSPECTION_ASSIGNMENT: "ابلاغ بازرسی",
-    LetterKind.INSPECTION_REPORT: "گزارش بازرسی",
-    LetterKind.FINAL_ANSWER: "پاسخ نهایی",
-    LetterKind.RECEIPT: "رسید ثبت شکایت",
+class Recipient(enum.StrEnum):
+    """Who a letter of a kind is addressed to."""
+
+    AGENCY = "agency"  # the agency's head (an escalation copies its superior)
+    COMPLAINANT = "complainant"
+    INSPECTOR = "inspector"  # one of the office's inspectors
+    INTERNAL = "internal"  # the office's own head
+
+
+class DeadlineRule(enum.StrEnum):
+    """Whether a sent letter of a kind gets a reply due date, and on what rule
+    (``registry.deadlines.reply_deadline_days_for`` applies it)."""
+
+    NONE = "none"  # expects no reply: no due date
+    AGENCY = "agency"  # the agency's own working days, else the setting for its kind
+    CHASER = "chaser"  # chases a referral: setting ``reminder_deadline_days``
+
+
+@dataclasses.dataclass(frozen=True)
+class KindSpec:
+    """A letter kind as the office sees it: its Persian title (the letter prints it), who
+    receives it, and its reply deadline rule."""
+
+    label_fa: str
+    recipient: Recipient
+    deadline: DeadlineRule
+
+    @property
+    def expects_reply(self) -> bool:
+        return self.deadline is not DeadlineRule.NONE
+
+    @property
+    def chases_referral(self) -> bool:
+        return self.deadline is DeadlineRule.CHASER
+
+
+KIND_SPECS: Mapping[LetterKind, KindSpec] = types.MappingProxyType(
+    {
+        LetterKind.REFERRAL: KindSpec("ارجاع شکایت", Recipient.AGENCY, DeadlineRule.AGENCY),
+        LetterKind.REMINDER: KindSpec("پیگیری", Recipient.AGENCY, DeadlineRule.CHASER),
+        LetterKind.ESCALATION: KindSpec(
+            "تذکر و گزارش به مقام مافوق", Recipient.AGENCY, DeadlineRule.CHASER
+        ),
+        LetterKind.MISSING_DOCUMENTS: KindSpec(
+            "نقص مدارک", Recipient.COMPLAINANT, DeadlineRule.NONE
+        ),
+        LetterKind.REJECTION: KindSpec(
+            "عدم صلاحیت رسیدگی", Recipient.COMPLAINANT, DeadlineRule.NONE
+        ),
+        LetterKind.INSPECTION_ASSIGNMENT: KindSpec(
+            "ابلاغ بازرسی", Recipient.INSPECTOR, DeadlineRule.NONE
+        ),
+        LetterKind.INSPECTION_REPORT: KindSpec(
+            "گزارش بازرسی", Recipient.INTERNAL, DeadlineRule.NONE
+        ),
+        LetterKind.FINAL_ANSWER: KindSpec("پاسخ نهایی", Recipient.COMPLAINANT, DeadlineRule.NONE),
+        LetterKind.RECEIPT: KindSpec("رسید ثبت شکایت", Recipient.COMPLAINANT, DeadlineRule.NONE),
+    }
+)
+"""Every letter kind's office-level attributes, in one place."""
+
+LETTER_KIND_FA: Mapping[LetterKind, str] = {
+    kind: spec.label_fa for kind, spec in KIND_SPECS.items()
 }
 
 

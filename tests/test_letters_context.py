@@ -10,9 +10,10 @@ import pytest
 
 from generators import anonymity_warnings, build_context, check_templates
 from generators.checks import docx_variable_problems, text_problems, variable_problems
-from generators.context import clean
+from generators.cleaning import clean
 from generators.errors import AnonymityViolation, InvalidFacts, TemplateProblem, UnknownKind
-from generators.facts import KINDS, Complainant
+from generators.facts import Complainant
+from generators.kinds import KINDS
 from generators.samples import sample_data, sample_facts
 from generators.wording import compose
 

@@ -18,7 +18,7 @@ from PIL import Image
 
 from generators import build_context, render_docx, render_pdf
 from generators.errors import AssetRefused
-from generators.facts import KINDS
+from generators.kinds import KINDS
 from generators.pdf import AssetFetcher
 from generators.samples import sample_data, sample_facts
 from generators.wording import compose

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from generators import build_context, render_docx, render_pdf  # noqa: E402
-from generators.facts import KINDS  # noqa: E402
+from generators.kinds import KINDS  # noqa: E402
 from generators.samples import sample_facts  # noqa: E402
 from tests.letters_support import GOLDEN, libreoffice_pdf, png_page1  # noqa: E402
 
