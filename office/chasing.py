@@ -18,9 +18,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from office.pipeline import Batch, deliver, number_case_letter
+from office.pipeline import Batch, deliver, number_case_letter, stated_reply_days
 from registry.agencies import superior_of
 from registry.db import transaction
+from registry.deadlines import CHASER_KINDS
 from registry.holidays import working_calendar
 from registry.kinds import LetterKind, LetterState
 from registry.letter_facts import escalation_facts, reminder_facts
@@ -98,7 +99,6 @@ def number_step(batch: Batch, planned: PlannedStep) -> int | None:
         }[wanted]
         if made or referral.agency is None or referral.complaint is None:
             return None
-        days = settings.reminder_deadline_days
         office = settings.office
         facts: Callable[[LetterIdentity], dict[str, Any]]
         if wanted is ChaseStepKind.ESCALATION:
@@ -106,6 +106,7 @@ def number_step(batch: Batch, planned: PlannedStep) -> int | None:
             if superior is None:
                 return None
             kind = LetterKind.ESCALATION
+            days = stated_reply_days(settings, kind)
             facts = partial(
                 escalation_facts,
                 referral,
@@ -117,6 +118,7 @@ def number_step(batch: Batch, planned: PlannedStep) -> int | None:
             )
         else:
             kind = LetterKind.REMINDER
+            days = stated_reply_days(settings, kind)
             ordinal = 1 if wanted is ChaseStepKind.FIRST_REMINDER else 2
             facts = partial(
                 reminder_facts,
@@ -153,7 +155,7 @@ def chase(batch: Batch, *, dry_run: bool = False) -> ChaseResult:
             session.scalars(
                 select(Letter.id).where(
                     Letter.state == LetterState.NUMBERED,
-                    Letter.kind.in_((LetterKind.REMINDER, LetterKind.ESCALATION)),
+                    Letter.kind.in_(CHASER_KINDS),
                 )
             )
         )
