@@ -179,3 +179,31 @@ def test_the_demo_runs_end_to_end_and_every_case_has_a_dossier(
         result = case_dossier(runtime, code, tmp_path / f"{code}.pdf")
         assert result.dossier.total_pages > 1  # a cover, and the case's documents
     runtime.close()
+
+
+def test_the_demo_records_replies_as_staff_do_so_every_scan_has_its_pdf(
+    harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archive.dossier import dossier_entries
+    from flows.demo import run_demo
+
+    for key in [k for k in os.environ if k.startswith("RESIDEGI_")]:
+        monkeypatch.delenv(key)
+    home = tmp_path / "demo"
+    summary = run_demo(Runtime(Settings(home=home)), count=3, actor="نمایش")
+    assert summary.replies >= 1
+    runtime = Runtime(Settings(home=home))
+    with runtime.sessions() as session:
+        entries = [
+            entry
+            for complaint in session.scalars(select(Complaint))
+            for entry in dossier_entries(session, complaint, runtime.clock.zone)
+        ]
+    replies = [entry for entry in entries if entry.group == "reply"]
+    assert len(replies) == summary.replies
+    # A scan without its derived PDF would be an entry with no PDF and a note saying so.
+    assert all(entry.originals[0][2] == "png" for entry in replies)
+    missing = [e for e in entries if e.group in ("document", "reply") and e.pdf_sha256 is None]
+    assert missing == []
+    assert all(entry.note is None for entry in replies)
+    runtime.close()
