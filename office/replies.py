@@ -72,7 +72,7 @@ def record(
     escalation of it), with its scan or PDF ``file`` (a path, read and checked here, or an
     attachment already checked).
 
-    Nothing is written when the file is refused (InvalidInput) or the reply is
+    Nothing is written when the file is refused (AttachmentRefused, exit 2) or the reply is
     (registry.replies.record_reply: ``reply_exists`` without ``supersede``, a letter not
     sent, a date in the future…).  The file is stored under the case, a scan with its
     derived PDF.  The reply's record, with the agency, the case's tracking code and state
