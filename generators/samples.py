@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from generators.facts import FACTS_MODELS, KINDS, LetterFacts
+from registry.kinds import ReplyOutcome
 
 OFFICE: dict[str, Any] = {
     "ministry": "وزارت کشور",
@@ -146,7 +147,7 @@ def sample_data(kind: str, *, anonymous: bool = False) -> dict[str, Any]:
                     "agency": "شهرداری قزوین",
                     "reply_number": "8/45612",
                     "reply_date": "1405/08/28",
-                    "outcome": "پاسخ ناقص",
+                    "outcome": ReplyOutcome.PARTIAL.short_fa,
                     "summary": "پرونده در کمیسیون ماده ۵ در دست بررسی است.",
                 }
             ],
