@@ -18,9 +18,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from registry.jalali import format_jalali
 from registry.jalali import format_jalali_or_none as _jalali
-from registry.kinds import LETTER_KIND_FA, Channel, ComplainantKind, ReplyOutcome
+from registry.kinds import LETTER_KIND_FA, Channel, ComplainantKind
 from registry.models import Complaint, Event, Letter, Reply
-from registry.records import complainant_detail, document_record, iso_time, letter_record
+from registry.records import (
+    complainant_detail,
+    document_record,
+    iso_time,
+    letter_record,
+    reply_record,
+)
 from registry.text import to_persian_digits
 from registry.tracking import format_tracking_code
 
@@ -36,12 +42,6 @@ __all__ = [
     "reply_title",
 ]
 
-OUTCOME_FA = {
-    ReplyOutcome.ACCEPTED: "پذیرش",
-    ReplyOutcome.REJECTED: "رد",
-    ReplyOutcome.PARTIAL: "پاسخ ناقص",
-    ReplyOutcome.NEEDS_INSPECTION: "نیازمند بازرسی",
-}
 CHANNEL_FA = {
     Channel.IN_PERSON: "حضوری",
     Channel.WEB: "وب‌گاه",
@@ -96,7 +96,7 @@ def reply_title(reply: Reply, cited: Letter | None) -> str:
         f" مورخ {format_jalali(reply.their_date)}"
     )
     if reply.outcome is not None:
-        title += f" ({OUTCOME_FA.get(reply.outcome, reply.outcome.value)})"
+        title += f" ({reply.outcome.short_fa})"
     return to_persian_digits(title)
 
 
@@ -138,12 +138,7 @@ def case_json(session: Session, complaint: Complaint, zone: zoneinfo.ZoneInfo) -
         ],
         "replies": [
             {
-                "number": numbers.get(reply.letter_id),
-                "cited": numbers.get(reply.cited_letter_id),
-                "their_number": reply.their_number,
-                "their_date": _jalali(reply.their_date),
-                "outcome": reply.outcome.value if reply.outcome else None,
-                "summary": reply.summary,
+                **reply_record(reply, numbers),
                 "document_sha256": reply.document.sha256,
                 "recorded_at": iso_time(reply.recorded_at, zone),
                 "recorded_by": reply.recorded_by,
@@ -220,4 +215,4 @@ def cover_data(
     }
 
 
-__all__ += ["CHANNEL_FA", "LETTER_KIND_FA", "OUTCOME_FA"]
+__all__ += ["CHANNEL_FA", "LETTER_KIND_FA"]

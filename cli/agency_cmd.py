@@ -9,10 +9,8 @@ import typer
 from cli import output
 from cli.context import App, actor_name
 from cli.options import ActorOption, JsonOption, choice
-from registry.agencies import AgencyChanges, add_agency, edit_agency, find_agency, list_agencies
-from registry.db import transaction
+from office import agencies
 from registry.kinds import AgencyKind
-from registry.records import agency_record
 
 app = typer.Typer(help="دستگاه‌ها: فهرست، افزودن، ویرایش.", no_args_is_help=True)
 
@@ -36,9 +34,8 @@ def list_(
 ) -> None:
     """List agencies."""
     state: App = ctx.obj
-    with state.sessions() as session:
-        wanted = choice(kind, AgencyKind, "kind") if kind else None
-        records = [agency_record(a) for a in list_agencies(session, wanted)]
+    wanted = choice(kind, AgencyKind, "kind") if kind else None
+    records = agencies.list_all(state, wanted)
     if as_json:
         output.emit_json(records)
     else:
@@ -64,20 +61,17 @@ def add(
 ) -> None:
     """Add an agency."""
     state: App = ctx.obj
-    with transaction(state.sessions) as session:
-        agency = add_agency(
-            session,
-            name=name,
-            kind=choice(kind, AgencyKind, "kind"),
-            head_title=head_title,
-            head_name=head_name,
-            parent=find_agency(session, parent) if parent else None,
-            county=county,
-            reply_deadline_days=deadline,
-            at=state.clock.now(),
-            actor=actor_name(actor),
-        )
-        record = agency_record(agency)
+    record = agencies.add(
+        state,
+        actor_name(actor),
+        name=name,
+        kind=choice(kind, AgencyKind, "kind"),
+        head_title=head_title,
+        head_name=head_name,
+        parent=parent,
+        county=county,
+        reply_deadline_days=deadline,
+    )
     if as_json:
         output.emit_json(record)
     else:
@@ -100,17 +94,16 @@ def edit(
 ) -> None:
     """Change an agency; a new head keeps the old one in the history."""
     state: App = ctx.obj
-    with transaction(state.sessions) as session:
-        agency = find_agency(session, name)
-        changes = AgencyChanges(
-            head_title=head_title,
-            head_name=head_name,
-            parent=find_agency(session, parent) if parent else None,
-            reply_deadline_days=deadline,
-            active=active,
-        )
-        edit_agency(session, agency, changes, at=state.clock.now(), actor=actor_name(actor))
-        record = agency_record(agency)
+    record = agencies.edit(
+        state,
+        actor_name(actor),
+        name,
+        head_title=head_title,
+        head_name=head_name,
+        parent=parent,
+        reply_deadline_days=deadline,
+        active=active,
+    )
     if as_json:
         output.emit_json(record)
     else:

@@ -2,49 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from cli import output
 from cli.context import App, actor_name
 from cli.options import ActorOption, JsonOption
-from registry.calendar import Holiday
-from registry.db import transaction
+from office import holidays
 from registry.errors import InvalidInput
-from registry.jalali import format_jalali, jalali_weekday_name, parse_jalali_date
-from registry.jalali import format_jalali_or_none as jalali
+from registry.jalali import parse_jalali_date
 from registry.text import to_ascii_digits, to_persian_digits
-
-if TYPE_CHECKING:
-    # registry.holidays is imported inside each command: it loads the holiday seeder and
-    # the `holidays` package (~0.1-0.2 s), which every other command would pay for too.
-    from registry import holidays
 
 app = typer.Typer(help="تعطیلات رسمی: فهرست، افزودن، حذف، بارگذاری اولیه.", no_args_is_help=True)
 
 COLUMNS = [("date", "تاریخ"), ("weekday", "روز"), ("name", "مناسبت"), ("source", "منبع")]
 
 DateArg = Annotated[str, typer.Argument(help="Jalali date, e.g. 1405/02/06.")]
-
-
-def holiday_record(holiday: Holiday) -> dict[str, Any]:
-    return {
-        "date": format_jalali(holiday.date),
-        "weekday": jalali_weekday_name(holiday.date),
-        "name": holiday.name,
-        "estimated": holiday.estimated,
-        "source": holiday.source,
-    }
-
-
-def _edit_record(edit: holidays.HolidayEdit) -> dict[str, Any]:
-    record = holiday_record(edit.holiday)
-    record["moved"] = [
-        {"number": m.letter.number, "before": jalali(m.before), "after": jalali(m.after)}
-        for m in edit.moved
-    ]
-    return record
 
 
 def _say_moved(record: dict[str, Any]) -> None:
@@ -60,11 +34,8 @@ def list_(
     as_json: JsonOption = False,
 ) -> None:
     """Official holidays by date."""
-    from registry import holidays
-
     state: App = ctx.obj
-    with state.sessions() as session:
-        records = [holiday_record(h) for h in holidays.list_holidays(session, year)]
+    records = holidays.list_holidays(state, year)
     if as_json:
         output.emit_json(records)
         return
@@ -86,21 +57,9 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Add a holiday; open letters whose count it falls in get a later due date."""
-    from registry import holidays
-
     state: App = ctx.obj
     day = parse_jalali_date(date)
-    with transaction(state.sessions) as session:
-        edit = holidays.add_holiday(
-            session,
-            day,
-            name,
-            at=state.clock.now(),
-            actor=actor_name(actor),
-            weekend=state.settings.weekend_python_days,
-            estimated=estimated,
-        )
-        record = _edit_record(edit)
+    record = holidays.add(state, actor_name(actor), day, name, estimated=estimated)
     if as_json:
         output.emit_json(record)
         return
@@ -113,19 +72,9 @@ def remove(
     ctx: typer.Context, date: DateArg, actor: ActorOption = None, as_json: JsonOption = False
 ) -> None:
     """Remove a holiday; open letters whose count it fell in get an earlier due date."""
-    from registry import holidays
-
     state: App = ctx.obj
     day = parse_jalali_date(date)
-    with transaction(state.sessions) as session:
-        edit = holidays.remove_holiday(
-            session,
-            day,
-            at=state.clock.now(),
-            actor=actor_name(actor),
-            weekend=state.settings.weekend_python_days,
-        )
-        record = _edit_record(edit)
+    record = holidays.remove(state, actor_name(actor), day)
     if as_json:
         output.emit_json(record)
         return
@@ -151,15 +100,9 @@ def seed(
     as_json: JsonOption = False,
 ) -> None:
     """Load the official holidays of years not loaded before (safe to run again)."""
-    from registry import holidays
-
     state: App = ctx.obj
-    wanted = _years(years) if years else holidays.DEFAULT_SEED_YEARS
-    with transaction(state.sessions) as session:
-        added = holidays.seed_holidays(
-            session, wanted, at=state.clock.now(), actor=actor_name(actor)
-        )
+    seeded = holidays.seed(state, actor_name(actor), _years(years) if years else None)
     if as_json:
-        output.emit_json({"years": list(wanted), "added": added})
+        output.emit_json({"years": list(seeded.years), "added": seeded.added})
     else:
-        output.say(to_persian_digits(f"{added} تعطیل رسمی افزوده شد."))
+        output.say(to_persian_digits(f"{seeded.added} تعطیل رسمی افزوده شد."))

@@ -6,21 +6,18 @@ import csv
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from cli import output
 from cli.context import App, actor_name
-from cli.deadline_cmd import find
 from cli.options import ActorOption, JsonOption, choice
-from registry import outstanding, replies
-from registry.agencies import find_agency
-from registry.db import transaction
+from office import replies
 from registry.errors import InvalidInput
 from registry.jalali import format_jalali_or_none as jalali
 from registry.jalali import parse_jalali_date
-from registry.kinds import ComplaintState, DocumentKind, ReplyOutcome
+from registry.kinds import ComplaintState, ReplyOutcome
 from registry.text import to_persian_digits
 
 app = typer.Typer(help="پاسخ دستگاه‌ها: ثبت پاسخ، فهرست پاسخ‌های نرسیده.", no_args_is_help=True)
@@ -42,24 +39,6 @@ TOTAL_COLUMNS = [
     ("working_days_late", "جمع روزهای تأخیر"),
     ("most_late", "بیشترین تأخیر"),
 ]
-CSV_KEYS = [
-    "number",
-    "kind",
-    "date",
-    "due_date",
-    "recipient",
-    "tracking_code",
-    "state",
-    "agency",
-    "sent",
-    "working_days_late",
-    "last_chaser",
-    "last_chaser_kind",
-    "last_chaser_date",
-    "next_step",
-    "next_step_date",
-]
-KIND_FA = {"reminder": "پیگیری", "escalation": "تذکر"}
 
 
 class _Format(enum.StrEnum):
@@ -87,72 +66,25 @@ def record(
     as_json: JsonOption = False,
 ) -> None:
     """Record an agency's reply to our referral (or to one of its reminders)."""
-    from archive.intake import as_new_documents, read_files, store_files
-
     state: App = ctx.obj
     their_date = parse_jalali_date(date)
     result = choice(outcome, ReplyOutcome, "outcome") if outcome else None
-    files = read_files(
-        [(DocumentKind.AGENCY_REPLY, file.expanduser())], state.settings.attachment_max_bytes
+    data = replies.record(
+        state,
+        actor_name(actor),
+        number,
+        file=file,
+        their_number=their_number,
+        their_date=their_date,
+        outcome=result,
+        summary=summary,
+        supersede=supersede,
     )
-    who, now = actor_name(actor), state.clock.now()
-    with transaction(state.sessions) as session:
-        letter = find(state, session, number)
-        reply = replies.record_reply(
-            session,
-            letter,
-            their_number=their_number,
-            their_date=their_date,
-            document=as_new_documents(files)[0],
-            at=now,
-            actor=who,
-            today=state.clock.today(),
-            outcome=result,
-            summary=summary,
-            supersede=supersede,
-        )
-        complaint = reply.letter.complaint
-        assert complaint is not None  # record_reply refuses a letter without a case
-        store_files(session, state.store, complaint, files, actor=who, at=now)
-        data: dict[str, Any] = {
-            "number": reply.letter.number,
-            "cited": letter.number,
-            "agency": reply.letter.agency.name if reply.letter.agency else None,
-            "their_number": reply.their_number,
-            "their_date": jalali(reply.their_date),
-            "outcome": result.value if result else None,
-            "summary": reply.summary,
-            "tracking_code": complaint.tracking_code,
-            "complaint_state": complaint.state.value,
-            "superseded": supersede,
-        }
     if as_json:
         output.emit_json(data)
         return
     output.say(to_persian_digits(f"پاسخ {data['agency']} به نامه {data['number']} ثبت شد."))
     output.say(f"وضعیت شکایت: {ComplaintState(data['complaint_state']).label_fa}")
-
-
-def outstanding_record(row: outstanding.OutstandingRow) -> dict[str, Any]:
-    """One outstanding referral under the ``--json`` contract."""
-    chaser, step = row.last_chaser, row.next_step
-    return {
-        "number": row.number,
-        "kind": "referral",
-        "date": jalali(row.date),
-        "due_date": jalali(row.due_date),
-        "recipient": row.recipient,
-        "tracking_code": row.tracking_code,
-        "state": "sent",
-        "agency": row.agency,
-        "sent": jalali(row.sent),
-        "working_days_late": row.working_days_late,
-        "last_chaser": None
-        if chaser is None
-        else {"number": chaser.number, "kind": chaser.kind.value, "date": jalali(chaser.date)},
-        "next_step": None if step is None else step.kind.value,
-        "next_step_date": None if step is None else jalali(step.date),
-    }
 
 
 @app.command("outstanding")
@@ -171,89 +103,16 @@ def outstanding_(
     kind = choice(fmt, _Format, "format")
     if kind is _Format.PDF and out is None:
         raise InvalidInput("field_required", field="output")
-    settings = state.settings
-    today = state.clock.today()
-    with state.sessions() as session:
-        only = find_agency(session, agency) if agency else None
-        from registry.holidays import working_calendar  # see deadline_cmd._calendar
-
-        calendar = working_calendar(session, settings.weekend_python_days)
-        rows = outstanding.outstanding_replies(
-            session,
-            today=today,
-            calendar=calendar,
-            zone=state.clock.zone,
-            first_after=settings.chase_first_after,
-            second_after=settings.chase_second_after,
-            escalate_after=settings.chase_escalate_after,
-            overdue_only=overdue,
-            agency=only,
-        )
-    records = [outstanding_record(row) for row in rows]
-    totals = [vars(total) for total in outstanding.agency_totals(rows, today)]
+    report = replies.outstanding_replies(state, overdue=overdue, agency=agency)
     if as_json:
-        output.emit_json({"today": jalali(today), "letters": records, "totals": totals})
+        output.emit_json(report.as_json())
     elif kind is _Format.CSV:
-        _csv(records)
+        # Flat columns, ASCII digits and Jalali dates as in JSON: for spreadsheets.
+        csv.writer(sys.stdout, lineterminator="\n").writerows(report.csv_rows())
+    elif kind is _Format.PDF and out is not None:
+        out.write_bytes(replies.outstanding_pdf(state, report))
+        output.say(f"گزارش نوشته شد: {out}")
     else:
-        _in_words(records, rows)
-        if kind is _Format.PDF and out is not None:
-            from generators.outstanding_report import render_outstanding_report
-
-            office = settings.office
-            report = {
-                "office": {
-                    "ministry": office.ministry,
-                    "governorate": office.governorate,
-                    "office": office.name,
-                },
-                "today": jalali(today),
-                "agency": only.name if only else None,
-                "overdue": overdue,
-                "letters": [
-                    {
-                        **rec,
-                        "last_chaser": rec["last_chaser_fa"] or "—",
-                        "next_step": rec["next_step_fa"] or "—",
-                        "due_date": rec["due_date"] or "—",
-                    }
-                    for rec in records
-                ],
-                "totals": totals,
-            }
-            out.write_bytes(render_outstanding_report(report))
-            output.say(f"گزارش نوشته شد: {out}")
-            return
-        output.table(
-            records, COLUMNS, title=to_persian_digits(f"پاسخ‌های نرسیده تا {jalali(today)}")
-        )
-        output.table(totals, TOTAL_COLUMNS, title="جمع به تفکیک دستگاه")
-
-
-def _in_words(records: list[dict[str, Any]], rows: list[outstanding.OutstandingRow]) -> None:
-    """The last chaser and the next step in Persian words, for people."""
-    for rec, row in zip(records, rows, strict=True):
-        chaser, step = row.last_chaser, row.next_step
-        rec["last_chaser_fa"] = (
-            None
-            if chaser is None
-            else f"{KIND_FA[chaser.kind.value]} {chaser.number} ({jalali(chaser.date)})"
-        )
-        rec["next_step_fa"] = (
-            None if step is None else f"{step.kind.label_fa} {rec['next_step_date']}"
-        )
-
-
-def _csv(records: list[dict[str, Any]]) -> None:
-    # Flat columns, ASCII digits and Jalali dates as in JSON: for spreadsheets.
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(CSV_KEYS)
-    for rec in records:
-        chaser = rec["last_chaser"] or {}
-        flat = {
-            **rec,
-            "last_chaser": chaser.get("number"),
-            "last_chaser_kind": chaser.get("kind"),
-            "last_chaser_date": chaser.get("date"),
-        }
-        writer.writerow(["" if flat[key] is None else flat[key] for key in CSV_KEYS])
+        title = to_persian_digits(f"پاسخ‌های نرسیده تا {jalali(report.today)}")
+        output.table(report.in_words(), COLUMNS, title=title)
+        output.table(report.totals, TOTAL_COLUMNS, title="جمع به تفکیک دستگاه")

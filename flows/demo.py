@@ -13,23 +13,21 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from archive.catalogue import ObjectMeta, put
+from archive.attachments import Attachment
 from archive.intake import file_complaint, sample_files
 from archive.store import sha256_of
 from flows.answer import run_answers
 from flows.dispatch import DispatchParams, run_dispatch
-from office import casework
+from office import casework, replies
 from office.dossiers import case_dossier
 from office.pipeline import Batch, Progress
 from office.runtime import Runtime
 from office.setup import initialise, install_trial_key_if_missing
-from registry import complaints
 from registry.agencies import list_agencies
 from registry.db import transaction
 from registry.errors import Refused
 from registry.kinds import AgencyKind, ComplaintState, DocumentKind, LetterKind, ReplyOutcome
 from registry.models import Complaint, Letter
-from registry.replies import record_reply
 from registry.samples import sample_complaints, scan_png
 from registry.settings import load_settings
 
@@ -94,53 +92,36 @@ def _register_and_review(batch: Batch, count: int, progress: Progress | None) ->
 
 
 def _record_replies(batch: Batch, rng: random.Random, progress: Progress | None) -> int:
-    """About three referrals in four get their agency's reply, scanned and recorded."""
+    """About three referrals in four get their agency's reply, scanned and recorded as
+    staff record one (``reply record``: the scan stored with its derived PDF)."""
     runtime = batch.runtime
     with runtime.sessions() as session:
-        ids = list(
-            session.scalars(
-                select(Letter.id).where(Letter.kind == LetterKind.REFERRAL).order_by(Letter.id)
+        referrals = list(
+            session.execute(
+                select(Letter.number, Letter.recipient)
+                .where(Letter.kind == LetterKind.REFERRAL)
+                .order_by(Letter.id)
             )
         )
-    chosen = [i for i in ids if rng.random() < 0.75]
-    for done, letter_id in enumerate(chosen, start=1):
+    chosen = [r for r in referrals if rng.random() < 0.75]
+    for done, (number, recipient) in enumerate(chosen, start=1):
         scan = scan_png(rng, 14)
-        with transaction(runtime.sessions) as session:
-            letter = session.get_one(Letter, letter_id)
-            now = runtime.clock.now()
-            name = f"پاسخ-{letter.recipient}.png"
-            document = complaints.NewDocument(
-                kind=DocumentKind.AGENCY_REPLY,
-                sha256=sha256_of(scan),
-                original_name=name,
-                media_type="image/png",
-                size=len(scan),
-            )
-            put(
-                session,
-                runtime.store,
-                scan,
-                ObjectMeta(
-                    media_type="image/png",
-                    kind="reply",
-                    complaint_id=letter.complaint_id,
-                    original_name=name,
-                ),
-                stored_by=batch.actor,
-                at=now,
-            )
-            record_reply(
-                session,
-                letter,
-                their_number=f"{rng.randrange(1000, 99999)}/ش",
-                their_date=now.date(),
-                document=document,
-                at=now,
-                actor=batch.actor,
-                today=now.date(),
-                outcome=rng.choice(list(ReplyOutcome)),
-                summary=rng.choice(REPLY_SUMMARIES),
-            )
+        scanned = Attachment(
+            data=scan,
+            media_type="image/png",
+            original_name=f"پاسخ-{recipient}.png",
+            sha256=sha256_of(scan),
+        )
+        replies.record(
+            runtime,
+            batch.actor,
+            number,
+            file=scanned,
+            their_number=f"{rng.randrange(1000, 99999)}/ش",
+            their_date=runtime.clock.today(),
+            outcome=rng.choice(list(ReplyOutcome)),
+            summary=rng.choice(REPLY_SUMMARIES),
+        )
         if progress:
             progress("reply", done, len(chosen))
     return len(chosen)

@@ -10,6 +10,7 @@ from typing import Any
 
 from generators.facts import LetterFacts
 from generators.kinds import FACTS_MODELS, KINDS
+from registry.kinds import ReplyOutcome
 
 OFFICE: dict[str, Any] = {
     "ministry": "وزارت کشور",
@@ -147,7 +148,7 @@ def sample_data(kind: str, *, anonymous: bool = False) -> dict[str, Any]:
                     "agency": "شهرداری قزوین",
                     "reply_number": "8/45612",
                     "reply_date": "1405/08/28",
-                    "outcome": "پاسخ ناقص",
+                    "outcome": ReplyOutcome.PARTIAL.short_fa,
                     "summary": "پرونده در کمیسیون ماده ۵ در دست بررسی است.",
                 }
             ],

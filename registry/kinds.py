@@ -198,6 +198,8 @@ class LetterState(enum.StrEnum):
 
 
 class ReplyOutcome(enum.StrEnum):
+    """What the agency's reply said, as recorded with it (``reply record --outcome``)."""
+
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     PARTIAL = "partial"
@@ -205,9 +207,19 @@ class ReplyOutcome(enum.StrEnum):
 
     @property
     def label_fa(self) -> str:
-        return {
-            "accepted": "خواسته شاکی پذیرفته شده است",
-            "rejected": "خواسته شاکی پذیرفته نشده است",
-            "partial": "خواسته شاکی در بخشی پذیرفته شده است",
-            "needs-inspection": "موضوع نیازمند بازرسی است",
-        }[self.value]
+        """The outcome as a letter states it («… اعلام کرده است که <label_fa>»)."""
+        return REPLY_OUTCOME_FA[self][1]
+
+    @property
+    def short_fa(self) -> str:
+        """The outcome in a word or two, for titles and lists (the dossier's index)."""
+        return REPLY_OUTCOME_FA[self][0]
+
+
+# The one table of the reply outcomes' Persian labels: (short, as a letter states it).
+REPLY_OUTCOME_FA: dict[ReplyOutcome, tuple[str, str]] = {
+    ReplyOutcome.ACCEPTED: ("پذیرش", "خواسته شاکی پذیرفته شده است"),
+    ReplyOutcome.REJECTED: ("رد", "خواسته شاکی پذیرفته نشده است"),
+    ReplyOutcome.PARTIAL: ("پاسخ ناقص", "خواسته شاکی در بخشی پذیرفته شده است"),
+    ReplyOutcome.NEEDS_INSPECTION: ("نیازمند بازرسی", "موضوع نیازمند بازرسی است"),
+}

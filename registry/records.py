@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
+from registry.jalali import format_jalali, jalali_weekday_name
 from registry.jalali import format_jalali_or_none as jalali
-from registry.models import Agency, Complainant, Complaint, Document, Letter
+from registry.models import Agency, Complainant, Complaint, DeadlineChange, Document, Letter, Reply
+
+if TYPE_CHECKING:  # registry.calendar is not loaded by the commands that need no calendar
+    from registry.calendar import Holiday
 
 
 def iso_time(value: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str | None:
@@ -101,4 +106,40 @@ def letter_record(letter: Letter, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
         "issued_at": iso_time(letter.issued_at, zone),
         "sent_at": iso_time(letter.sent_at, zone),
         "void_reason": letter.void_reason,
+    }
+
+
+def reply_record(reply: Reply, numbers: Mapping[int, str]) -> dict[str, Any]:
+    """An agency's reply; ``numbers`` gives our letters' numbers by id (the referral it is
+    filed under, and the letter it cited)."""
+    return {
+        "number": numbers.get(reply.letter_id),
+        "cited": numbers.get(reply.cited_letter_id),
+        "their_number": reply.their_number,
+        "their_date": jalali(reply.their_date),
+        "outcome": reply.outcome.value if reply.outcome else None,
+        "summary": reply.summary,
+    }
+
+
+def deadline_change_record(change: DeadlineChange) -> dict[str, Any]:
+    """One row of a letter's deadline: its start, an extension or a pause."""
+    return {
+        "kind": change.kind.value,
+        "start": jalali(change.start),
+        "end": jalali(change.end),
+        "days": change.days,
+        "reason": change.reason,
+        "actor": change.actor,
+    }
+
+
+def holiday_record(holiday: Holiday) -> dict[str, Any]:
+    """One official holiday of the office's calendar."""
+    return {
+        "date": format_jalali(holiday.date),
+        "weekday": jalali_weekday_name(holiday.date),
+        "name": holiday.name,
+        "estimated": holiday.estimated,
+        "source": holiday.source,
     }

@@ -155,6 +155,7 @@ def test_answer_flow(settings: Settings) -> None:
 def test_the_demo_runs_end_to_end_and_every_case_has_a_dossier(
     harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from archive.dossier import dossier_entries
     from archive.fixity import verify_archive
     from flows.demo import run_demo
     from office.dossiers import case_dossier
@@ -180,6 +181,19 @@ def test_the_demo_runs_end_to_end_and_every_case_has_a_dossier(
     for code in codes:
         result = case_dossier(runtime, code, tmp_path / f"{code}.pdf")
         assert result.dossier.total_pages > 1  # a cover, and the case's documents
+    # Replies are recorded as staff record them, so every scan has its derived PDF: no
+    # dossier entry is a "PDF not in archive" note.
+    with runtime.sessions() as session:
+        entries = [
+            entry
+            for complaint in session.scalars(select(Complaint))
+            for entry in dossier_entries(session, complaint, runtime.clock.zone)
+        ]
+    replies = [entry for entry in entries if entry.group == "reply"]
+    assert len(replies) == summary.replies >= 1
+    assert all(entry.originals[0][2] == "png" for entry in replies)
+    assert [e for e in entries if e.group in ("document", "reply") and e.pdf_sha256 is None] == []
+    assert all(entry.note is None for entry in replies)
     runtime.close()
 
 

@@ -1,0 +1,125 @@
+"""A letter's reply deadline: how its due date was reached; extend it, stop and restart it.
+
+Also the two lookups every letter-by-number use case shares: the letter a printed number
+names, and the office's working calendar.  ``registry.holidays`` is imported inside the
+functions: it loads the holiday seeder and with it the ``holidays`` package (~0.1-0.2 s),
+which every command that imports this module would otherwise pay for at start-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from office.runtime import Runtime
+from registry import deadline_edits, deadlines
+from registry.calendar import DueDateExplanation, WorkingCalendar
+from registry.db import transaction
+from registry.jalali import format_jalali_or_none as jalali
+from registry.models import Letter
+from registry.records import deadline_change_record, letter_record
+from registry.register import find_letter
+
+__all__ = [
+    "DeadlineExplained",
+    "explain",
+    "extend",
+    "letter_by_number",
+    "office_calendar",
+    "pause",
+    "resume",
+]
+
+
+def letter_by_number(runtime: Runtime, session: Session, number: str) -> Letter:
+    """The letter ``number`` names (as printed, in any of the office's series), in the
+    caller's session; NotFound ``letter_not_found`` if there is none."""
+    office = runtime.settings.office
+    return find_letter(session, number, set(office.series.values()), office.number_format)
+
+
+def office_calendar(runtime: Runtime, session: Session) -> WorkingCalendar:
+    """The office's working calendar: its weekend and the holidays' table."""
+    from registry.holidays import working_calendar
+
+    return working_calendar(session, runtime.settings.weekend_python_days)
+
+
+@dataclass(frozen=True)
+class DeadlineExplained:
+    """A letter's record, its deadline's rows (start, extensions, pauses) and how its due
+    date was reached, day by day."""
+
+    letter: dict[str, Any]
+    changes: list[dict[str, Any]]
+    explanation: DueDateExplanation
+
+
+def explain(runtime: Runtime, number: str) -> DeadlineExplained:
+    """How letter ``number``'s due date was reached (Refused if it runs no deadline)."""
+    with runtime.sessions() as session:
+        letter = letter_by_number(runtime, session, number)
+        explanation = deadlines.explain(session, letter, office_calendar(runtime, session))
+        changes = [deadline_change_record(c) for c in deadlines.deadline_changes(session, letter)]
+        record = letter_record(letter, runtime.clock.zone)
+    return DeadlineExplained(record, changes, explanation)
+
+
+Change = Callable[[Session, Letter, WorkingCalendar], deadlines.DueDateChange]
+
+
+def _change(runtime: Runtime, number: str, change: Change) -> dict[str, Any]:
+    """One deadline change to the letter in one transaction: its record afterwards, with
+    ``due_date_before``."""
+    with transaction(runtime.sessions) as session:
+        letter = letter_by_number(runtime, session, number)
+        moved = change(session, letter, office_calendar(runtime, session))
+        record = letter_record(letter, runtime.clock.zone)
+    record["due_date_before"] = jalali(moved.before)
+    return record
+
+
+def extend(runtime: Runtime, actor: str, number: str, *, days: int, reason: str) -> dict[str, Any]:
+    """Give the agency ``days`` more working days to answer letter ``number``."""
+    now = runtime.clock.now()
+    return _change(
+        runtime,
+        number,
+        lambda session, letter, calendar: deadline_edits.extend_deadline(
+            session, letter, days, reason, at=now, actor=actor, calendar=calendar
+        ),
+    )
+
+
+def pause(
+    runtime: Runtime, actor: str, number: str, *, reason: str, first: dt.date | None = None
+) -> dict[str, Any]:
+    """Stop letter ``number``'s clock from ``first`` (default today) until it is resumed."""
+    now, today = runtime.clock.now(), runtime.clock.today()
+    day = first if first is not None else today
+    return _change(
+        runtime,
+        number,
+        lambda session, letter, calendar: deadline_edits.pause_deadline(
+            session, letter, day, reason, at=now, actor=actor, calendar=calendar, today=today
+        ),
+    )
+
+
+def resume(
+    runtime: Runtime, actor: str, number: str, *, reason: str, on: dt.date | None = None
+) -> dict[str, Any]:
+    """Restart letter ``number``'s stopped clock; ``on`` (default today) counts again."""
+    now, today = runtime.clock.now(), runtime.clock.today()
+    day = on if on is not None else today
+    return _change(
+        runtime,
+        number,
+        lambda session, letter, calendar: deadline_edits.resume_deadline(
+            session, letter, day, reason, at=now, actor=actor, calendar=calendar, today=today
+        ),
+    )
