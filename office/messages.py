@@ -162,6 +162,7 @@ REVIEW_WARNINGS_FA = {
     "anonymous_text_names_national_id": "شاکی خواسته ناشناس بماند، اما کد ملی‌اش در متن شکایت آمده است.",
     "anonymous_text_names_mobile": "شاکی خواسته ناشناس بماند، اما شماره همراهش در متن شکایت آمده است.",
     "anonymous_text_names_mobile_short": "شاکی خواسته ناشناس بماند، اما شماره همراهش در متن شکایت آمده است.",
+    "anonymous_text_names_company_name": "شاکی خواسته ناشناس بماند، اما نام شرکتش در متن شکایت آمده است.",
 }
 
 GENERIC = "درخواست انجام نشد (کد خطا: {code})."

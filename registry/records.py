@@ -10,6 +10,7 @@ from typing import Any
 
 from registry.jalali import format_jalali_or_none as jalali
 from registry.models import Agency, Complainant, Complaint, Document, Letter
+from registry.people import display_name
 
 
 def iso_time(value: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str | None:
@@ -70,7 +71,7 @@ def complaint_record(
         "state": complaint.state.value,
         "agencies": [link.agency.name for link in complaint.agencies],
         "subject": complaint.subject,
-        "complainant": person.company_name or person.full_name,
+        "complainant": display_name(person, honorific=False),
         "anonymous": complaint.anonymous,
         "registered_at": iso_time(complaint.registered_at, zone),
         "registered_date": jalali(complaint.registered_at.astimezone(zone).date()),
