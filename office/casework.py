@@ -171,15 +171,13 @@ def answer_seal(batch: Batch) -> Seal:
     return lambda facts, pdf: seal_answer(pdf, facts, key, tsa_url=settings.tsa_url)
 
 
-# The service card's figure: an answer in about a month.
-EXPECTED_ANSWER_DAYS = 31
-
-
 def issue_receipt(batch: Batch, tracking: str) -> tuple[str, bytes]:
     """The registration receipt: numbered, archived and handed over; returns its number and
-    the archived PDF (to print for the complainant)."""
+    the archived PDF (to print for the complainant).  It promises the answer within the
+    ``expected_answer_days`` setting's working days."""
     zone = batch.runtime.clock.zone
     office = batch.runtime.settings.office
+    days = batch.runtime.settings.expected_answer_days
     with transaction(batch.runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
         letter = number_case_letter(
@@ -189,7 +187,7 @@ def issue_receipt(batch: Batch, tracking: str) -> tuple[str, bytes]:
             complaint,
             recipient=display_name(complaint.complainant),
             facts=lambda identity: receipt_facts(
-                complaint, identity, office, expected_answer_days=EXPECTED_ANSWER_DAYS, zone=zone
+                complaint, identity, office, expected_answer_days=days, zone=zone
             ),
         )
         letter_id = letter.id
