@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Sequence
 from typing import Any
 
 from registry.jalali import format_jalali_or_none as jalali
@@ -103,3 +104,19 @@ def letter_record(letter: Letter, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
         "sent_at": iso_time(letter.sent_at, zone),
         "void_reason": letter.void_reason,
     }
+
+
+_HIT_KEYS = ("tracking_code", "state", "agencies", "subject", "complainant", "registered_date")
+
+
+def search_hit_record(
+    complaint: Complaint, matched: Sequence[str], letter: Letter | None, zone: zoneinfo.ZoneInfo
+) -> dict[str, Any]:
+    """One result of the office's own search (names shown): the case's list keys, what
+    matched, and the letter when a letter number was searched for."""
+    base = complaint_record(complaint, zone)
+    record = {key: base[key] for key in _HIT_KEYS}
+    record["matched"] = list(matched)
+    record["letter_number"] = letter.number if letter else None
+    record["letter_date"] = jalali(letter.date) if letter else None
+    return record
