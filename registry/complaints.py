@@ -301,12 +301,21 @@ def identifying_mentions(complaint: Complaint) -> list[str]:
 def accept(
     session: Session, complaint: Complaint, *, actor: str, at: dt.datetime, note: str | None = None
 ) -> ReviewOutcome:
-    """Accept a registered complaint for referral.
+    """Accept a registered complaint for referral (a complaint in any other state is
+    refused: a closed or withdrawn one returns by ``reopen``, with its reason).
 
     Without evidence of the complaint it is refused unless ``note`` records why; a missing
     earlier follow-up with the agency, and an anonymous text that names the complainant,
     are returned as warnings for the reviewer.
     """
+    if complaint.state is not ComplaintState.REGISTERED:
+        # The table lets a closed or withdrawn case back to accepted, but by reopen only.
+        raise Refused(
+            "illegal_transition",
+            tracking_code=complaint.tracking_code,
+            from_state=complaint.state.value,
+            to_state=ComplaintState.ACCEPTED.value,
+        )
     kinds = document_kinds(complaint)
     if DocumentKind.EVIDENCE not in kinds and not (note and note.strip()):
         raise Refused("evidence_missing", tracking_code=complaint.tracking_code)
