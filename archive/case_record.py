@@ -20,6 +20,7 @@ from registry.jalali import format_jalali
 from registry.jalali import format_jalali_or_none as _jalali
 from registry.kinds import LETTER_KIND_FA, Channel, ComplainantKind
 from registry.models import Complaint, Event, Letter, Reply
+from registry.people import display_name
 from registry.records import (
     complainant_detail,
     document_record,
@@ -172,11 +173,7 @@ def cover_data(
 ) -> dict[str, Any]:
     """What ``generators.dossier_cover.render_cover`` needs, in the office's words."""
     person = complaint.complainant
-    name = person.full_name
-    if person.company_name:
-        name = f"{person.company_name} (نماینده: {person.full_name})"
-    elif person.honorific.label_fa:
-        name = f"{person.honorific.label_fa} {name}"
+    name = display_name(person, representative=True)
     identity = person.national_id or person.foreign_id or ""
     moment = at.astimezone(zone)
     return {

@@ -10,12 +10,11 @@ import typer
 from cli import output
 from cli.context import App, actor_name
 from cli.options import ActorOption, JsonOption, attach_specs, choice
-from office.messages import REVIEW_WARNINGS_FA
-from registry import complaints
-from registry.db import transaction
+from office import complaints as office
+from office.messages import REVIEW_WARNINGS_FA, possible_duplicate_warning
+from registry.complaints import ComplainantInput, ComplaintInput
 from registry.errors import InvalidInput
 from registry.kinds import Channel, ComplainantKind, ComplaintState, DocumentKind, Honorific
-from registry.records import complaint_record
 from registry.text import to_persian_digits as fa
 from registry.tracking import format_tracking_code
 
@@ -87,16 +86,9 @@ def register(
     as_json: JsonOption = False,
 ) -> None:
     """Register a complaint; prints its tracking code (and writes its receipt)."""
-    from archive.intake import file_complaint, read_files
-
     state: App = ctx.obj
-    if receipt is not None:
-        from office.pipeline import Batch, ensure_ready
-        from registry.kinds import LetterKind
-
-        ensure_ready(Batch(state, actor_name(actor)), [LetterKind.RECEIPT])
-    data = complaints.ComplaintInput(
-        complainant=complaints.ComplainantInput(
+    data = ComplaintInput(
+        complainant=ComplainantInput(
             kind=choice(kind, ComplainantKind, "kind"),
             honorific=choice(honorific, Honorific, "honorific"),
             first_name=first_name,
@@ -116,28 +108,13 @@ def register(
         channel=choice(channel, Channel, "channel"),
         anonymous=anonymous,
     )
-    files = read_files(attach_specs(attach or []), state.settings.attachment_max_bytes)
-    with transaction(state.sessions) as session:
-        registration = file_complaint(
-            session,
-            state.store,
-            data,
-            files,
-            actor=actor_name(actor),
-            at=state.clock.now(),
-            duplicate_window_days=state.settings.duplicate_window_days,
-        )
-        record = complaint_record(registration.complaint, state.clock.zone)
-        record["possible_duplicate_of"] = [
-            c.tracking_code for c in registration.possible_duplicates
-        ]
+    registered = office.register(
+        state, actor_name(actor), data, attach_specs(attach or []), receipt=receipt is not None
+    )
+    record = registered.record
     if receipt is not None:
-        from office.casework import issue_receipt
-        from office.pipeline import Batch
-
-        number, pdf = issue_receipt(Batch(state, actor_name(actor)), record["tracking_code"])
-        receipt.write_bytes(pdf)
-        record["receipt"] = {"number": number, "file": str(receipt)}
+        receipt.write_bytes(registered.receipt_pdf or b"")
+        record["receipt"] = {"number": registered.receipt_number, "file": str(receipt)}
     if as_json:
         output.emit_json(record)
         return
@@ -146,21 +123,19 @@ def register(
     )
     if receipt is not None:
         output.say(f"رسید ثبت، نامه شماره {fa(record['receipt']['number'])}: {receipt}")
-    if record["possible_duplicate_of"]:
+    if registered.possible_duplicate_of:
         output.warn(
-            "شکایت مشابهی از همین شخص درباره همین دستگاه در ۹۰ روز گذشته ثبت شده است: "
-            + "، ".join(record["possible_duplicate_of"])
+            possible_duplicate_warning(
+                registered.duplicate_window_days, registered.possible_duplicate_of
+            )
         )
 
 
 @app.command("show")
 def show(ctx: typer.Context, tracking: TrackingArg, as_json: JsonOption = False) -> None:
     """One complaint with its complainant and documents."""
-    state: App = ctx.obj
-    with state.sessions() as session:
-        complaint = complaints.get_complaint(session, tracking)
-        record = complaint_record(complaint, state.clock.zone, detail=True)
-        label = complaint.state.label_fa
+    record = office.show(ctx.obj, tracking)
+    label = ComplaintState(record["state"]).label_fa
     if as_json:
         output.emit_json(record)
         return
@@ -193,11 +168,7 @@ def list_(
     """Complaints, newest first."""
     state: App = ctx.obj
     wanted = choice(state_name, ComplaintState, "state") if state_name else None
-    with state.sessions() as session:
-        zone = state.clock.zone
-        records = [
-            complaint_record(c, zone) for c in complaints.list_complaints(session, wanted, limit)
-        ]
+    records = office.list_complaints(state, wanted, limit)
     if as_json:
         output.emit_json(records)
     else:
@@ -226,23 +197,19 @@ def review(
     as_json: JsonOption = False,
 ) -> None:
     """The initial review: accept, reject or ask for missing documents (with its letter)."""
-    from office import casework
-    from office.pipeline import Batch, ensure_ready
-    from registry.kinds import LetterKind
-
-    state: App = ctx.obj
     if [accept, reject, incomplete].count(True) != 1:
         raise InvalidInput("review_decision_required")
-    batch = Batch(state, actor_name(actor))
+    kinds: list[DocumentKind] = []
     if accept:
-        reviewed = casework.accept(batch, tracking, note=note)
+        decision = office.Decision.ACCEPT
     elif reject:
-        ensure_ready(batch, [LetterKind.REJECTION])
-        reviewed = casework.reject(batch, tracking, reason=reason or "")
+        decision = office.Decision.REJECT
     else:
+        decision = office.Decision.INCOMPLETE
         kinds = [choice(k, DocumentKind, "missing") for k in (missing or [])]
-        ensure_ready(batch, [LetterKind.MISSING_DOCUMENTS])
-        reviewed = casework.ask_for_documents(batch, tracking, missing=kinds, note=note)
+    reviewed = office.review(
+        ctx.obj, actor_name(actor), tracking, decision, reason=reason, missing=kinds, note=note
+    )
     record = {
         "tracking_code": reviewed.tracking_code,
         "state": reviewed.state.value,
@@ -269,21 +236,13 @@ def attach(
     as_json: JsonOption = False,
 ) -> None:
     """Add documents; an incomplete complaint returns to review."""
-    from archive.intake import attach_files, read_files
-
-    state: App = ctx.obj
-    files = read_files(attach_specs(attach or []), state.settings.attachment_max_bytes)
-    with transaction(state.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking)
-        attach_files(
-            session, state.store, complaint, files, actor=actor_name(actor), at=state.clock.now()
-        )
-        record = complaint_record(complaint, state.clock.zone)
+    specs = attach_specs(attach or [])
+    record = office.attach(ctx.obj, actor_name(actor), tracking, specs)
     if as_json:
         output.emit_json(record)
     else:
         output.say(
-            f"{len(files)} پیوست افزوده شد؛ وضعیت: {ComplaintState(record['state']).label_fa}"
+            f"{len(specs)} پیوست افزوده شد؛ وضعیت: {ComplaintState(record['state']).label_fa}"
         )
 
 
@@ -295,17 +254,14 @@ def _simple_move(
     action: str,
     reason: str | None,
 ) -> None:
-    state: App = ctx.obj
-    who, now = actor_name(actor), state.clock.now()
-    with transaction(state.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking)
-        if action == "withdraw":
-            complaints.withdraw(session, complaint, reason=reason or "", actor=who, at=now)
-        elif action == "reopen":
-            complaints.reopen(session, complaint, reason=reason or "", actor=who, at=now)
-        else:
-            complaints.close(session, complaint, actor=who, at=now, note=reason)
-        record = complaint_record(complaint, state.clock.zone)
+    runtime: App = ctx.obj
+    who = actor_name(actor)
+    if action == "withdraw":
+        record = office.withdraw(runtime, who, tracking, reason=reason or "")
+    elif action == "reopen":
+        record = office.reopen(runtime, who, tracking, reason=reason or "")
+    else:
+        record = office.close(runtime, who, tracking, note=reason)
     if as_json:
         output.emit_json(record)
     else:

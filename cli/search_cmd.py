@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import zoneinfo
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from cli import output
 from cli.context import App
 from cli.options import JsonOption, choice
-from registry import search as searching
-from registry.jalali import format_jalali_or_none as jalali
+from office import search as searching
 from registry.jalali import parse_jalali_date
 from registry.kinds import ComplaintState
-from registry.records import complaint_record
+from registry.search import Match
 from registry.tracking import format_tracking_code
 
 MATCH_FA = {
-    searching.Match.TRACKING_CODE: "کد رهگیری",
-    searching.Match.LETTER_NUMBER: "شماره نامه",
-    searching.Match.NATIONAL_ID: "کد ملی",
-    searching.Match.NAME: "نام شاکی",
-    searching.Match.AGENCY: "دستگاه",
-    searching.Match.SUBJECT: "موضوع",
-    searching.Match.TEXT: "متن",
+    Match.TRACKING_CODE: "کد رهگیری",
+    Match.LETTER_NUMBER: "شماره نامه",
+    Match.NATIONAL_ID: "کد ملی",
+    Match.NAME: "نام شاکی",
+    Match.AGENCY: "دستگاه",
+    Match.SUBJECT: "موضوع",
+    Match.TEXT: "متن",
 }
 
 COLUMNS = [
@@ -37,18 +35,6 @@ COLUMNS = [
     ("matched", "یافته در"),
     ("letter_number", "شماره نامه"),
 ]
-
-_RECORD_KEYS = ("tracking_code", "state", "agencies", "subject", "complainant", "registered_date")
-
-
-def hit_record(hit: searching.SearchHit, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
-    """One result row of the ``--json`` contract (the office's own search: names shown)."""
-    base = complaint_record(hit.complaint, zone)
-    record = {key: base[key] for key in _RECORD_KEYS}
-    record["matched"] = [m.value for m in hit.matched]
-    record["letter_number"] = hit.letter.number if hit.letter else None
-    record["letter_date"] = jalali(hit.letter.date) if hit.letter else None
-    return record
 
 
 def search(
@@ -77,23 +63,12 @@ def search(
     wanted = choice(state_name, ComplaintState, "state") if state_name else None
     start = parse_jalali_date(date_from) if date_from else None
     end = parse_jalali_date(date_to) if date_to else None
-    zone = state.clock.zone
-    with state.sessions() as session:
-        result = searching.search(
-            session,
-            query,
-            series_codes=set(state.settings.office.series.values()),
-            zone=zone,
-            date_from=start,
-            date_to=end,
-            state=wanted,
-            limit=limit,
-        )
-        records = [hit_record(hit, zone) for hit in result.hits]
+    found = searching.search(state, query, date_from=start, date_to=end, state=wanted, limit=limit)
+    records = found.records
     if as_json:
         output.emit_json(
-            {"query": {"text": query, "kind": result.query.kind.value}, "results": records,
-             "more": result.more}
+            {"query": {"text": query, "kind": found.query_kind}, "results": records,
+             "more": found.more}
         )  # fmt: skip
         return
     if not records:
@@ -102,9 +77,9 @@ def search(
     for record in records:
         record["tracking_code"] = format_tracking_code(record["tracking_code"])
         record["state"] = ComplaintState(record["state"]).label_fa
-        record["matched"] = [MATCH_FA[searching.Match(m)] for m in record["matched"]]
+        record["matched"] = [MATCH_FA[Match(m)] for m in record["matched"]]
     output.table(records, COLUMNS, title="نتیجه جست‌وجو")
-    if result.more:
+    if found.more:
         output.warn(
             f"بیش از {len(records)} نتیجه هست؛ جست‌وجو را دقیق‌تر کنید یا --limit را بزرگ‌تر کنید."
         )

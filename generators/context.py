@@ -8,7 +8,6 @@ never receives.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +24,7 @@ from generators.facts import (
     LetterFactsBase,
 )
 from generators.kinds import COMPLAINANT_KINDS, KIND_TITLES, rendering
+from registry.anonymity import Identifiers, identifying_mentions
 from registry.text import normalize_for_search
 
 ARTICLE_22 = "ماده ۲۲ قانون ارتقای سلامت نظام اداری و مقابله با فساد"
@@ -51,8 +51,6 @@ CONTEXT_KEYS: frozenset[str] = frozenset(
 )
 """The top-level variables every template may use (the layouts add ``text`` and ``qr_image``)."""
 
-_SEPARATORS = re.compile(r"[\s\-./]")
-
 
 def complainant_name(person: Complainant) -> str:
     """The complainant as a letter names them: «آقای محمدرضا حسینی», or the company."""
@@ -65,28 +63,20 @@ def complainant_name(person: Complainant) -> str:
 
 
 def anonymity_warnings(text: str, person: Complainant) -> list[str]:
-    """Which identifying facts of ``person`` appear in ``text``: ``name``, ``national_id``,
-    ``mobile``, ``company_name`` (after normalize_for_search); empty when none does.
-
-    For the reviewer at acceptance: an anonymous complainant's own text may name them.
+    """Which identifying facts of ``person`` appear in ``text``: ``name`` or ``last_name``,
+    ``national_id``, ``mobile``, ``company_name``; empty when none does
+    (``registry.anonymity.identifying_mentions``, the rule every anonymity check uses).
     """
-    found: list[str] = []
-    haystack = f" {normalize_for_search(text)} "
-    full = normalize_for_search(f"{person.first_name} {person.last_name}")
-    last = normalize_for_search(person.last_name)
-    if (full and f" {full} " in haystack) or (len(last) >= 3 and f" {last} " in haystack):
-        found.append("name")
-    digits_only = _SEPARATORS.sub("", haystack)
-    national_id = _SEPARATORS.sub("", normalize_for_search(person.national_id))
-    if len(national_id) >= 8 and national_id in digits_only:
-        found.append("national_id")
-    mobile = _SEPARATORS.sub("", normalize_for_search(person.mobile))[-10:]
-    if len(mobile) >= 10 and mobile in digits_only:
-        found.append("mobile")
-    company = normalize_for_search(person.company_name or "")
-    if company and company in haystack:
-        found.append("company_name")
-    return found
+    return identifying_mentions(
+        text,
+        Identifiers(
+            first_name=person.first_name,
+            last_name=person.last_name,
+            national_id=person.national_id,
+            mobile=person.mobile,
+            company_name=person.company_name,
+        ),
+    )
 
 
 def _addressee_lines(who: Addressee) -> list[str]:

@@ -24,6 +24,7 @@ from registry.letter_facts import (
     replies_summary,
 )
 from registry.models import Complaint, Letter
+from registry.people import display_name
 from registry.states import TRANSITIONS
 
 
@@ -33,11 +34,6 @@ class Reviewed:
     state: ComplaintState
     warnings: list[str]
     letter_number: str | None = None
-
-
-def _recipient(complaint: Complaint) -> str:
-    person = complaint.complainant
-    return person.company_name or f"{person.honorific.label_fa} {person.full_name}".strip()
 
 
 def accept(batch: Batch, tracking: str, *, note: str | None = None) -> Reviewed:
@@ -64,7 +60,7 @@ def reject(batch: Batch, tracking: str, *, reason: str) -> Reviewed:
             session,
             LetterKind.REJECTION,
             complaint,
-            recipient=_recipient(complaint),
+            recipient=display_name(complaint.complainant),
             facts=lambda identity: rejection_facts(
                 complaint, identity, office, reason=reason.strip(), zone=zone
             ),
@@ -96,7 +92,7 @@ def ask_for_documents(
             session,
             LetterKind.MISSING_DOCUMENTS,
             complaint,
-            recipient=_recipient(complaint),
+            recipient=display_name(complaint.complainant),
             facts=lambda identity: missing_documents_facts(
                 complaint, identity, office, missing=kinds, zone=zone
             ),
@@ -144,7 +140,7 @@ def answer(batch: Batch, tracking: str, *, decision: str, seal: Seal) -> Reviewe
                 session,
                 LetterKind.FINAL_ANSWER,
                 complaint,
-                recipient=_recipient(complaint),
+                recipient=display_name(complaint.complainant),
                 facts=lambda identity: final_answer_facts(
                     complaint,
                     identity,
@@ -175,15 +171,13 @@ def answer_seal(batch: Batch) -> Seal:
     return lambda facts, pdf: seal_answer(pdf, facts, key, tsa_url=settings.tsa_url)
 
 
-# The service card's figure: an answer in about a month.
-EXPECTED_ANSWER_DAYS = 31
-
-
 def issue_receipt(batch: Batch, tracking: str) -> tuple[str, bytes]:
     """The registration receipt: numbered, archived and handed over; returns its number and
-    the archived PDF (to print for the complainant)."""
+    the archived PDF (to print for the complainant).  It promises the answer within the
+    ``expected_answer_days`` setting's working days."""
     zone = batch.runtime.clock.zone
     office = batch.runtime.settings.office
+    days = batch.runtime.settings.expected_answer_days
     with transaction(batch.runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
         letter = number_case_letter(
@@ -191,9 +185,9 @@ def issue_receipt(batch: Batch, tracking: str) -> tuple[str, bytes]:
             session,
             LetterKind.RECEIPT,
             complaint,
-            recipient=_recipient(complaint),
+            recipient=display_name(complaint.complainant),
             facts=lambda identity: receipt_facts(
-                complaint, identity, office, expected_answer_days=EXPECTED_ANSWER_DAYS, zone=zone
+                complaint, identity, office, expected_answer_days=days, zone=zone
             ),
         )
         letter_id = letter.id

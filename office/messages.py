@@ -162,7 +162,19 @@ REVIEW_WARNINGS_FA = {
     "anonymous_text_names_national_id": "شاکی خواسته ناشناس بماند، اما کد ملی‌اش در متن شکایت آمده است.",
     "anonymous_text_names_mobile": "شاکی خواسته ناشناس بماند، اما شماره همراهش در متن شکایت آمده است.",
     "anonymous_text_names_mobile_short": "شاکی خواسته ناشناس بماند، اما شماره همراهش در متن شکایت آمده است.",
+    "anonymous_text_names_company_name": "شاکی خواسته ناشناس بماند، اما نام شرکتش در متن شکایت آمده است.",
 }
+
+# A registration flagged as a possible duplicate; {days} is the duplicate_window_days setting.
+POSSIBLE_DUPLICATE_FA = (
+    "شکایت مشابهی از همین شخص درباره همین دستگاه در {days} روز گذشته ثبت شده است: {codes}"
+)
+
+
+def possible_duplicate_warning(days: int, codes: list[str]) -> str:
+    """The staff's warning for a registration like another within ``days`` (Persian digits)."""
+    return POSSIBLE_DUPLICATE_FA.format(days=_fa(days), codes="، ".join(codes))
+
 
 GENERIC = "درخواست انجام نشد (کد خطا: {code})."
 UNEXPECTED = "خطای پیش‌بینی‌نشده‌ای رخ داد؛ جزئیات در گزارش فنی ثبت شد. ({detail})"

@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from office.casework import EXPECTED_ANSWER_DAYS
 from office.pipeline import Batch, stated_reply_days
 from registry import complaints
 from registry.agencies import find_agency, superior_of
@@ -135,7 +134,7 @@ def _receipt_preview(case: _Case) -> dict[str, Any]:
         case.complaint,
         case.identity,
         case.office,
-        expected_answer_days=EXPECTED_ANSWER_DAYS,
+        expected_answer_days=case.settings.expected_answer_days,
         zone=case.zone,
     )
 

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from registry import identity
+from registry import anonymity, identity
 from registry.agencies import find_agency
 from registry.errors import InvalidInput, NotFound, Refused
 from registry.events import record_event
 from registry.kinds import Channel, ComplainantKind, ComplaintState, DocumentKind, Honorific
 from registry.models import Complainant, Complaint, ComplaintAgency, Document
+from registry.people import identifiers
 from registry.states import transition
 from registry.text import normalize_for_search
 from registry.tracking import new_tracking_code, parse_tracking_code
@@ -288,39 +289,33 @@ def document_kinds(complaint: Complaint) -> set[DocumentKind]:
 
 
 def identifying_mentions(complaint: Complaint) -> list[str]:
-    """Which of the complainant's identifiers the complaint's own text contains.
+    """Which of the complainant's identifiers the complaint's own text contains
+    (``registry.anonymity.identifying_mentions``).
 
     For an anonymous complaint these would reach the agency with the text, so the reviewer
     is warned at acceptance.
     """
-    person = complaint.complainant
-    found = []
-    candidates = {
-        "name": normalize_for_search(person.full_name),
-        "last_name": normalize_for_search(person.last_name),
-        "national_id": person.national_id or "",
-        "mobile": person.mobile,
-        "mobile_short": person.mobile[1:],
-    }
-    for label, needle in candidates.items():
-        if len(needle) >= 3 and needle in complaint.text_norm:
-            found.append(label)
-    if "name" in found and "last_name" in found:
-        found.remove("last_name")
-    if "mobile" in found and "mobile_short" in found:
-        found.remove("mobile_short")
-    return found
+    return anonymity.identifying_mentions(complaint.text, identifiers(complaint.complainant))
 
 
 def accept(
     session: Session, complaint: Complaint, *, actor: str, at: dt.datetime, note: str | None = None
 ) -> ReviewOutcome:
-    """Accept a registered complaint for referral.
+    """Accept a registered complaint for referral (a complaint in any other state is
+    refused: a closed or withdrawn one returns by ``reopen``, with its reason).
 
     Without evidence of the complaint it is refused unless ``note`` records why; a missing
     earlier follow-up with the agency, and an anonymous text that names the complainant,
     are returned as warnings for the reviewer.
     """
+    if complaint.state is not ComplaintState.REGISTERED:
+        # The table lets a closed or withdrawn case back to accepted, but by reopen only.
+        raise Refused(
+            "illegal_transition",
+            tracking_code=complaint.tracking_code,
+            from_state=complaint.state.value,
+            to_state=ComplaintState.ACCEPTED.value,
+        )
     kinds = document_kinds(complaint)
     if DocumentKind.EVIDENCE not in kinds and not (note and note.strip()):
         raise Refused("evidence_missing", tracking_code=complaint.tracking_code)

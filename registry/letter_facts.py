@@ -12,13 +12,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from registry.anonymity import identifying_mentions
 from registry.jalali import format_jalali, format_jalali_fa
 from registry.kinds import DocumentKind, Honorific
 from registry.models import Agency, Complainant, Complaint, Document, Inspection, Letter
+from registry.people import display_name, identifiers
 from registry.register import LetterIdentity
 from registry.replies import referrals_with_replies
 from registry.settings import OfficeProfile
-from registry.text import normalize_for_search, to_persian_digits
+from registry.text import to_persian_digits
 
 Facts = dict[str, Any]
 
@@ -82,10 +84,8 @@ def addressee(agency: Agency) -> Facts:
 
 
 def identifies_complainant(document: Document, person: Complainant) -> bool:
-    """Whether a document's file name names the complainant (name, ID or mobile)."""
-    name = normalize_for_search(document.original_name)
-    needles = [normalize_for_search(person.full_name), person.national_id or "", person.mobile]
-    return any(len(needle) >= 3 and needle in name for needle in needles)
+    """Whether a document's file name names the complainant (``registry.anonymity``)."""
+    return bool(identifying_mentions(document.original_name, identifiers(person)))
 
 
 def forwarded_documents(complaint: Complaint) -> list[Facts]:
@@ -124,19 +124,12 @@ def referral_facts(
         "attachments": attachments,
         "copies": [
             {
-                "recipient": _complainant_label(complaint.complainant),
+                "recipient": display_name(complaint.complainant),
                 "description": "جهت اطلاع",
                 "audience": "complainant",
             }
         ],
     }
-
-
-def _complainant_label(person: Complainant) -> str:
-    if person.company_name:
-        return person.company_name
-    honorific = person.honorific.label_fa
-    return f"{honorific} {person.full_name}".strip()
 
 
 def _to_complainant(

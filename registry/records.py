@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from registry.jalali import format_jalali, jalali_weekday_name
 from registry.jalali import format_jalali_or_none as jalali
 from registry.models import Agency, Complainant, Complaint, DeadlineChange, Document, Letter, Reply
+from registry.people import display_name
 
 if TYPE_CHECKING:  # registry.calendar is not loaded by the commands that need no calendar
     from registry.calendar import Holiday
@@ -75,7 +76,7 @@ def complaint_record(
         "state": complaint.state.value,
         "agencies": [link.agency.name for link in complaint.agencies],
         "subject": complaint.subject,
-        "complainant": person.company_name or person.full_name,
+        "complainant": display_name(person, honorific=False),
         "anonymous": complaint.anonymous,
         "registered_at": iso_time(complaint.registered_at, zone),
         "registered_date": jalali(complaint.registered_at.astimezone(zone).date()),
@@ -143,3 +144,19 @@ def holiday_record(holiday: Holiday) -> dict[str, Any]:
         "estimated": holiday.estimated,
         "source": holiday.source,
     }
+
+
+_HIT_KEYS = ("tracking_code", "state", "agencies", "subject", "complainant", "registered_date")
+
+
+def search_hit_record(
+    complaint: Complaint, matched: Sequence[str], letter: Letter | None, zone: zoneinfo.ZoneInfo
+) -> dict[str, Any]:
+    """One result of the office's own search (names shown): the case's list keys, what
+    matched, and the letter when a letter number was searched for."""
+    base = complaint_record(complaint, zone)
+    record = {key: base[key] for key in _HIT_KEYS}
+    record["matched"] = list(matched)
+    record["letter_number"] = letter.number if letter else None
+    record["letter_date"] = jalali(letter.date) if letter else None
+    return record

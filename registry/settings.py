@@ -143,6 +143,12 @@ class Settings(BaseSettings):
         description="A complaint from the same national ID against the same agency within "
         "this many days is flagged as a possible duplicate.",
     )
+    expected_answer_days: int = Field(
+        31,
+        ge=1,
+        description="Working days within which the registration receipt tells the "
+        "complainant to expect the answer (the office's service card).",
+    )
     delivery_period_days: int = Field(
         30, ge=1, description="Days after the answer before a case may be closed automatically."
     )
