@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 from cli import output
-from cli.context import App
 from cli.options import JsonOption
 from office.messages import staff_message
 from registry.errors import ErrorKind
@@ -26,11 +25,9 @@ FINDING_FA = {
 @app.command("verify")
 def verify(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Re-hash every archived object; report missing, altered and unreferenced ones (exit 5)."""
-    from archive.fixity import verify_archive
+    from office.verify import verify_archive
 
-    state: App = ctx.obj
-    with state.sessions() as session:
-        report = verify_archive(session, state.store)
+    report = verify_archive(ctx.obj)
     record = report.as_record()
     error = None
     if not report.ok:

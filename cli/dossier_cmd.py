@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from cli import output
-from cli.context import App
 from cli.options import JsonOption
 from registry.text import to_persian_digits
 
@@ -23,25 +22,14 @@ def dossier(
     as_json: JsonOption = False,
 ) -> None:
     """Assemble a case's dossier: cover, index, every document with a bookmark each."""
-    from office.dossiers import case_dossier
+    from office.dossiers import dossier as write_dossier
 
-    state: App = ctx.obj
-    result = case_dossier(
-        state, tracking, out.expanduser().resolve(), bag=bag.expanduser().resolve() if bag else None
+    record = write_dossier(
+        ctx.obj,
+        tracking,
+        out.expanduser().resolve(),
+        bag=bag.expanduser().resolve() if bag else None,
     )
-    index = result.dossier.index_record()
-    record = {
-        "tracking_code": result.dossier.tracking_code,
-        "output": str(result.output),
-        "sha256": result.sha256,
-        "pages": result.dossier.total_pages,
-        "cover_pages": result.dossier.cover_pages,
-        "documents": len(result.dossier.placed),
-        "index": index,
-        "bag": None
-        if result.bag is None
-        else {"path": str(result.bag.path), "files": result.bag.files, "bytes": result.bag.bytes},
-    }
     if as_json:
         output.emit_json(record)
         return
@@ -51,10 +39,12 @@ def dossier(
             f"{record['pages']} برگ در {record['output']}"
         )
     )
-    missing = [e for e in index if not e["pages"]]
+    missing = [e for e in record["index"] if not e["pages"]]
     for entry in missing:
         output.warn(f"{entry['title']}: {entry['note']}")
-    if result.bag is not None:
+    if record["bag"] is not None:
         output.say(
-            to_persian_digits(f"بسته BagIt در {result.bag.path} ({result.bag.files} پرونده)")
+            to_persian_digits(
+                f"بسته BagIt در {record['bag']['path']} ({record['bag']['files']} پرونده)"
+            )
         )

@@ -53,18 +53,15 @@ def inspect(
     """Assign an inspection (its letter goes to the inspector), or add its findings."""
     from archive.intake import read_files
     from office.inspection import inspect as run_inspect
-    from office.pipeline import Batch, ensure_ready
     from registry.jalali import parse_jalali_date
-    from registry.kinds import LetterKind
 
     state: App = ctx.obj
     on = parse_jalali_date(date) if date else None
     findings = read_text_file(findings_file) if findings_file else None
     files = read_files(attach_specs(attach or []), state.settings.attachment_max_bytes)
-    batch = Batch(state, actor_name(actor))
-    ensure_ready(batch, [LetterKind.INSPECTION_ASSIGNMENT])
     done = run_inspect(
-        batch,
+        state,
+        actor_name(actor),
         tracking,
         inspector=inspector,
         inspection_date=on,
@@ -86,11 +83,6 @@ def report(
 ) -> None:
     """Assemble the inspection report from the case, the replies and the findings."""
     from office.inspection import report as run_report
-    from office.pipeline import Batch, ensure_ready
-    from registry.kinds import LetterKind
 
-    state: App = ctx.obj
-    batch = Batch(state, actor_name(actor))
-    ensure_ready(batch, [LetterKind.INSPECTION_REPORT])
-    done = run_report(batch, tracking, conclusion=conclusion)
+    done = run_report(ctx.obj, actor_name(actor), tracking, conclusion=conclusion)
     _print(done, as_json, "گزارش بازرسی به شماره {number} ساخته و بایگانی شد.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import typer
@@ -34,31 +33,10 @@ def init(
     as_json: JsonOption = False,
 ) -> None:
     """Make a self-signed trial signing key; never overwrites an existing one."""
-    from generators.keys import install_trial_key
+    from office.setup import make_trial_key
 
     state: App = ctx.obj
-    settings = state.settings
-    secret = settings.signing_key_passphrase
-    key = install_trial_key(
-        settings.resolved_signing_key_path,
-        settings.office_certificate_path,
-        common_name=name if name is not None else f"دفتر بازرسی {settings.office.governorate}",
-        organisation=settings.office.governorate,
-        # The real clock, never the training date: the certificate must be valid now.
-        now=state.clock.fixed_now or dt.datetime.now(dt.UTC),
-        passphrase=secret.get_secret_value() if secret else None,
-    )
-    result = {
-        "key_path": str(settings.resolved_signing_key_path),
-        "certificate_path": str(settings.office_certificate_path),
-        "subject": key.subject,
-        "fingerprint_sha256": key.fingerprint,
-        "valid_until": key.not_after.isoformat(),
-        "self_signed": True,
-        "trial": True,
-        "encrypted": secret is not None,
-        "warning": TRIAL_WARNING,
-    }
+    result = {**make_trial_key(state, common_name=name), "warning": TRIAL_WARNING}
     if as_json:
         output.emit_json(result)
         return
@@ -67,14 +45,14 @@ def init(
         [
             ("کلید", result["key_path"]),
             ("گواهی", result["certificate_path"]),
-            ("دارنده", key.subject),
-            ("اثر انگشت SHA-256", key.fingerprint),
+            ("دارنده", result["subject"]),
+            ("اثر انگشت SHA-256", result["fingerprint_sha256"]),
             ("اعتبار تا", result["valid_until"]),
         ],
         persian_digits=False,
     )
     output.warn(TRIAL_WARNING)
-    if secret is None:
+    if not result["encrypted"]:
         output.warn(
             "کلید بدون گذرواژه ذخیره شد؛ برای حفاظت، RESIDEGI_SIGNING_KEY_PASSPHRASE را "
             "پیش از ساخت کلید تنظیم کنید."

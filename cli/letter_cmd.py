@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from cli import output
 from cli.context import App, actor_name
 from cli.options import ActorOption, JsonOption, choice
-from registry.db import transaction
 from registry.errors import InvalidInput
 from registry.kinds import LetterKind
-from registry.models import Letter
-from registry.records import letter_record
-from registry.register import find_letter, void_letter
+from registry.text import to_persian_digits as fa
 
-app = typer.Typer(help="نامه‌ها: فهرست، نمایش، ابطال.", no_args_is_help=True)
+app = typer.Typer(help="نامه‌ها: فهرست، نمایش، ابطال، برون‌بری.", no_args_is_help=True)
 
 COLUMNS = [
     ("number", "شماره"),
@@ -41,24 +37,13 @@ def list_(
     as_json: JsonOption = False,
 ) -> None:
     """List letters in register order."""
-    state: App = ctx.obj
-    query = select(Letter).options(selectinload(Letter.complaint))
-    if series:
-        query = query.where(Letter.series == series)
-    if year:
-        query = query.where(Letter.year == year)
-    query = query.order_by(Letter.year, Letter.series, Letter.seq)
-    with state.sessions() as session:
-        zone = state.clock.zone
-        records = [letter_record(letter, zone) for letter in session.scalars(query)]
+    from office.letters import list_letters
+
+    records = list_letters(ctx.obj, series=series, year=year)
     if as_json:
         output.emit_json(records)
     else:
         output.table(records, COLUMNS, title="دفتر نامه‌ها")
-
-
-def _series_codes(state: App) -> set[str]:
-    return set(state.settings.office.series.values())
 
 
 @app.command("show")
@@ -68,11 +53,9 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """One letter."""
-    state: App = ctx.obj
-    office = state.settings.office
-    with state.sessions() as session:
-        letter = find_letter(session, number, _series_codes(state), office.number_format)
-        record = letter_record(letter, state.clock.zone)
+    from office.letters import show_letter
+
+    record = show_letter(ctx.obj, number)
     if as_json:
         output.emit_json(record)
     else:
@@ -88,16 +71,60 @@ def void(
     as_json: JsonOption = False,
 ) -> None:
     """Mark a letter «باطل»: it keeps its number and its reminders stop."""
-    state: App = ctx.obj
-    office = state.settings.office
-    with transaction(state.sessions) as session:
-        letter = find_letter(session, number, _series_codes(state), office.number_format)
-        void_letter(session, letter, reason=reason, actor=actor_name(actor), at=state.clock.now())
-        record = letter_record(letter, state.clock.zone)
+    from office.letters import void as void_letter
+
+    record = void_letter(ctx.obj, actor_name(actor), number, reason=reason)
     if as_json:
         output.emit_json(record)
     else:
         output.say(f"نامه {record['number']} باطل شد.")
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="Letter number as printed.")],
+    out: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="pdf or docx.")] = "pdf",
+    as_json: JsonOption = False,
+) -> None:
+    """Write a letter's archived file (PDF, or its DOCX), checked against its fingerprint."""
+    from office.letters import export as export_letter
+
+    exported = export_letter(ctx.obj, number, fmt=fmt.strip().lower())
+    target = out.expanduser()
+    _write_atomically(target, exported.data)
+    if as_json:
+        output.emit_json(
+            {
+                "number": exported.number,
+                "format": exported.format,
+                "file": str(target),
+                "sha256": exported.sha256,
+                "bytes": exported.size,
+            }
+        )
+    else:
+        output.say(f"نامه {fa(exported.number)} ({exported.format.upper()}) نوشته شد: {target}")
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """``data`` at ``target``, all or nothing: a temporary name beside it, then a rename
+    (an existing file is replaced); InvalidInput if the folder is missing or ``target`` is
+    a folder."""
+    if not target.parent.is_dir() or target.is_dir():
+        raise InvalidInput("output_unwritable", field="output", path=str(target))
+    temp = target.parent / f".{target.name}.tmp-{secrets.token_hex(6)}"
+    try:
+        with temp.open("xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temp.replace(target)
+    except OSError as exc:
+        raise InvalidInput("output_unwritable", field="output", path=str(target)) from exc
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 @app.command("dispatch")

@@ -15,15 +15,17 @@ app = typer.Typer(help="قالب نامه‌ها: بررسی.", no_args_is_help=
 @app.command("check")
 def check(as_json: JsonOption = False) -> None:
     """Render every kind in both formats with sample data; exit 4 on any problem."""
-    from generators import KINDS, check_templates
+    from office.setup import check_templates
 
-    problems = check_templates()
+    checked = check_templates()
     if as_json:
-        output.emit_json({"kinds": list(KINDS), "problems": [p.describe() for p in problems]})
+        output.emit_json({"kinds": list(checked.kinds), "problems": list(checked.problems)})
     else:
-        for problem in problems:
-            output.warn(problem.describe())
-        if not problems:
-            output.say(f"هر {fa(len(KINDS))} قالب نامه در هر دو قالب PDF و DOCX درست ساخته شد.")
-    if problems:
-        raise Refused("templates_failing", problems=f"{len(problems)}")
+        for problem in checked.problems:
+            output.warn(problem)
+        if not checked.problems:
+            output.say(
+                f"هر {fa(len(checked.kinds))} قالب نامه در هر دو قالب PDF و DOCX درست ساخته شد."
+            )
+    if checked.problems:
+        raise Refused("templates_failing", problems=f"{len(checked.problems)}")

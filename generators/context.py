@@ -2,8 +2,8 @@
 
 It validates the facts against the kind's schema, cleans every user-supplied string
 (untrusted text), prints structured numbers in Persian digits, and applies the anonymity
-rule of DESIGN.md before any template sees the data, so no template can leak what it
-never receives.
+rule (docs/letters.md, "Rendering") before any template sees the data, so no template can
+leak what it never receives.
 """
 
 from __future__ import annotations

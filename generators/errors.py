@@ -6,8 +6,6 @@ Every error has a stable snake_case ``code`` (the Persian message table in
 
 from __future__ import annotations
 
-from typing import Any
-
 from registry.errors import ErrorKind, ResidegiError
 
 
@@ -106,11 +104,6 @@ class AssetRefused(GeneratorError):
         super().__init__("asset_refused", url=url[:200])
 
 
-def params_of(error: GeneratorError) -> dict[str, Any]:
-    """The parameters a Persian message is filled with (a copy, safe to mutate)."""
-    return dict(error.params)
-
-
 # -- signing, keys and verification (generators/keys.py, stamp.py, signing.py) --------------
 
 
@@ -195,16 +188,3 @@ class PdfUnreadable(GeneratorError):
 
     def __init__(self, detail: str) -> None:
         super().__init__("pdf_unreadable", detail, detail=detail[:300])
-
-
-class VerificationFailed(GeneratorError):
-    """A signed PDF failed verification or leaves a doubt (exit 5).
-
-    ``code`` names the first problem found: ``signature_missing``, ``signature_invalid``,
-    ``signature_modified``, ``signature_untrusted``, ``signature_not_in_archive``.
-    """
-
-    kind = ErrorKind.VERIFICATION
-
-    def __init__(self, code: str, path: str, detail: str = "") -> None:
-        super().__init__(code, detail, path=path, detail=detail[:300])

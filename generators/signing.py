@@ -1,10 +1,10 @@
 """The signed final answer: case data embedded in the PDF/A-3 letter, then a PAdES signature.
 
-Order, as DESIGN.md requires: the PDF/A-3u letter (``generators.pdf``) -> ``embed_case_data``
-(a full rewrite by qpdf, before any signature exists) -> ``sign_pdf`` (an incremental update
-appended last, so the PDF/A identification, the output intent and the attachment are kept
-byte for byte and covered by the signature).  ``verify_pdf`` (``generators.verification``)
-checks the result.
+Order, as docs/signing.md sets it out: the PDF/A-3u letter (``generators.pdf``) ->
+``embed_case_data`` (a full rewrite by qpdf, before any signature exists) -> ``sign_pdf`` (an
+incremental update appended last, so the PDF/A identification, the output intent and the
+attachment are kept byte for byte and covered by the signature).  ``verify_pdf``
+(``generators.verification``) checks the result.
 
 Every function here takes and returns bytes; the key is a loaded ``SigningKey``
 (``generators.keys``).  Same input, same bytes: the embedded file's dates come from the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from archive.dossier import DossierResult, export_dossier
 from office.runtime import Runtime
@@ -31,3 +32,28 @@ def case_dossier(
             at=runtime.clock.now(),
             bag=bag,
         )
+
+
+def dossier(
+    runtime: Runtime, tracking: str, output: Path, *, bag: Path | None = None
+) -> dict[str, Any]:
+    """Write case ``tracking``'s dossier (and BagIt package) as ``case_dossier`` does; its
+    record: tracking_code, output, sha256, pages, cover_pages, documents, index (an entry
+    without pages is a document the dossier could not include, with a note), bag."""
+    return dossier_record(case_dossier(runtime, tracking, output, bag=bag))
+
+
+def dossier_record(result: DossierResult) -> dict[str, Any]:
+    """The JSON record of a written dossier."""
+    return {
+        "tracking_code": result.dossier.tracking_code,
+        "output": str(result.output),
+        "sha256": result.sha256,
+        "pages": result.dossier.total_pages,
+        "cover_pages": result.dossier.cover_pages,
+        "documents": len(result.dossier.placed),
+        "index": result.dossier.index_record(),
+        "bag": None
+        if result.bag is None
+        else {"path": str(result.bag.path), "files": result.bag.files, "bytes": result.bag.bytes},
+    }

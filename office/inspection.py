@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from archive.intake import CheckedFile, attach_files
-from office.pipeline import Batch, deliver, move_complaint_to, number_case_letter
+from office.pipeline import Batch, deliver, ensure_ready, move_complaint_to, number_case_letter
+from office.runtime import Runtime
 from registry import complaints
 from registry.agencies import find_agency
 from registry.db import transaction
@@ -26,13 +27,16 @@ from registry.replies import replied_agency_ids
 
 @dataclass(frozen=True)
 class InspectionDone:
+    """Where the case stands after ``inspect`` or ``report``, and the letter sent if any."""
+
     tracking_code: str
     state: ComplaintState
     letter_number: str | None
 
 
 def inspect(
-    batch: Batch,
+    runtime: Runtime,
+    actor: str,
     tracking: str,
     *,
     inspector: str,
@@ -43,7 +47,10 @@ def inspect(
 ) -> InspectionDone:
     """Assign an inspection of the agency (default: the first that has not replied) and
     send the assignment letter to the inspector; while one is under way, record findings
-    and documents instead."""
+    and documents instead.  Refused before anything is written when the assignment letter
+    could not be made (no signatory, exit 2; its template failing, exit 4)."""
+    batch = Batch(runtime, actor)
+    ensure_ready(batch, [LetterKind.INSPECTION_ASSIGNMENT])
     clock = batch.runtime.clock
     zone, office = clock.zone, batch.runtime.settings.office
     with transaction(batch.runtime.sessions) as session:
@@ -87,8 +94,14 @@ def inspect(
     return InspectionDone(code, state, numbers[0] if numbers else None)
 
 
-def report(batch: Batch, tracking: str, *, conclusion: str | None = None) -> InspectionDone:
-    """Assemble, number, archive and send the inspection report; report_ready."""
+def report(
+    runtime: Runtime, actor: str, tracking: str, *, conclusion: str | None = None
+) -> InspectionDone:
+    """Assemble, number, archive and send the inspection report; report_ready.  Refused
+    (exit 4) unless the complaint is under inspection with findings and a conclusion, and
+    before anything is written when the report could not be made (as ``inspect``)."""
+    batch = Batch(runtime, actor)
+    ensure_ready(batch, [LetterKind.INSPECTION_REPORT])
     clock = batch.runtime.clock
     zone, office = clock.zone, batch.runtime.settings.office
     with transaction(batch.runtime.sessions) as session:

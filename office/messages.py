@@ -123,6 +123,10 @@ MESSAGES: dict[str, str] = {
     "findings_missing": "یافته‌های بازرسی ({inspector}) ثبت نشده است؛ نخست با residegi inspect و --findings-file آن‌ها را ثبت کنید.",
     "conclusion_missing": "نتیجه‌گیری گزارش معلوم نیست؛ آن را با --conclusion بنویسید یا بند پایانی یافته‌ها را با «نتیجه» آغاز کنید.",
     "letter_already_void": "نامه {number} پیش‌تر باطل شده است.",
+    # letters: export (office/letters.py, cli/letter_cmd.py)
+    "letter_not_rendered": "نامه {number} شماره گرفته اما هنوز ساخته و در بایگانی ذخیره نشده است؛ پس از ساخته‌شدن آن (اجرای دوباره ارسال) دوباره بکوشید.",
+    "letter_file_uncatalogued": "پرونده {value} نامه {number} در فهرست بایگانی نیست یا با اثر انگشت ثبت‌شده نامه نمی‌خواند؛ به مسئول بایگانی اطلاع دهید.",
+    "output_unwritable": "در «{path}» نمی‌توان نوشت: پوشه مقصد باید وجود داشته باشد و مقصد خود پوشه نباشد. چیزی نوشته نشد.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {

@@ -1,8 +1,11 @@
-"""Setting up a data folder: the registry, the holiday calendar and, for trials, the sample."""
+"""Setting up a data folder: the registry, the holiday calendar and, for trials, the sample
+and a trial signing key; checking the letter templates staff may have edited."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from office.runtime import Runtime
 from registry import migrate
@@ -10,6 +13,9 @@ from registry.agencies import load_sample
 from registry.db import transaction
 from registry.holidays import seed_holidays
 from registry.settings import SETTINGS_FILE_NAME
+
+if TYPE_CHECKING:
+    from generators.keys import SigningKey
 
 # The office profile of a trial installation; the office replaces it with its own.
 SAMPLE_SETTINGS = """\
@@ -68,19 +74,69 @@ def upgrade(runtime: Runtime) -> Upgraded:
 def install_trial_key_if_missing(runtime: Runtime) -> bool:
     """A self-signed trial key for signing answers, unless the data folder has a key.
     (Its signatures verify as intact but untrusted: for trials and the demo only.)"""
-    from generators.keys import install_trial_key
-
     settings = runtime.settings
     if settings.resolved_signing_key_path.exists():
         return False
     settings.resolved_signing_key_path.parent.mkdir(parents=True, exist_ok=True)
+    _install_trial_key(runtime, common_name=None, now=runtime.clock.now())
+    return True
+
+
+def make_trial_key(runtime: Runtime, *, common_name: str | None = None) -> dict[str, Any]:
+    """``keys init``: a self-signed trial signing key and its certificate where the settings
+    say, encrypted with the configured passphrase if there is one; never overwrites
+    (SigningKeyExists, exit 4).  ``common_name`` defaults to «دفتر بازرسی» and the
+    governorate.  Its record: key_path, certificate_path, subject, fingerprint_sha256,
+    valid_until, self_signed, trial, encrypted."""
+    # The real clock, never the training date: the certificate must be valid now.
+    key = _install_trial_key(
+        runtime, common_name=common_name, now=runtime.clock.fixed_now or dt.datetime.now(dt.UTC)
+    )
+    settings = runtime.settings
+    return {
+        "key_path": str(settings.resolved_signing_key_path),
+        "certificate_path": str(settings.office_certificate_path),
+        "subject": key.subject,
+        "fingerprint_sha256": key.fingerprint,
+        "valid_until": key.not_after.isoformat(),
+        "self_signed": True,
+        "trial": True,
+        "encrypted": settings.signing_key_passphrase is not None,
+    }
+
+
+def _install_trial_key(
+    runtime: Runtime, *, common_name: str | None, now: dt.datetime
+) -> SigningKey:
+    from generators.keys import install_trial_key
+
+    settings = runtime.settings
     passphrase = settings.signing_key_passphrase
-    install_trial_key(
+    return install_trial_key(
         settings.resolved_signing_key_path,
         settings.office_certificate_path,
-        common_name=f"دفتر بازرسی {settings.office.governorate}",
+        common_name=(
+            common_name if common_name is not None else f"دفتر بازرسی {settings.office.governorate}"
+        ),
         organisation=settings.office.governorate,
-        now=runtime.clock.now(),
+        now=now,
         passphrase=passphrase.get_secret_value() if passphrase else None,
     )
-    return True
+
+
+@dataclass(frozen=True)
+class TemplateCheck:
+    """``templates check``: the kinds checked and a line for each problem found."""
+
+    kinds: tuple[str, ...]
+    problems: tuple[str, ...]
+
+
+def check_templates() -> TemplateCheck:
+    """Render every letter kind in both formats with sample data; the problems found (file,
+    place, variable).  Nothing is raised for a problem: the caller decides (the CLI exits 4
+    with ``templates_failing``)."""
+    from generators import KINDS
+    from generators import check_templates as check
+
+    return TemplateCheck(tuple(KINDS), tuple(p.describe() for p in check()))

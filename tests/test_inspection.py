@@ -81,7 +81,8 @@ def test_inspection_then_report(batch: pipeline.Batch) -> None:
     tracking = tracking_of(batch)
     day = from_jalali(1405, 9, 10)
     assigned = inspection.inspect(
-        batch,
+        batch.runtime,
+        batch.actor,
         tracking,
         inspector="حسن موسوی",
         inspection_date=day,
@@ -91,10 +92,11 @@ def test_inspection_then_report(batch: pipeline.Batch) -> None:
     assert assigned.state is ComplaintState.UNDER_INSPECTION
     assert assigned.letter_number == "1405/ص/3"
     with pytest.raises(Refused) as refused:
-        inspection.report(batch, tracking)
+        inspection.report(batch.runtime, batch.actor, tracking)
     assert refused.value.code == "findings_missing"
     again = inspection.inspect(
-        batch,
+        batch.runtime,
+        batch.actor,
         tracking,
         inspector="حسن موسوی",
         inspection_date=None,
@@ -102,7 +104,7 @@ def test_inspection_then_report(batch: pipeline.Batch) -> None:
         findings=FINDINGS,
     )
     assert again.letter_number is None  # findings added; no second assignment
-    done = inspection.report(batch, tracking)
+    done = inspection.report(batch.runtime, batch.actor, tracking)
     assert (done.state, done.letter_number) == (ComplaintState.REPORT_READY, "1405/ص/4")
     with batch.runtime.sessions() as session:
         letters = {letter.kind: letter for letter in session.scalars(select(Letter))}
@@ -122,5 +124,5 @@ def test_inspection_then_report(batch: pipeline.Batch) -> None:
 
 def test_report_needs_an_inspection_under_way(batch: pipeline.Batch) -> None:
     with pytest.raises(Refused) as refused:
-        inspection.report(batch, tracking_of(batch))
+        inspection.report(batch.runtime, batch.actor, tracking_of(batch))
     assert refused.value.code == "illegal_transition"

@@ -1,0 +1,124 @@
+"""The register of numbered letters: list, show, void, and export a letter's archived file.
+
+A letter is named as staff type its number (Persian or ASCII digits, parts in either order,
+``registry.register.parse_letter_number``).  What leaves here are the letter records of
+``registry.records.letter_record`` and, for an export, the archived bytes themselves,
+re-hashed on the way out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from office.runtime import Runtime
+from registry.db import transaction
+from registry.errors import InvalidInput, Refused
+from registry.kinds import LetterState
+from registry.models import ArchiveObject, Letter
+from registry.records import letter_record
+from registry.register import find_letter, void_letter
+
+ExportFormat = Literal["pdf", "docx"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("pdf", "docx")
+# The catalogue's role of each format (archive/letters.py stores them so).
+_ROLES: dict[str, str] = {"pdf": "record", "docx": "editable"}
+
+
+def letter_named(session: Session, runtime: Runtime, number: str) -> Letter:
+    """The letter whose number staff typed (Persian or ASCII digits, either order), or
+    NotFound (exit 3); a malformed number is InvalidInput (exit 2)."""
+    office = runtime.settings.office
+    return find_letter(session, number, set(office.series.values()), office.number_format)
+
+
+def list_letters(
+    runtime: Runtime, *, series: str | None = None, year: int | None = None
+) -> list[dict[str, Any]]:
+    """Every letter in register order (year, series, sequence), optionally of one series
+    and one Jalali year."""
+    query = select(Letter).options(selectinload(Letter.complaint))
+    if series:
+        query = query.where(Letter.series == series)
+    if year:
+        query = query.where(Letter.year == year)
+    query = query.order_by(Letter.year, Letter.series, Letter.seq)
+    zone = runtime.clock.zone
+    with runtime.sessions() as session:
+        return [letter_record(letter, zone) for letter in session.scalars(query)]
+
+
+def show_letter(runtime: Runtime, number: str) -> dict[str, Any]:
+    """One letter's record."""
+    with runtime.sessions() as session:
+        return letter_record(letter_named(session, runtime, number), runtime.clock.zone)
+
+
+def void(runtime: Runtime, actor: str, number: str, *, reason: str) -> dict[str, Any]:
+    """Mark a letter «باطل»: it keeps its number and its chaser ladder stops.  A reason is
+    required (exit 2); a letter already void is refused (exit 4)."""
+    with transaction(runtime.sessions) as session:
+        letter = letter_named(session, runtime, number)
+        void_letter(session, letter, reason=reason, actor=actor, at=runtime.clock.now())
+        return letter_record(letter, runtime.clock.zone)
+
+
+@dataclass(frozen=True)
+class ExportedLetter:
+    """A letter's archived file: its bytes, verified against the catalogue's SHA-256."""
+
+    number: str
+    format: ExportFormat
+    data: bytes
+    sha256: str
+    media_type: str
+    original_name: str | None
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def export(runtime: Runtime, number: str, *, fmt: str = "pdf") -> ExportedLetter:
+    """The archived PDF (the record) or DOCX (the editable copy) of a letter, read from the
+    archive store and re-hashed on read.
+
+    Refused (exit 4) for a void letter and for one numbered but not yet rendered and
+    stored.  A file whose catalogue row is missing or names other bytes than the letter
+    does, or whose bytes no longer hash to their name, is a verification failure (exit 5);
+    an object the store lacks is ObjectMissing (exit 3).
+    """
+    from archive.errors import FixityFailed, ObjectAltered
+    from archive.store import sha256_of
+
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInput("invalid_option", field="format", value=fmt, allowed="pdf, docx")
+    kind: ExportFormat = "pdf" if fmt == "pdf" else "docx"
+    with runtime.sessions() as session:
+        letter = letter_named(session, runtime, number)
+        if letter.state is LetterState.VOID:
+            raise Refused("letter_void", number=letter.number)
+        expected = letter.pdf_sha256 if kind == "pdf" else letter.docx_sha256
+        if letter.state is LetterState.NUMBERED or expected is None:
+            raise Refused("letter_not_rendered", number=letter.number)
+        row = session.scalars(
+            select(ArchiveObject)
+            .where(ArchiveObject.letter_id == letter.id, ArchiveObject.role == _ROLES[kind])
+            .order_by(ArchiveObject.id)
+        ).first()
+        if row is None or row.sha256 != expected:
+            raise FixityFailed(
+                "letter_file_uncatalogued",
+                number=letter.number,
+                value=kind.upper(),
+                sha256=expected,
+            )
+        letter_number, media_type, name = letter.number, row.media_type, row.original_name
+    data = runtime.store.get(expected, verify=False)
+    actual = sha256_of(data)
+    if actual != expected:
+        raise ObjectAltered("archive_object_altered", sha256=expected, actual=actual)
+    return ExportedLetter(letter_number, kind, data, actual, media_type, name)
