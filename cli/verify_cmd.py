@@ -10,15 +10,8 @@ import typer
 from cli import output
 from cli.options import JsonOption
 from office.messages import staff_message
+from office.verify import ARCHIVE_FA, TRUST_FA
 from registry.errors import NotFound
-
-TRUST_FA = {
-    "trusted": "معتبر و مورد اعتماد",
-    "trial_untrusted": "معتبر اما نامطمئن (کلید آزمایشی خودامضای همین دفتر)",
-    "untrusted": "نامطمئن (گواهی امضاکننده مورد اعتماد نیست)",
-    "invalid": "نامعتبر (امضا با پرونده نمی‌خواند)",
-    "unsigned": "بدون امضا",
-}
 
 
 def verify(
@@ -55,11 +48,6 @@ def verify(
 
 
 def _show(result: dict[str, Any]) -> None:
-    archive_fa = {
-        "held": "همین پرونده در بایگانی نگهداری می‌شود",
-        "not_held": "این پرونده در بایگانی نیست",
-        "absent": "بایگانی در این رایانه راه‌اندازی نشده است",
-    }
     # Paths, fingerprints and ISO times keep their ASCII digits.
     output.fields(
         [
@@ -73,7 +61,7 @@ def _show(result: dict[str, Any]) -> None:
             ("مهر زمانی", result["timestamp_time"]),
             ("سطح PAdES", result["level"]),
             ("PDF/A", result["pdfa"] or None),
-            ("بایگانی", archive_fa[str(result["archive"])]),
+            ("بایگانی", ARCHIVE_FA[str(result["archive"])]),
         ],
         persian_digits=False,
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from office.letters import letter_by_number
 from office.runtime import Runtime
 from registry import deadline_edits, deadlines
 from registry.calendar import DueDateExplanation, WorkingCalendar
@@ -22,24 +23,15 @@ from registry.db import transaction
 from registry.jalali import format_jalali_or_none as jalali
 from registry.models import Letter
 from registry.records import deadline_change_record, letter_record
-from registry.register import find_letter
 
 __all__ = [
     "DeadlineExplained",
     "explain",
     "extend",
-    "letter_by_number",
     "office_calendar",
     "pause",
     "resume",
 ]
-
-
-def letter_by_number(runtime: Runtime, session: Session, number: str) -> Letter:
-    """The letter ``number`` names (as printed, in any of the office's series), in the
-    caller's session; NotFound ``letter_not_found`` if there is none."""
-    office = runtime.settings.office
-    return find_letter(session, number, set(office.series.values()), office.number_format)
 
 
 def office_calendar(runtime: Runtime, session: Session) -> WorkingCalendar:

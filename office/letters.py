@@ -28,7 +28,7 @@ EXPORT_FORMATS: tuple[ExportFormat, ...] = ("pdf", "docx")
 _ROLES: dict[str, str] = {"pdf": "record", "docx": "editable"}
 
 
-def letter_named(session: Session, runtime: Runtime, number: str) -> Letter:
+def letter_by_number(runtime: Runtime, session: Session, number: str) -> Letter:
     """The letter whose number staff typed (Persian or ASCII digits, either order), or
     NotFound (exit 3); a malformed number is InvalidInput (exit 2)."""
     office = runtime.settings.office
@@ -54,14 +54,14 @@ def list_letters(
 def show_letter(runtime: Runtime, number: str) -> dict[str, Any]:
     """One letter's record."""
     with runtime.sessions() as session:
-        return letter_record(letter_named(session, runtime, number), runtime.clock.zone)
+        return letter_record(letter_by_number(runtime, session, number), runtime.clock.zone)
 
 
 def void(runtime: Runtime, actor: str, number: str, *, reason: str) -> dict[str, Any]:
     """Mark a letter «باطل»: it keeps its number and its chaser ladder stops.  A reason is
     required (exit 2); a letter already void is refused (exit 4)."""
     with transaction(runtime.sessions) as session:
-        letter = letter_named(session, runtime, number)
+        letter = letter_by_number(runtime, session, number)
         void_letter(session, letter, reason=reason, actor=actor, at=runtime.clock.now())
         return letter_record(letter, runtime.clock.zone)
 
@@ -98,7 +98,7 @@ def export(runtime: Runtime, number: str, *, fmt: str = "pdf") -> ExportedLetter
         raise InvalidInput("invalid_option", field="format", value=fmt, allowed="pdf, docx")
     kind: ExportFormat = "pdf" if fmt == "pdf" else "docx"
     with runtime.sessions() as session:
-        letter = letter_named(session, runtime, number)
+        letter = letter_by_number(runtime, session, number)
         if letter.state is LetterState.VOID:
             raise Refused("letter_void", number=letter.number)
         expected = letter.pdf_sha256 if kind == "pdf" else letter.docx_sha256

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from office.deadlines import letter_by_number, office_calendar
+from office.deadlines import office_calendar
+from office.letters import letter_by_number
 from office.runtime import Runtime
 from registry import outstanding, replies
 from registry.agencies import find_agency

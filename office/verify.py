@@ -14,6 +14,23 @@ if TYPE_CHECKING:
     from archive.fixity import FixityReport
 
 
+# What staff read of a signature's trust and of the archive's copy (CLI and desk alike).
+TRUST_FA = {
+    "trusted": "معتبر و مورد اعتماد",
+    "trial_untrusted": "معتبر اما نامطمئن (کلید آزمایشی خودامضای همین دفتر)",
+    "untrusted": "نامطمئن (گواهی امضاکننده مورد اعتماد نیست)",
+    "invalid": "نامعتبر (امضا با پرونده نمی‌خواند)",
+    "unsigned": "بدون امضا",
+}
+
+
+ARCHIVE_FA = {
+    "held": "همین پرونده در بایگانی نگهداری می‌شود",
+    "not_held": "این پرونده در بایگانی نیست",
+    "absent": "بایگانی در این رایانه راه‌اندازی نشده است",
+}
+
+
 @dataclass(frozen=True)
 class SignatureCheck:
     """What ``verify_signed`` found: ``record`` holds the contract's JSON keys (path,

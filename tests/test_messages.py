@@ -11,7 +11,7 @@ from office.messages import GENERIC, MESSAGES, staff_message
 from registry.errors import ResidegiError
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("registry", "generators", "archive", "flows", "cli")
+PACKAGES = ("registry", "generators", "archive", "office", "flows", "cli")
 
 
 def error_classes() -> set[str]:
