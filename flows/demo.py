@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from archive.attachments import Attachment
-from archive.intake import file_complaint, sample_files
+from archive.intake import sample_files
 from archive.store import sha256_of
 from flows.answer import run_answers
 from flows.dispatch import DispatchParams, run_dispatch
-from office import casework, replies
+from office import complaints, replies
+from office.complaints import Decision
 from office.dossiers import case_dossier
 from office.pipeline import Batch, Progress
 from office.runtime import Runtime
@@ -70,23 +71,19 @@ def _register_and_review(batch: Batch, count: int, progress: Progress | None) ->
         ]
     samples = list(sample_complaints(count, targets))
     for done, sample in enumerate(samples, start=1):
-        with transaction(runtime.sessions) as session:
-            complaint = file_complaint(
-                session,
-                runtime.store,
-                sample.data,
-                sample_files(sample),
-                actor=batch.actor,
-                at=runtime.clock.now(),
-                duplicate_window_days=runtime.settings.duplicate_window_days,
-            ).complaint
-            tracking = complaint.tracking_code
+        # As staff do it: `complaint register`, then `complaint review`.
+        registered = complaints.register(runtime, batch.actor, sample.data, sample_files(sample))
+        tracking = registered.record["tracking_code"]
         if sample.review == "reject":
-            casework.reject(batch, tracking, reason=REJECTION_REASON)
+            complaints.review(
+                runtime, batch.actor, tracking, Decision.REJECT, reason=REJECTION_REASON
+            )
         elif sample.review == "incomplete":
-            casework.ask_for_documents(batch, tracking, missing=[DocumentKind.EVIDENCE])
+            complaints.review(
+                runtime, batch.actor, tracking, Decision.INCOMPLETE, missing=[DocumentKind.EVIDENCE]
+            )
         else:
-            casework.accept(batch, tracking)
+            complaints.review(runtime, batch.actor, tracking, Decision.ACCEPT)
         if progress:
             progress("register", done, len(samples))
 

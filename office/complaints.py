@@ -22,6 +22,7 @@ from registry.kinds import ComplaintState, DocumentKind
 from registry.records import complaint_record
 
 if TYPE_CHECKING:
+    from archive.intake import CheckedFile
     from office.casework import Reviewed
 
 __all__ = [
@@ -37,7 +38,7 @@ __all__ = [
     "withdraw",
 ]
 
-AttachSpec = tuple[DocumentKind, Path]
+AttachSpec = tuple[DocumentKind, Path]  # a file as staff name it: read and checked here
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def register(
     runtime: Runtime,
     actor: str,
     data: complaints.ComplaintInput,
-    attachments: Sequence[AttachSpec] = (),
+    attachments: Sequence[AttachSpec | CheckedFile] = (),
     *,
     receipt: bool = False,
 ) -> Registered:
@@ -72,6 +73,7 @@ def register(
     number and PDF) once the complaint is committed.  A complaint from the same person
     about the same agency within the ``duplicate_window_days`` setting is flagged.
     """
+    from archive.attachments import Attachment
     from archive.intake import file_complaint, read_files
 
     if receipt:
@@ -80,7 +82,13 @@ def register(
 
         ensure_ready(Batch(runtime, actor), [LetterKind.RECEIPT])
     settings = runtime.settings
-    files = read_files(attachments, settings.attachment_max_bytes)
+    # Files already read and checked (a scanner's upload, the demo's samples) come as they are.
+    files = [
+        (kind, item)
+        if isinstance(item, Attachment)
+        else read_files([(kind, item)], settings.attachment_max_bytes)[0]
+        for kind, item in attachments
+    ]
     window = settings.duplicate_window_days
     with transaction(runtime.sessions) as session:
         registration = file_complaint(
