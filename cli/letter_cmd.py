@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -13,8 +13,9 @@ from cli import output
 from cli.context import App, actor_name
 from cli.options import ActorOption, JsonOption, choice
 from registry.errors import InvalidInput
-from registry.kinds import LetterKind
+from registry.kinds import LetterKind, LetterState
 from registry.text import to_persian_digits as fa
+from registry.tracking import format_tracking_code
 
 app = typer.Typer(help="نامه‌ها: فهرست، نمایش، ابطال، برون‌بری.", no_args_is_help=True)
 
@@ -27,6 +28,17 @@ COLUMNS = [
     ("state", "وضعیت"),
     ("due_date", "مهلت پاسخ"),
 ]
+
+
+def _in_words(record: dict[str, Any]) -> dict[str, Any]:
+    """A letter record as staff read it: the kind and state in Persian, the tracking code
+    in its groups."""
+    tracking = record["tracking_code"]
+    return record | {
+        "kind": LetterKind(record["kind"]).label_fa,
+        "state": LetterState(record["state"]).label_fa,
+        "tracking_code": format_tracking_code(tracking) if tracking else None,
+    }
 
 
 @app.command("list")
@@ -43,7 +55,7 @@ def list_(
     if as_json:
         output.emit_json(records)
     else:
-        output.table(records, COLUMNS, title="دفتر نامه‌ها")
+        output.table([_in_words(r) for r in records], COLUMNS, title="دفتر نامه‌ها")
 
 
 @app.command("show")
@@ -59,7 +71,8 @@ def show(
     if as_json:
         output.emit_json(record)
     else:
-        output.fields([(heading, record[key]) for key, heading in COLUMNS])
+        shown = _in_words(record)
+        output.fields([(heading, shown[key]) for key, heading in COLUMNS])
 
 
 @app.command("void")

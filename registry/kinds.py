@@ -196,6 +196,16 @@ class LetterState(enum.StrEnum):
     SENT = "sent"
     VOID = "void"
 
+    @property
+    def label_fa(self) -> str:
+        """The state as staff read it in the register."""
+        return {
+            LetterState.NUMBERED: "شماره‌خورده",
+            LetterState.STORED: "بایگانی‌شده",
+            LetterState.SENT: "ارسال‌شده",
+            LetterState.VOID: "باطل",
+        }[self]
+
 
 class ReplyOutcome(enum.StrEnum):
     """What the agency's reply said, as recorded with it (``reply record --outcome``)."""
