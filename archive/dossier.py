@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import secrets
 import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import case_record
+from archive.atomic import write_atomically
 from archive.bagit import BagSummary, safe_file_name, write_bag
 from archive.errors import DossierLayoutUnstable, DossierOutputRefused
 from archive.store import ArchiveStore, sha256_of
@@ -357,19 +356,6 @@ def bag_payload(
     return payload
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    """``data`` at ``path``, all or nothing: a temporary name beside it, then a rename."""
-    temp = path.parent / f".{path.name}.tmp-{secrets.token_hex(6)}"
-    try:
-        with temp.open("xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temp.replace(path)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
 def export_dossier(
     session: Session,
     store: ArchiveStore,
@@ -419,5 +405,5 @@ def export_dossier(
             "Bag-Software-Agent": "residegi",
         }
         summary = write_bag(Path(bag), bag_payload(store, dossier, dossier.case), info)
-    _write_file(output, dossier.pdf)
+    write_atomically(output, dossier.pdf)
     return DossierResult(dossier=dossier, output=output, sha256=sha256_of(dossier.pdf), bag=summary)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -125,19 +124,14 @@ def _write_atomically(target: Path, data: bytes) -> None:
     """``data`` at ``target``, all or nothing: a temporary name beside it, then a rename
     (an existing file is replaced); InvalidInput if the folder is missing or ``target`` is
     a folder."""
+    from archive.atomic import write_atomically
+
     if not target.parent.is_dir() or target.is_dir():
         raise InvalidInput("output_unwritable", field="output", path=str(target))
-    temp = target.parent / f".{target.name}.tmp-{secrets.token_hex(6)}"
     try:
-        with temp.open("xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temp.replace(target)
+        write_atomically(target, data)
     except OSError as exc:
         raise InvalidInput("output_unwritable", field="output", path=str(target)) from exc
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 @app.command("dispatch")

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 from generators.cleaning import addressee_view, clean, fa, ref_view
 from generators.errors import UnknownKind
 from generators.facts import (
+    Addressee,
     CarbonCopy,
     EscalationFacts,
     FinalAnswerFacts,
@@ -82,12 +83,13 @@ def _escalation(facts: EscalationFacts) -> dict[str, Any]:
     }
 
 
+def _agency_copy(addressee: Addressee, description: str) -> CarbonCopy:
+    """The fixed «رونوشت» line to an agency (or its superior) the letter names."""
+    return CarbonCopy(recipient=addressee.title, description=description, audience="agency")
+
+
 def _superior_copy(facts: EscalationFacts) -> CarbonCopy:
-    return CarbonCopy(
-        recipient=facts.superior.title,
-        description="جهت استحضار و صدور دستور اقدام لازم",
-        audience="agency",
-    )
+    return _agency_copy(facts.superior, "جهت استحضار و صدور دستور اقدام لازم")
 
 
 def _missing_documents(facts: MissingDocumentsFacts) -> dict[str, Any]:
@@ -113,12 +115,8 @@ def _inspection_assignment(facts: InspectionAssignmentFacts) -> dict[str, Any]:
     }
 
 
-def _agency_copy(facts: InspectionAssignmentFacts) -> CarbonCopy:
-    return CarbonCopy(
-        recipient=facts.agency.title,
-        description="جهت اطلاع و همکاری لازم",
-        audience="agency",
-    )
+def _inspected_agency_copy(facts: InspectionAssignmentFacts) -> CarbonCopy:
+    return _agency_copy(facts.agency, "جهت اطلاع و همکاری لازم")
 
 
 def _inspection_report(facts: InspectionReportFacts) -> dict[str, Any]:
@@ -165,7 +163,7 @@ _ROWS: tuple[KindRendering[Any], ...] = (
         LetterKind.INSPECTION_ASSIGNMENT,
         InspectionAssignmentFacts,
         _inspection_assignment,
-        _agency_copy,
+        _inspected_agency_copy,
     ),
     KindRendering(LetterKind.INSPECTION_REPORT, InspectionReportFacts, _inspection_report),
     KindRendering(LetterKind.FINAL_ANSWER, FinalAnswerFacts, _final_answer),

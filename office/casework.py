@@ -5,8 +5,11 @@ letter is then rendered, archived and sent, and a rerun finishes a letter a cras
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,9 +17,9 @@ from sqlalchemy.orm import Session
 from office.pipeline import Batch, Seal, deliver, move_complaint_to, number_case_letter
 from registry import complaints
 from registry.db import transaction
-from registry.errors import Refused
 from registry.kinds import ComplaintState, DocumentKind, LetterKind, LetterState
 from registry.letter_facts import (
+    Facts,
     final_answer_facts,
     missing_documents_facts,
     receipt_facts,
@@ -25,7 +28,9 @@ from registry.letter_facts import (
 )
 from registry.models import Complaint, Letter
 from registry.people import display_name
-from registry.states import TRANSITIONS
+from registry.register import LetterIdentity
+from registry.settings import OfficeProfile
+from registry.states import ensure_transition
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,37 @@ class Reviewed:
     state: ComplaintState
     warnings: list[str]
     letter_number: str | None = None
+
+
+class _ComplainantFacts(Protocol):
+    """A ``registry.letter_facts`` builder of a letter to the complainant, its own details
+    already given (``functools.partial``)."""
+
+    def __call__(
+        self,
+        complaint: Complaint,
+        identity: LetterIdentity,
+        office: OfficeProfile,
+        /,
+        *,
+        zone: zoneinfo.ZoneInfo,
+    ) -> Facts: ...
+
+
+def _to_complainant(
+    batch: Batch, session: Session, kind: LetterKind, complaint: Complaint, facts: _ComplainantFacts
+) -> Letter:
+    """Number the letter of ``kind`` to ``complaint``'s complainant in the caller's
+    transaction, its facts built by ``facts`` with the office profile and time zone."""
+    office, zone = batch.runtime.settings.office, batch.runtime.clock.zone
+    return number_case_letter(
+        batch,
+        session,
+        kind,
+        complaint,
+        recipient=display_name(complaint.complainant),
+        facts=lambda identity: facts(complaint, identity, office, zone=zone),
+    )
 
 
 def accept(batch: Batch, tracking: str, *, note: str | None = None) -> Reviewed:
@@ -48,23 +84,13 @@ def accept(batch: Batch, tracking: str, *, note: str | None = None) -> Reviewed:
 
 def reject(batch: Batch, tracking: str, *, reason: str) -> Reviewed:
     """Reject the complaint and send the complainant the rejection letter with the reason."""
-    zone = batch.runtime.clock.zone
-    office = batch.runtime.settings.office
     with transaction(batch.runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
         outcome = complaints.reject(
             session, complaint, reason=reason, actor=batch.actor, at=batch.runtime.clock.now()
         )
-        letter = number_case_letter(
-            batch,
-            session,
-            LetterKind.REJECTION,
-            complaint,
-            recipient=display_name(complaint.complainant),
-            facts=lambda identity: rejection_facts(
-                complaint, identity, office, reason=reason.strip(), zone=zone
-            ),
-        )
+        facts = partial(rejection_facts, reason=reason.strip())
+        letter = _to_complainant(batch, session, LetterKind.REJECTION, complaint, facts)
         letter_id, code = letter.id, complaint.tracking_code
     (number,) = deliver(batch, [letter_id])
     return Reviewed(code, outcome.state, outcome.warnings, number)
@@ -74,8 +100,6 @@ def ask_for_documents(
     batch: Batch, tracking: str, *, missing: Sequence[DocumentKind], note: str | None = None
 ) -> Reviewed:
     """Mark the complaint incomplete and send the complainant the list of missing documents."""
-    zone = batch.runtime.clock.zone
-    office = batch.runtime.settings.office
     with transaction(batch.runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
         outcome = complaints.mark_incomplete(
@@ -86,17 +110,8 @@ def ask_for_documents(
             at=batch.runtime.clock.now(),
             note=note,
         )
-        kinds = list(complaint.missing_kinds or [])
-        letter = number_case_letter(
-            batch,
-            session,
-            LetterKind.MISSING_DOCUMENTS,
-            complaint,
-            recipient=display_name(complaint.complainant),
-            facts=lambda identity: missing_documents_facts(
-                complaint, identity, office, missing=kinds, zone=zone
-            ),
-        )
+        facts = partial(missing_documents_facts, missing=list(complaint.missing_kinds or []))
+        letter = _to_complainant(batch, session, LetterKind.MISSING_DOCUMENTS, complaint, facts)
         letter_id, code = letter.id, complaint.tracking_code
     (number,) = deliver(batch, [letter_id])
     return Reviewed(code, outcome.state, outcome.warnings, number)
@@ -120,36 +135,17 @@ def answer(batch: Batch, tracking: str, *, decision: str, seal: Seal) -> Reviewe
     numbered final answer, it is that letter that is finished, not a second one.  ``seal``
     (``answer_seal``) embeds the case data and signs the PDF before it is archived.
     """
-    zone = batch.runtime.clock.zone
-    office = batch.runtime.settings.office
     with transaction(batch.runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
-        if (complaint.state, ComplaintState.ANSWERED) not in TRANSITIONS:
-            raise Refused(
-                "illegal_transition",
-                tracking_code=complaint.tracking_code,
-                from_state=complaint.state.value,
-                to_state=ComplaintState.ANSWERED.value,
-            )
+        ensure_transition(complaint, ComplaintState.ANSWERED)
         letter = _live_answer(session, complaint)
         if letter is None:
-            decision = complaints.required_text(decision, "decision")
-            summary = replies_summary(session, complaint)
-            letter = number_case_letter(
-                batch,
-                session,
-                LetterKind.FINAL_ANSWER,
-                complaint,
-                recipient=display_name(complaint.complainant),
-                facts=lambda identity: final_answer_facts(
-                    complaint,
-                    identity,
-                    office,
-                    decision=decision,
-                    replies_summary=summary,
-                    zone=zone,
-                ),
+            facts = partial(
+                final_answer_facts,
+                decision=complaints.required_text(decision, "decision"),
+                replies_summary=replies_summary(session, complaint),
             )
+            letter = _to_complainant(batch, session, LetterKind.FINAL_ANSWER, complaint, facts)
         letter_id, code = letter.id, complaint.tracking_code
 
     answered = move_complaint_to(batch, ComplaintState.ANSWERED)
@@ -175,22 +171,11 @@ def issue_receipt(batch: Batch, tracking: str) -> tuple[str, bytes]:
     """The registration receipt: numbered, archived and handed over; returns its number and
     the archived PDF (to print for the complainant).  It promises the answer within the
     ``expected_answer_days`` setting's working days."""
-    zone = batch.runtime.clock.zone
-    office = batch.runtime.settings.office
     days = batch.runtime.settings.expected_answer_days
     with transaction(batch.runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
-        letter = number_case_letter(
-            batch,
-            session,
-            LetterKind.RECEIPT,
-            complaint,
-            recipient=display_name(complaint.complainant),
-            facts=lambda identity: receipt_facts(
-                complaint, identity, office, expected_answer_days=days, zone=zone
-            ),
-        )
-        letter_id = letter.id
+        facts = partial(receipt_facts, expected_answer_days=days)
+        letter_id = _to_complainant(batch, session, LetterKind.RECEIPT, complaint, facts).id
     (number,) = deliver(batch, [letter_id])
     with batch.runtime.sessions() as session:
         pdf_sha256 = session.get_one(Letter, letter_id).pdf_sha256

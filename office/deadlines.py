@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -87,31 +87,48 @@ def extend(runtime: Runtime, actor: str, number: str, *, days: int, reason: str)
     )
 
 
+class _DatedEdit(Protocol):
+    """``deadline_edits.pause_deadline`` or ``resume_deadline``: an edit from one day on."""
+
+    def __call__(
+        self,
+        session: Session,
+        letter: Letter,
+        day: dt.date,
+        reason: str,
+        /,
+        *,
+        at: dt.datetime,
+        actor: str,
+        calendar: WorkingCalendar,
+        today: dt.date,
+    ) -> deadlines.DueDateChange: ...
+
+
+def _dated_change(
+    runtime: Runtime, actor: str, number: str, edit: _DatedEdit, day: dt.date | None, reason: str
+) -> dict[str, Any]:
+    """``edit`` of letter ``number``'s clock from ``day`` (default today), as ``_change``."""
+    now, today = runtime.clock.now(), runtime.clock.today()
+    on = day if day is not None else today
+    return _change(
+        runtime,
+        number,
+        lambda session, letter, calendar: edit(
+            session, letter, on, reason, at=now, actor=actor, calendar=calendar, today=today
+        ),
+    )
+
+
 def pause(
     runtime: Runtime, actor: str, number: str, *, reason: str, first: dt.date | None = None
 ) -> dict[str, Any]:
     """Stop letter ``number``'s clock from ``first`` (default today) until it is resumed."""
-    now, today = runtime.clock.now(), runtime.clock.today()
-    day = first if first is not None else today
-    return _change(
-        runtime,
-        number,
-        lambda session, letter, calendar: deadline_edits.pause_deadline(
-            session, letter, day, reason, at=now, actor=actor, calendar=calendar, today=today
-        ),
-    )
+    return _dated_change(runtime, actor, number, deadline_edits.pause_deadline, first, reason)
 
 
 def resume(
     runtime: Runtime, actor: str, number: str, *, reason: str, on: dt.date | None = None
 ) -> dict[str, Any]:
     """Restart letter ``number``'s stopped clock; ``on`` (default today) counts again."""
-    now, today = runtime.clock.now(), runtime.clock.today()
-    day = on if on is not None else today
-    return _change(
-        runtime,
-        number,
-        lambda session, letter, calendar: deadline_edits.resume_deadline(
-            session, letter, day, reason, at=now, actor=actor, calendar=calendar, today=today
-        ),
-    )
+    return _dated_change(runtime, actor, number, deadline_edits.resume_deadline, on, reason)

@@ -18,11 +18,12 @@ from office.runtime import Runtime
 from registry import complaints
 from registry.agencies import find_agency
 from registry.db import transaction
-from registry.errors import NotFound, Refused
+from registry.errors import NotFound
 from registry.inspections import current_inspection, findings_and_conclusion, record_inspection
 from registry.kinds import ComplaintState, LetterKind
 from registry.letter_facts import inspection_assignment_facts, inspection_report_facts
 from registry.replies import replied_agency_ids
+from registry.states import ensure_transition
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,14 @@ class InspectionDone:
     tracking_code: str
     state: ComplaintState
     letter_number: str | None
+
+
+def _ready_batch(runtime: Runtime, actor: str, kind: LetterKind) -> Batch:
+    """The batch that sends one letter of ``kind``, refused before anything is written
+    when that letter could not be made (``ensure_ready``)."""
+    batch = Batch(runtime, actor)
+    ensure_ready(batch, [kind])
+    return batch
 
 
 def inspect(
@@ -49,11 +58,10 @@ def inspect(
     send the assignment letter to the inspector; while one is under way, record findings
     and documents instead.  Refused before anything is written when the assignment letter
     could not be made (no signatory, exit 2; its template failing, exit 4)."""
-    batch = Batch(runtime, actor)
-    ensure_ready(batch, [LetterKind.INSPECTION_ASSIGNMENT])
-    clock = batch.runtime.clock
-    zone, office = clock.zone, batch.runtime.settings.office
-    with transaction(batch.runtime.sessions) as session:
+    batch = _ready_batch(runtime, actor, LetterKind.INSPECTION_ASSIGNMENT)
+    clock = runtime.clock
+    zone, office = clock.zone, runtime.settings.office
+    with transaction(runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
         if agency_name:
             agency = find_agency(session, agency_name)
@@ -100,19 +108,11 @@ def report(
     """Assemble, number, archive and send the inspection report; report_ready.  Refused
     (exit 4) unless the complaint is under inspection with findings and a conclusion, and
     before anything is written when the report could not be made (as ``inspect``)."""
-    batch = Batch(runtime, actor)
-    ensure_ready(batch, [LetterKind.INSPECTION_REPORT])
-    clock = batch.runtime.clock
-    zone, office = clock.zone, batch.runtime.settings.office
-    with transaction(batch.runtime.sessions) as session:
+    batch = _ready_batch(runtime, actor, LetterKind.INSPECTION_REPORT)
+    zone, office = runtime.clock.zone, runtime.settings.office
+    with transaction(runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
-        if complaint.state is not ComplaintState.UNDER_INSPECTION:
-            raise Refused(
-                "illegal_transition",
-                tracking_code=complaint.tracking_code,
-                from_state=complaint.state.value,
-                to_state=ComplaintState.REPORT_READY.value,
-            )
+        ensure_transition(complaint, ComplaintState.REPORT_READY)  # only from under_inspection
         inspection = current_inspection(session, complaint)
         if inspection is None:
             raise NotFound("inspection_not_found", tracking_code=complaint.tracking_code)

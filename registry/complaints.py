@@ -20,7 +20,7 @@ from registry.events import record_event
 from registry.kinds import Channel, ComplainantKind, ComplaintState, DocumentKind, Honorific
 from registry.models import Complainant, Complaint, ComplaintAgency, Document
 from registry.people import identifiers
-from registry.states import transition
+from registry.states import illegal_transition, transition
 from registry.text import normalize_for_search
 from registry.tracking import new_tracking_code, parse_tracking_code
 
@@ -310,12 +310,7 @@ def accept(
     """
     if complaint.state is not ComplaintState.REGISTERED:
         # The table lets a closed or withdrawn case back to accepted, but by reopen only.
-        raise Refused(
-            "illegal_transition",
-            tracking_code=complaint.tracking_code,
-            from_state=complaint.state.value,
-            to_state=ComplaintState.ACCEPTED.value,
-        )
+        raise illegal_transition(complaint, ComplaintState.ACCEPTED)
     kinds = document_kinds(complaint)
     if DocumentKind.EVIDENCE not in kinds and not (note and note.strip()):
         raise Refused("evidence_missing", tracking_code=complaint.tracking_code)

@@ -41,6 +41,24 @@ def allowed_targets(current: S) -> list[S]:
     return [target for (source, target) in TRANSITIONS if source is current]
 
 
+def illegal_transition(complaint: Complaint, target: S) -> Refused:
+    """The refusal (``illegal_transition``, exit 4) to move ``complaint`` from its state to
+    ``target``."""
+    return Refused(
+        "illegal_transition",
+        tracking_code=complaint.tracking_code,
+        from_state=complaint.state.value,
+        to_state=target.value,
+    )
+
+
+def ensure_transition(complaint: Complaint, target: S) -> None:
+    """Refused (``illegal_transition``) unless the table lets ``complaint`` move to
+    ``target`` now; nothing is written."""
+    if (complaint.state, target) not in TRANSITIONS:
+        raise illegal_transition(complaint, target)
+
+
 def transition(
     session: Session,
     complaint: Complaint,
@@ -53,13 +71,7 @@ def transition(
 ) -> Event:
     """Move ``complaint`` to ``target`` if the table allows it, writing the Event; else Refused."""
     current = complaint.state
-    if (current, target) not in TRANSITIONS:
-        raise Refused(
-            "illegal_transition",
-            tracking_code=complaint.tracking_code,
-            from_state=current.value,
-            to_state=target.value,
-        )
+    ensure_transition(complaint, target)
     complaint.state = target
     return record_event(
         session,
