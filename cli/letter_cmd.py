@@ -40,10 +40,7 @@ def list_(
     from office.letters import list_letters
 
     records = list_letters(ctx.obj, series=series, year=year)
-    if as_json:
-        output.emit_json(records)
-    else:
-        output.table(records, COLUMNS, title="دفتر نامه‌ها")
+    output.records_or_table(records, COLUMNS, title="دفتر نامه‌ها", as_json=as_json)
 
 
 @app.command("show")
@@ -74,10 +71,7 @@ def void(
     from office.letters import void as void_letter
 
     record = void_letter(ctx.obj, actor_name(actor), number, reason=reason)
-    if as_json:
-        output.emit_json(record)
-    else:
-        output.say(f"نامه {record['number']} باطل شد.")
+    output.record_or_sentence(record, f"نامه {record['number']} باطل شد.", as_json=as_json)
 
 
 @app.command("export")
