@@ -14,6 +14,9 @@ from registry.kinds import AgencyKind
 
 app = typer.Typer(help="دستگاه‌ها: فهرست، افزودن، ویرایش.", no_args_is_help=True)
 
+KIND_HELP = "office, governorate, county_governorate, municipality"
+DeadlineOption = Annotated[int | None, typer.Option(help="Own reply deadline in working days.")]
+
 COLUMNS = [
     ("name", "دستگاه"),
     ("kind", "نوع"),
@@ -27,35 +30,26 @@ COLUMNS = [
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    kind: Annotated[
-        str | None, typer.Option(help="office, governorate, county_governorate, municipality")
-    ] = None,
+    kind: Annotated[str | None, typer.Option(help=KIND_HELP)] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List agencies."""
     state: App = ctx.obj
     wanted = choice(kind, AgencyKind, "kind") if kind else None
     records = agencies.list_all(state, wanted)
-    if as_json:
-        output.emit_json(records)
-    else:
-        output.table(records, COLUMNS, title="دستگاه‌ها")
+    output.records_or_table(records, COLUMNS, title="دستگاه‌ها", as_json=as_json)
 
 
 @app.command("add")
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Option(help="Full name, e.g. «شهرداری قزوین».")],
-    kind: Annotated[
-        str, typer.Option(help="office, governorate, county_governorate, municipality")
-    ],
+    kind: Annotated[str, typer.Option(help=KIND_HELP)],
     head_title: Annotated[str, typer.Option(help="Title of its head, e.g. «شهردار محترم قزوین».")],
     head_name: Annotated[str | None, typer.Option(help="Name of its head.")] = None,
     parent: Annotated[str | None, typer.Option(help="Superior agency's name.")] = None,
     county: Annotated[str | None, typer.Option(help="County (شهرستان).")] = None,
-    deadline: Annotated[
-        int | None, typer.Option(help="Own reply deadline in working days.")
-    ] = None,
+    deadline: DeadlineOption = None,
     actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -72,10 +66,7 @@ def add(
         county=county,
         reply_deadline_days=deadline,
     )
-    if as_json:
-        output.emit_json(record)
-    else:
-        output.say(f"دستگاه «{record['name']}» افزوده شد.")
+    output.record_or_sentence(record, f"دستگاه «{record['name']}» افزوده شد.", as_json=as_json)
 
 
 @app.command("edit")
@@ -85,9 +76,7 @@ def edit(
     head_title: Annotated[str | None, typer.Option(help="New head title.")] = None,
     head_name: Annotated[str | None, typer.Option(help="New head's name.")] = None,
     parent: Annotated[str | None, typer.Option(help="New superior agency.")] = None,
-    deadline: Annotated[
-        int | None, typer.Option(help="Own reply deadline in working days.")
-    ] = None,
+    deadline: DeadlineOption = None,
     active: Annotated[bool | None, typer.Option("--active/--inactive")] = None,
     actor: ActorOption = None,
     as_json: JsonOption = False,
@@ -104,7 +93,4 @@ def edit(
         reply_deadline_days=deadline,
         active=active,
     )
-    if as_json:
-        output.emit_json(record)
-    else:
-        output.say(f"دستگاه «{record['name']}» به‌روز شد.")
+    output.record_or_sentence(record, f"دستگاه «{record['name']}» به‌روز شد.", as_json=as_json)

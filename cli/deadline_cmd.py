@@ -8,9 +8,8 @@ import typer
 
 from cli import output
 from cli.context import App, actor_name
-from cli.options import ActorOption, JsonOption
+from cli.options import ActorOption, JsonOption, jalali_date_or_none
 from office import deadlines
-from registry.jalali import parse_jalali_date
 from registry.text import to_persian_digits
 
 app = typer.Typer(help="مهلت پاسخ: توضیح سررسید، تمدید، توقف و ازسرگیری.", no_args_is_help=True)
@@ -46,11 +45,9 @@ def explain(ctx: typer.Context, number: LetterArg, as_json: JsonOption = False) 
 
 
 def _say(record: dict[str, Any], as_json: bool, message: str) -> None:
-    if as_json:
-        output.emit_json(record)
-    else:
-        after = record["due_date"] or "متوقف"
-        output.say(to_persian_digits(f"{message} سررسید نامه {record['number']}: {after}"))
+    after = record["due_date"] or "متوقف"
+    sentence = to_persian_digits(f"{message} سررسید نامه {record['number']}: {after}")
+    output.record_or_sentence(record, sentence, as_json=as_json)
 
 
 @app.command("extend")
@@ -63,8 +60,7 @@ def extend(
     as_json: JsonOption = False,
 ) -> None:
     """Give the agency more working days."""
-    state: App = ctx.obj
-    record = deadlines.extend(state, actor_name(actor), number, days=days, reason=reason)
+    record = deadlines.extend(ctx.obj, actor_name(actor), number, days=days, reason=reason)
     _say(record, as_json, "مهلت تمدید شد.")
 
 
@@ -80,9 +76,8 @@ def pause(
     as_json: JsonOption = False,
 ) -> None:
     """Stop the letter's clock until it is resumed."""
-    state: App = ctx.obj
-    first = parse_jalali_date(from_date) if from_date else None
-    record = deadlines.pause(state, actor_name(actor), number, reason=reason, first=first)
+    first = jalali_date_or_none(from_date)
+    record = deadlines.pause(ctx.obj, actor_name(actor), number, reason=reason, first=first)
     _say(record, as_json, "مهلت متوقف شد.")
 
 
@@ -98,7 +93,6 @@ def resume(
     as_json: JsonOption = False,
 ) -> None:
     """Restart a stopped clock."""
-    state: App = ctx.obj
-    day = parse_jalali_date(on_date) if on_date else None
-    record = deadlines.resume(state, actor_name(actor), number, reason=reason, on=day)
+    day = jalali_date_or_none(on_date)
+    record = deadlines.resume(ctx.obj, actor_name(actor), number, reason=reason, on=day)
     _say(record, as_json, "مهلت از سر گرفته شد.")

@@ -9,7 +9,7 @@ import typer
 
 from cli import output
 from cli.context import App, actor_name
-from cli.options import ActorOption, JsonOption, attach_specs, read_text_file
+from cli.options import ActorOption, JsonOption, attach_specs, jalali_date_or_none, read_text_file
 from registry.text import to_persian_digits as fa
 from registry.tracking import format_tracking_code
 
@@ -53,10 +53,9 @@ def inspect(
     """Assign an inspection (its letter goes to the inspector), or add its findings."""
     from archive.intake import read_files
     from office.inspection import inspect as run_inspect
-    from registry.jalali import parse_jalali_date
 
     state: App = ctx.obj
-    on = parse_jalali_date(date) if date else None
+    on = jalali_date_or_none(date)
     findings = read_text_file(findings_file) if findings_file else None
     files = read_files(attach_specs(attach or []), state.settings.attachment_max_bytes)
     done = run_inspect(

@@ -86,10 +86,7 @@ def void(
     from office.letters import void as void_letter
 
     record = void_letter(ctx.obj, actor_name(actor), number, reason=reason)
-    if as_json:
-        output.emit_json(record)
-    else:
-        output.say(f"نامه {record['number']} باطل شد.")
+    output.record_or_sentence(record, f"نامه {record['number']} باطل شد.", as_json=as_json)
 
 
 @app.command("export")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -45,3 +46,10 @@ def read_text_file(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         raise InvalidInput("text_file_unreadable", path=str(path)) from None
+
+
+def jalali_date_or_none(value: str | None) -> dt.date | None:
+    """A Jalali date option as a date (InvalidInput if malformed), or None when not given."""
+    from registry.jalali import parse_jalali_date
+
+    return parse_jalali_date(value) if value else None

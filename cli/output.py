@@ -48,6 +48,28 @@ def say(text: str) -> None:
     stdout.print(text)
 
 
+def record_or_sentence(record: Any, sentence: str, *, as_json: bool) -> None:
+    """``record`` as JSON under ``--json``, else the one sentence for staff."""
+    if as_json:
+        emit_json(record)
+    else:
+        say(sentence)
+
+
+def records_or_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    *,
+    title: str,
+    as_json: bool,
+) -> None:
+    """``rows`` as JSON under ``--json``, else as a table with Persian headings."""
+    if as_json:
+        emit_json(rows)
+    else:
+        table(rows, columns, title=title)
+
+
 def fields(pairs: Sequence[tuple[str, Any]], *, persian_digits: bool = True) -> None:
     """A record as label: value lines; ``persian_digits=False`` keeps values as they are
     (paths, fingerprints, ISO times)."""

@@ -8,9 +8,8 @@ import typer
 
 from cli import output
 from cli.context import App
-from cli.options import JsonOption, choice
+from cli.options import JsonOption, choice, jalali_date_or_none
 from office import search as searching
-from registry.jalali import parse_jalali_date
 from registry.kinds import ComplaintState
 from registry.search import Match
 from registry.tracking import format_tracking_code
@@ -61,8 +60,8 @@ def search(
     """Search cases: exact codes first, then name, agency and subject before body, newest first."""
     state: App = ctx.obj
     wanted = choice(state_name, ComplaintState, "state") if state_name else None
-    start = parse_jalali_date(date_from) if date_from else None
-    end = parse_jalali_date(date_to) if date_to else None
+    start = jalali_date_or_none(date_from)
+    end = jalali_date_or_none(date_to)
     found = searching.search(state, query, date_from=start, date_to=end, state=wanted, limit=limit)
     records = found.records
     if as_json:

@@ -11,11 +11,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from office.runtime import Runtime
 from registry import complaints
 from registry.agencies import load_sample
+from registry.clock import Clock
+from registry.db import transaction
 from registry.identity import national_id_check_digit
 from registry.kinds import ComplainantKind, DocumentKind, Honorific
 from registry.models import Complaint
+from registry.settings import Settings
 
 AT = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=3, minutes=30)))
 
@@ -68,12 +72,51 @@ def seed_agencies(session: Session) -> None:
     load_sample(session, at=AT, actor="test")
 
 
-def registered(session: Session, at: dt.datetime = AT, **changes: Any) -> Complaint:
+def registered(
+    session: Session, at: dt.datetime = AT, *, duplicate_window_days: int = 90, **changes: Any
+) -> Complaint:
     """A registered complaint (agencies must be seeded)."""
     registration = complaints.register_complaint(
-        session, complaint_input(**changes), actor="test", at=at, duplicate_window_days=90
+        session,
+        complaint_input(**changes),
+        actor="test",
+        at=at,
+        duplicate_window_days=duplicate_window_days,
     )
     return registration.complaint
+
+
+def accepted(
+    session: Session, at: dt.datetime = AT, *, duplicate_window_days: int = 90, **changes: Any
+) -> Complaint:
+    """A registered complaint the inspector accepted: ready to be referred."""
+    complaint = registered(session, at, duplicate_window_days=duplicate_window_days, **changes)
+    complaints.accept(session, complaint, actor="test", at=at)
+    return complaint
+
+
+# An office profile with the whole letterhead: signatory and telephone.
+LETTERHEAD = {"signatory_name": "محمد احمدی", "phone": "02833330000"}
+
+
+def office_runtime(
+    database_url: str, home: Path, *, at: dt.datetime | None, **settings: Any
+) -> Runtime:
+    """A runtime on ``database_url`` whose clock stands at ``at`` (None: the settings' clock);
+    the office profile has a signatory unless ``office=`` says otherwise."""
+    office_profile = settings.pop("office", {"signatory_name": "محمد احمدی"})
+    return Runtime(
+        Settings(home=home, database_url=database_url, office=office_profile, **settings),
+        fixed_clock=Clock(fixed_now=at) if at is not None else None,
+    )
+
+
+def seeded_runtime(database_url: str, home: Path, *, at: dt.datetime, **settings: Any) -> Runtime:
+    """``office_runtime`` with the sample agencies loaded."""
+    runtime = office_runtime(database_url, home, at=at, **settings)
+    with transaction(runtime.sessions) as session:
+        seed_agencies(session)
+    return runtime
 
 
 def pdf_file(path: Path) -> Path:

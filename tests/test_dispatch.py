@@ -15,38 +15,32 @@ from generators.batch import RenderPool
 from office import pipeline
 from office.failpoints import Failpoints
 from office.runtime import Runtime
-from registry import complaints
-from registry.clock import Clock
 from registry.db import transaction
 from registry.errors import InvalidInput
 from registry.kinds import ComplaintState, LetterKind, LetterState
 from registry.models import Complaint, Letter
-from registry.settings import Settings
-from tests.factories import complainant_input, complaint_input, national_id, seed_agencies
+from tests.factories import (
+    LETTERHEAD,
+    accepted,
+    complainant_input,
+    national_id,
+    office_runtime,
+    seed_agencies,
+)
 
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=3, minutes=30)))
 
 
 @pytest.fixture
 def batch(migrated_url: str, tmp_path: Path) -> Iterator[pipeline.Batch]:
-    settings = Settings(
-        home=tmp_path,
-        database_url=migrated_url,
-        office={"signatory_name": "محمد احمدی", "phone": "02833330000"},
-    )
-    runtime = Runtime(settings, fixed_clock=Clock(fixed_now=NOW))
+    runtime = office_runtime(migrated_url, tmp_path, at=NOW, office=LETTERHEAD)
     with transaction(runtime.sessions) as session:
         seed_agencies(session)
         for n, agencies in enumerate(
             [("شهرداری قزوین",), ("شهرداری آبیک", "فرمانداری آبیک"), ("شهرداری تاکستان",)]
         ):
-            data = complaint_input(
-                agencies=agencies, complainant=complainant_input(national_id=national_id(n))
-            )
-            complaint = complaints.register_complaint(
-                session, data, actor="test", at=NOW, duplicate_window_days=90
-            ).complaint
-            complaints.accept(session, complaint, actor="test", at=NOW)
+            complainant = complainant_input(national_id=national_id(n))
+            accepted(session, NOW, agencies=agencies, complainant=complainant)
     yield pipeline.Batch(runtime, "دبیرخانه")
     runtime.engine.dispose()
 

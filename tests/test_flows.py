@@ -23,7 +23,7 @@ from registry.kinds import ComplaintState, DocumentKind, LetterKind, LetterState
 from registry.models import Complaint, Letter
 from registry.replies import record_reply
 from registry.settings import Settings
-from tests.factories import complaint_input, seed_agencies
+from tests.factories import accepted, seed_agencies
 
 pytestmark = pytest.mark.slow
 TEHRAN = dt.timezone(dt.timedelta(hours=3, minutes=30))
@@ -51,11 +51,7 @@ def settings(harness: None, migrated_url: str, tmp_path: Path) -> Settings:
     install_trial_key_if_missing(runtime)
     with transaction(runtime.sessions) as session:
         seed_agencies(session)
-        data = complaint_input(agencies=("شهرداری قزوین", "شهرداری آبیک"))
-        complaint = complaints.register_complaint(
-            session, data, actor="test", at=NOW, duplicate_window_days=0
-        ).complaint
-        complaints.accept(session, complaint, actor="test", at=NOW)
+        accepted(session, NOW, duplicate_window_days=0, agencies=("شهرداری قزوین", "شهرداری آبیک"))
     runtime.engine.dispose()
     return settings
 

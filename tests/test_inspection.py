@@ -10,17 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from office import inspection, pipeline
-from office.runtime import Runtime
 from registry import complaints
-from registry.clock import Clock
 from registry.db import transaction
 from registry.errors import Refused
 from registry.jalali import from_jalali
 from registry.kinds import ComplaintState, DocumentKind, LetterKind, LetterState
 from registry.models import Complaint, Letter
 from registry.replies import record_reply
-from registry.settings import Settings
-from tests.factories import complaint_input, seed_agencies
+from tests.factories import accepted, office_runtime, seed_agencies
 
 TEHRAN = dt.timezone(dt.timedelta(hours=3, minutes=30))
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=TEHRAN)
@@ -33,17 +30,10 @@ FINDINGS = (
 
 @pytest.fixture
 def batch(migrated_url: str, tmp_path: Path) -> Iterator[pipeline.Batch]:
-    settings = Settings(
-        home=tmp_path, database_url=migrated_url, office={"signatory_name": "محمد احمدی"}
-    )
-    runtime = Runtime(settings, fixed_clock=Clock(fixed_now=NOW))
+    runtime = office_runtime(migrated_url, tmp_path, at=NOW)
     with transaction(runtime.sessions) as session:
         seed_agencies(session)
-        data = complaint_input(agencies=("شهرداری قزوین", "شهرداری آبیک"))
-        complaint = complaints.register_complaint(
-            session, data, actor="test", at=NOW, duplicate_window_days=0
-        ).complaint
-        complaints.accept(session, complaint, actor="test", at=NOW)
+        accepted(session, NOW, duplicate_window_days=0, agencies=("شهرداری قزوین", "شهرداری آبیک"))
 
     batch = pipeline.Batch(runtime, "بازرس")
     ids = pipeline.number_referrals(batch, pipeline.pending_referrals(batch, None))
@@ -77,32 +67,31 @@ def tracking_of(batch: pipeline.Batch) -> str:
         return session.scalars(select(Complaint.tracking_code)).one()
 
 
-def test_inspection_then_report(batch: pipeline.Batch) -> None:
-    tracking = tracking_of(batch)
-    day = from_jalali(1405, 9, 10)
-    assigned = inspection.inspect(
+def inspect(
+    batch: pipeline.Batch, tracking: str, *, on: dt.date | None, findings: str | None
+) -> inspection.InspectionDone:
+    """The inspector حسن موسوی assigned (on a day), or his findings added."""
+    return inspection.inspect(
         batch.runtime,
         batch.actor,
         tracking,
         inspector="حسن موسوی",
-        inspection_date=day,
+        inspection_date=on,
         agency_name=None,
-        findings=None,
+        findings=findings,
     )
+
+
+def test_inspection_then_report(batch: pipeline.Batch) -> None:
+    tracking = tracking_of(batch)
+    day = from_jalali(1405, 9, 10)
+    assigned = inspect(batch, tracking, on=day, findings=None)
     assert assigned.state is ComplaintState.UNDER_INSPECTION
     assert assigned.letter_number == "1405/ص/3"
     with pytest.raises(Refused) as refused:
         inspection.report(batch.runtime, batch.actor, tracking)
     assert refused.value.code == "findings_missing"
-    again = inspection.inspect(
-        batch.runtime,
-        batch.actor,
-        tracking,
-        inspector="حسن موسوی",
-        inspection_date=None,
-        agency_name=None,
-        findings=FINDINGS,
-    )
+    again = inspect(batch, tracking, on=None, findings=FINDINGS)
     assert again.letter_number is None  # findings added; no second assignment
     done = inspection.report(batch.runtime, batch.actor, tracking)
     assert (done.state, done.letter_number) == (ComplaintState.REPORT_READY, "1405/ص/4")

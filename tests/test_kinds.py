@@ -21,9 +21,6 @@ from generators.kinds import COMPLAINANT_KINDS, FACTS_MODELS, KIND_TITLES, KINDS
 from generators.samples import sample_facts
 from office import pipeline
 from office.preview import PREVIEWABLE, preview_facts
-from office.runtime import Runtime
-from registry import complaints
-from registry.clock import Clock
 from registry.db import transaction
 from registry.deadlines import CHASER_KINDS, REPLY_EXPECTED, reply_deadline_days_for
 from registry.errors import InvalidInput
@@ -37,8 +34,7 @@ from registry.kinds import (
     Recipient,
 )
 from registry.models import Agency, Complaint, DeadlineChange, DeadlineChangeKind, Letter
-from registry.settings import Settings
-from tests.factories import complaint_input, seed_agencies
+from tests.factories import LETTERHEAD, accepted, office_runtime, seed_agencies
 
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=3, minutes=30)))
 OWN_DEADLINE = "شهرداری قزوین"  # gets its own reply_deadline_days
@@ -81,23 +77,19 @@ def test_the_generators_table_serves_every_kind(kind: LetterKind) -> None:
 @pytest.fixture
 def batch(migrated_url: str, tmp_path: Path) -> Iterator[pipeline.Batch]:
     """A complaint referred to an agency with its own deadline and one without."""
-    settings = Settings(
-        home=tmp_path,
-        database_url=migrated_url,
-        office={"signatory_name": "محمد احمدی", "phone": "02833330000"},
+    runtime = office_runtime(
+        migrated_url,
+        tmp_path,
+        at=NOW,
+        office=LETTERHEAD,
         reply_deadline_days=dict.fromkeys(AgencyKind, 12),
         reminder_deadline_days=4,
     )
-    runtime = Runtime(settings, fixed_clock=Clock(fixed_now=NOW))
     with transaction(runtime.sessions) as session:
         seed_agencies(session)
         agency_named(session, OWN_DEADLINE).reply_deadline_days = 7
         assert agency_named(session, KIND_DEFAULT).reply_deadline_days is None
-        data = complaint_input(agencies=(OWN_DEADLINE, KIND_DEFAULT))
-        complaint = complaints.register_complaint(
-            session, data, actor="test", at=NOW, duplicate_window_days=90
-        ).complaint
-        complaints.accept(session, complaint, actor="test", at=NOW)
+        accepted(session, NOW, agencies=(OWN_DEADLINE, KIND_DEFAULT))
     yield pipeline.Batch(runtime, "دبیرخانه")
     runtime.engine.dispose()
 

@@ -7,41 +7,25 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from office import complaints as office
 from office.messages import possible_duplicate_warning
 from office.runtime import Runtime
-from registry.clock import Clock
-from registry.db import transaction
 from registry.errors import InvalidInput, Refused
 from registry.kinds import ComplaintState, DocumentKind
-from registry.settings import Settings
 from tests.cli_support import Cli, register_args
-from tests.factories import complaint_input, pdf_file, seed_agencies
+from tests.factories import complaint_input, office_runtime, pdf_file, seeded_runtime
 
 TEHRAN = dt.timezone(dt.timedelta(hours=3, minutes=30))
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=TEHRAN)
 ACTOR = "دبیرخانه"
 
 
-def make_runtime(
-    migrated_url: str, home: Path, *, at: dt.datetime = NOW, **settings: Any
-) -> Runtime:
-    office_profile = settings.pop("office", {"signatory_name": "محمد احمدی"})
-    return Runtime(
-        Settings(home=home, database_url=migrated_url, office=office_profile, **settings),
-        fixed_clock=Clock(fixed_now=at),
-    )
-
-
 @pytest.fixture
 def runtime(migrated_url: str, tmp_path: Path) -> Iterator[Runtime]:
-    runtime = make_runtime(migrated_url, tmp_path)
-    with transaction(runtime.sessions) as session:
-        seed_agencies(session)
+    runtime = seeded_runtime(migrated_url, tmp_path, at=NOW)
     yield runtime
     runtime.close()
 
@@ -67,9 +51,7 @@ def test_register_with_receipt(runtime: Runtime, evidence: list[tuple[DocumentKi
 def test_receipt_readiness_is_checked_before_anything_is_written(
     migrated_url: str, tmp_path: Path, evidence: list[tuple[DocumentKind, Path]]
 ) -> None:
-    runtime = make_runtime(migrated_url, tmp_path, office={"signatory_name": ""})
-    with transaction(runtime.sessions) as session:
-        seed_agencies(session)
+    runtime = seeded_runtime(migrated_url, tmp_path, at=NOW, office={"signatory_name": ""})
     with pytest.raises(InvalidInput) as refused:
         office.register(runtime, ACTOR, complaint_input(), evidence, receipt=True)
     assert refused.value.code == "signatory_required"
@@ -85,13 +67,11 @@ def test_the_duplicate_window_is_the_setting(
     window: int,
     flagged: bool,
 ) -> None:
-    earlier = make_runtime(migrated_url, tmp_path, at=NOW - dt.timedelta(days=40))
-    with transaction(earlier.sessions) as session:
-        seed_agencies(session)
+    earlier = seeded_runtime(migrated_url, tmp_path, at=NOW - dt.timedelta(days=40))
     first = office.register(earlier, ACTOR, complaint_input(), evidence).record
     earlier.close()
 
-    runtime = make_runtime(migrated_url, tmp_path, duplicate_window_days=window)
+    runtime = office_runtime(migrated_url, tmp_path, at=NOW, duplicate_window_days=window)
     second = office.register(runtime, ACTOR, complaint_input(), evidence)
     runtime.close()
     assert second.duplicate_window_days == window
@@ -116,9 +96,7 @@ def test_review_warnings_come_back_as_data(
 def test_a_review_letter_that_cannot_be_made_changes_nothing(
     migrated_url: str, tmp_path: Path, evidence: list[tuple[DocumentKind, Path]]
 ) -> None:
-    runtime = make_runtime(migrated_url, tmp_path, office={"signatory_name": " "})
-    with transaction(runtime.sessions) as session:
-        seed_agencies(session)
+    runtime = seeded_runtime(migrated_url, tmp_path, at=NOW, office={"signatory_name": " "})
     code = office.register(runtime, ACTOR, complaint_input(), evidence).record["tracking_code"]
     with pytest.raises(InvalidInput) as refused:
         office.review(
