@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -145,7 +144,7 @@ def dispatch(
 
     state: App = ctx.obj
     state.sessions  # noqa: B018 - refuse an uninitialised data folder before Prefect starts
-    failpoints = Failpoints.from_environment(os.environ)
+    failpoints = Failpoints.parse(state.settings.failpoints)
     configure_prefect(state.settings.prefect_home)
     from flows.dispatch import DispatchParams, run_dispatch
 

@@ -61,6 +61,6 @@ def run_context(home: str | None) -> Iterator[RunContext]:
         return
     runtime = Runtime(load_settings(home=Path(home).expanduser() if home else None))
     try:
-        yield RunContext(runtime)
+        yield RunContext(runtime, failpoints=Failpoints.parse(runtime.settings.failpoints))
     finally:
         runtime.close()

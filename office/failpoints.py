@@ -1,8 +1,8 @@
 """Named failpoints: places where a test may have a real dispatch kill itself.
 
-Off unless the shell arms them (the CLI reads ``RESIDEGI_FAILPOINTS`` — only tests set it):
+Off unless armed by the setting ``failpoints`` (``RESIDEGI_FAILPOINTS``; only tests set it):
 ``after_number_commit=5`` kills the process, with SIGKILL and no clean-up, at the fifth time
-that point is reached.  Nothing else in the code looks at the environment for this.
+that point is reached.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 POINTS = frozenset({"after_number_commit", "after_pdf_stored", "before_state_commit"})
@@ -22,10 +21,10 @@ class Failpoints:
     hits: Counter[str] = field(default_factory=Counter)
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> Failpoints:
-        """Failpoints armed by ``RESIDEGI_FAILPOINTS=name=N[,name=N…]``; unknown names refused."""
+    def parse(cls, spec: str) -> Failpoints:
+        """Failpoints armed by ``name=N[,name=N…]`` (the setting); unknown names refused."""
         armed: dict[str, int] = {}
-        for item in filter(None, environ.get("RESIDEGI_FAILPOINTS", "").split(",")):
+        for item in filter(None, spec.split(",")):
             name, _, count = item.partition("=")
             if name not in POINTS or not count.isdigit():
                 raise ValueError(f"bad failpoint {item!r}; known: {sorted(POINTS)}")

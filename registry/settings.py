@@ -117,6 +117,11 @@ class Settings(BaseSettings):
         None, description="Training clock: a Jalali date (1405/09/04) used as 'today' everywhere."
     )
     office: OfficeProfile = Field(default_factory=OfficeProfile, description="The office profile.")
+    failpoints: str = Field(
+        "",
+        description="Test hook only: places where a dispatch kills itself (name=N,…); "
+        "never set in production.",
+    )
     reply_deadline_days: dict[AgencyKind, int] = Field(
         default_factory=_default_deadlines,
         description="Working days an agency has to reply to a referral, per agency kind "
