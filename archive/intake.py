@@ -30,9 +30,16 @@ if TYPE_CHECKING:
 CheckedFile = tuple[DocumentKind, Attachment]
 
 
-def read_files(specs: Sequence[tuple[DocumentKind, Path]], max_bytes: int) -> list[CheckedFile]:
-    """Every file read and checked by content; the first refusal raises, nothing is stored."""
-    return [(kind, read_attachment(path, max_bytes)) for kind, path in specs]
+FileSpec = tuple[DocumentKind, Path | Attachment]
+
+
+def read_files(specs: Sequence[FileSpec], max_bytes: int) -> list[CheckedFile]:
+    """Every file read and checked by content (an ``Attachment`` was checked when it was
+    made: a scanner's upload, a sample); the first refusal raises, nothing is stored."""
+    return [
+        (kind, item if isinstance(item, Attachment) else read_attachment(item, max_bytes))
+        for kind, item in specs
+    ]
 
 
 def as_new_documents(files: Sequence[CheckedFile]) -> list[complaints.NewDocument]:

@@ -51,13 +51,11 @@ def inspect(
     as_json: JsonOption = False,
 ) -> None:
     """Assign an inspection (its letter goes to the inspector), or add its findings."""
-    from archive.intake import read_files
     from office.inspection import inspect as run_inspect
 
     state: App = ctx.obj
     on = jalali_date_or_none(date)
     findings = read_text_file(findings_file) if findings_file else None
-    files = read_files(attach_specs(attach or []), state.settings.attachment_max_bytes)
     done = run_inspect(
         state,
         actor_name(actor),
@@ -66,7 +64,7 @@ def inspect(
         inspection_date=on,
         agency_name=agency,
         findings=findings,
-        files=files,
+        files=attach_specs(attach or []),
     )
     _print(done, as_json, "نامه ابلاغ بازرسی به شماره {number} ساخته، بایگانی و ارسال شد.")
 

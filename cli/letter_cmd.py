@@ -181,14 +181,10 @@ def preview(
     agency: Annotated[str | None, typer.Option(help="Agency, for letters to one.")] = None,
 ) -> None:
     """Render a case's letter as it would be today, without numbering or archiving it."""
-    from office.pipeline import Batch
     from office.preview import preview as render_preview
 
-    state: App = ctx.obj
     letter_kind = choice(kind, LetterKind, "kind")
-    if fmt not in ("pdf", "docx"):
-        raise InvalidInput("invalid_option", field="format", value=fmt, allowed="pdf, docx")
-    data = render_preview(Batch(state, "preview"), letter_kind, case, fmt=fmt, agency=agency)
+    data = render_preview(ctx.obj, letter_kind, case, fmt=fmt, agency=agency)
     target = out or Path(f"preview-{letter_kind.value}.{fmt}")
     target.write_bytes(data)
     output.say(f"پیش‌نمایش نوشته شد: {target}")

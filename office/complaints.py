@@ -12,7 +12,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from office.runtime import Runtime
@@ -22,7 +21,7 @@ from registry.kinds import ComplaintState, DocumentKind
 from registry.records import complaint_record
 
 if TYPE_CHECKING:
-    from archive.intake import CheckedFile
+    from archive.intake import FileSpec
     from office.casework import Reviewed
 
 __all__ = [
@@ -37,8 +36,6 @@ __all__ = [
     "show",
     "withdraw",
 ]
-
-AttachSpec = tuple[DocumentKind, Path]  # a file as staff name it: read and checked here
 
 
 @dataclass(frozen=True)
@@ -62,7 +59,7 @@ def register(
     runtime: Runtime,
     actor: str,
     data: complaints.ComplaintInput,
-    attachments: Sequence[AttachSpec | CheckedFile] = (),
+    attachments: Sequence[FileSpec] = (),
     *,
     receipt: bool = False,
 ) -> Registered:
@@ -73,7 +70,6 @@ def register(
     number and PDF) once the complaint is committed.  A complaint from the same person
     about the same agency within the ``duplicate_window_days`` setting is flagged.
     """
-    from archive.attachments import Attachment
     from archive.intake import file_complaint, read_files
 
     if receipt:
@@ -82,13 +78,7 @@ def register(
 
         ensure_ready(Batch(runtime, actor), [LetterKind.RECEIPT])
     settings = runtime.settings
-    # Files already read and checked (a scanner's upload, the demo's samples) come as they are.
-    files = [
-        (kind, item)
-        if isinstance(item, Attachment)
-        else read_files([(kind, item)], settings.attachment_max_bytes)[0]
-        for kind, item in attachments
-    ]
+    files = read_files(attachments, settings.attachment_max_bytes)
     window = settings.duplicate_window_days
     with transaction(runtime.sessions) as session:
         registration = file_complaint(
@@ -172,7 +162,7 @@ def review(
 
 
 def attach(
-    runtime: Runtime, actor: str, tracking: str, attachments: Sequence[AttachSpec]
+    runtime: Runtime, actor: str, tracking: str, attachments: Sequence[FileSpec]
 ) -> dict[str, Any]:
     """Add checked files to a case (an incomplete one returns to review); its record."""
     from archive.intake import attach_files, read_files

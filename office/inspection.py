@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from archive.intake import CheckedFile, attach_files
+from archive.intake import FileSpec, attach_files, read_files
 from office.pipeline import Batch, deliver, ensure_ready, move_complaint_to, number_case_letter
 from office.runtime import Runtime
 from registry import complaints
@@ -52,13 +52,14 @@ def inspect(
     inspection_date: dt.date | None,
     agency_name: str | None,
     findings: str | None,
-    files: Sequence[CheckedFile] = (),
+    files: Sequence[FileSpec] = (),
 ) -> InspectionDone:
     """Assign an inspection of the agency (default: the first that has not replied) and
     send the assignment letter to the inspector; while one is under way, record findings
     and documents instead.  Refused before anything is written when the assignment letter
     could not be made (no signatory, exit 2; its template failing, exit 4)."""
     batch = _ready_batch(runtime, actor, LetterKind.INSPECTION_ASSIGNMENT)
+    checked = read_files(files, runtime.settings.attachment_max_bytes)
     clock = runtime.clock
     zone, office = clock.zone, runtime.settings.office
     with transaction(runtime.sessions) as session:
@@ -79,9 +80,9 @@ def inspect(
             at=clock.now(),
             actor=batch.actor,
         )
-        if files:
+        if checked:
             attach_files(
-                session, batch.runtime.store, complaint, files, actor=batch.actor, at=clock.now()
+                session, batch.runtime.store, complaint, checked, actor=batch.actor, at=clock.now()
             )
         letter_id = None
         if new:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from office.pipeline import Batch, stated_reply_days
+from office.runtime import Runtime
 from registry import complaints
 from registry.agencies import find_agency, superior_of
 from registry.errors import InvalidInput, NotFound
@@ -200,12 +201,15 @@ def preview_facts(
 
 
 def preview(
-    batch: Batch, kind: LetterKind, tracking: str, *, fmt: str, agency: str | None = None
+    runtime: Runtime, kind: LetterKind, tracking: str, *, fmt: str, agency: str | None = None
 ) -> bytes:
     """The letter as PDF (not archival) or DOCX bytes; nothing is numbered or stored."""
     from generators import build_context, render_docx, render_pdf
 
-    with batch.runtime.sessions() as session:
+    if fmt not in ("pdf", "docx"):
+        raise InvalidInput("invalid_option", field="format", value=fmt, allowed="pdf, docx")
+    batch = Batch(runtime, "preview")
+    with runtime.sessions() as session:
         facts = preview_facts(batch, session, kind, tracking, agency)
     context = build_context(kind.value, facts)
     if fmt == "docx":

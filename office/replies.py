@@ -81,13 +81,8 @@ def record(
     """
     from archive.intake import as_new_documents, read_files, store_files
 
-    if isinstance(file, Path):
-        files = read_files(
-            [(DocumentKind.AGENCY_REPLY, file.expanduser())],
-            runtime.settings.attachment_max_bytes,
-        )
-    else:
-        files = [(DocumentKind.AGENCY_REPLY, file)]
+    scan = file.expanduser() if isinstance(file, Path) else file
+    files = read_files([(DocumentKind.AGENCY_REPLY, scan)], runtime.settings.attachment_max_bytes)
     now, today = runtime.clock.now(), runtime.clock.today()
     with transaction(runtime.sessions) as session:
         letter = letter_by_number(runtime, session, number)
