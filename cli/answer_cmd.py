@@ -33,13 +33,8 @@ def answer(
     from flows.answer import run_answers
 
     (done,) = run_answers(state.settings, [(tracking, decision)], actor_name(actor))
-    record = {
-        "tracking_code": done.tracking_code,
-        "state": done.state.value,
-        "letter_number": done.letter_number,
-    }
     if as_json:
-        output.emit_json(record)
+        output.emit_json(done.as_record())
         return
     output.say(
         f"پاسخ نهایی شکایت {format_tracking_code(done.tracking_code)} با شماره "

@@ -9,7 +9,6 @@ import typer
 from cli import output
 from cli.context import App, actor_name
 from cli.options import ActorOption, JsonOption
-from registry.jalali import format_jalali
 from registry.text import to_persian_digits as fa
 
 STAGES_FA = {"chase": "ساخت و ارسال نامه‌های پیگیری"}
@@ -31,17 +30,7 @@ def chase(
 
     with output.progress(STAGES_FA, quiet=as_json) as progress:
         result = run_chase(state.settings, actor_name(actor), dry_run=dry_run, progress=progress)
-    rows = [
-        {
-            "number": step.referral_number,
-            "agency": step.agency,
-            "tracking_code": step.tracking_code,
-            "working_days_late": step.working_days_late,
-            "step": step.step.kind.value,
-            "step_date": format_jalali(step.step.date),
-        }
-        for step in result.planned
-    ]
+    rows = [step.as_record() for step in result.planned]
     if as_json:
         output.emit_json({"dry_run": dry_run, "steps": rows, "sent": result.sent})
         return

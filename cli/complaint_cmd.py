@@ -210,14 +210,8 @@ def review(
     reviewed = office.review(
         ctx.obj, actor_name(actor), tracking, decision, reason=reason, missing=kinds, note=note
     )
-    record = {
-        "tracking_code": reviewed.tracking_code,
-        "state": reviewed.state.value,
-        "warnings": reviewed.warnings,
-        "letter_number": reviewed.letter_number,
-    }
     if as_json:
-        output.emit_json(record)
+        output.emit_json(reviewed.as_record())
         return
     code = format_tracking_code(reviewed.tracking_code)
     output.say(f"وضعیت شکایت {code}: {reviewed.state.label_fa}")

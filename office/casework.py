@@ -9,7 +9,7 @@ import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,10 +35,22 @@ from registry.states import ensure_transition
 
 @dataclass(frozen=True)
 class Reviewed:
+    """A case after a review, an answer or an inspection step: its state, the letter that
+    step sent (if any) and what the reviewer should still read."""
+
     tracking_code: str
     state: ComplaintState
     warnings: list[str]
     letter_number: str | None = None
+
+    def as_record(self) -> dict[str, Any]:
+        """The step's result under the ``--json`` contract."""
+        return {
+            "tracking_code": self.tracking_code,
+            "state": self.state.value,
+            "warnings": self.warnings,
+            "letter_number": self.letter_number,
+        }
 
 
 class _ComplainantFacts(Protocol):

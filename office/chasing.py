@@ -23,6 +23,7 @@ from registry.agencies import superior_of
 from registry.db import transaction
 from registry.deadlines import CHASER_KINDS
 from registry.holidays import working_calendar
+from registry.jalali import format_jalali
 from registry.kinds import LetterKind, LetterState
 from registry.letter_facts import escalation_facts, reminder_facts
 from registry.models import Letter
@@ -40,6 +41,17 @@ class PlannedStep:
     tracking_code: str | None
     working_days_late: int
     step: ChaseStep
+
+    def as_record(self) -> dict[str, Any]:
+        """The planned step under the ``--json`` contract."""
+        return {
+            "number": self.referral_number,
+            "agency": self.agency,
+            "tracking_code": self.tracking_code,
+            "working_days_late": self.working_days_late,
+            "step": self.step.kind.value,
+            "step_date": format_jalali(self.step.date),
+        }
 
 
 def _outstanding(batch: Batch) -> list[OutstandingRow]:
