@@ -12,9 +12,10 @@ every frame decoded, which is what finds a truncated JPEG).  Anything else raise
     ``path``, ``reason``: ``permission_denied``, ``io_error``, ``corrupt``, ``encrypted``,
     ``no_pages`` or ``decompression_bomb``.
 ``attachment_too_large``
-    ``path``, ``size`` and ``limit`` in bytes.  The size is read with ``stat`` before the
-    file is opened, and the read itself stops one byte past the limit, so a file that grows
-    in between cannot fill the memory either.
+    ``path``, ``size`` and ``limit`` in bytes.  The file is read with
+    :func:`registry.files.read_bounded`: the size of the opened file is checked before
+    reading, and the read itself stops one byte past the limit, so a file that grows in
+    between cannot fill the memory either; a FIFO or device is ``not_a_file``.
 ``attachment_type_refused``
     ``path``, ``hint``: what the content looks like (``exe``, ``zip``, ``text``, ``empty``,
     …) or ``None``.
@@ -33,8 +34,6 @@ import codecs
 import hashlib
 import io
 import logging
-import os
-import stat
 import threading
 import unicodedata
 import warnings
@@ -46,6 +45,7 @@ import pypdf
 from PIL import Image, ImageFile, ImageSequence
 
 from archive.errors import AttachmentRefused
+from registry.files import FileRefused, read_bounded
 
 __all__ = [
     "ACCEPTED_MEDIA_TYPES",
@@ -250,25 +250,12 @@ def read_attachment(path: Path, max_bytes: int) -> Attachment:
         raise ValueError(f"max_bytes must be positive, got {max_bytes}")
     path = Path(path)
     try:
-        status = path.stat()
+        data = read_bounded(path, max_bytes)
+    except FileRefused as exc:
+        if exc.reason == "too_large":
+            raise _too_large(path, exc.size, max_bytes) from exc
+        raise _refused("attachment_missing", path, reason="not_a_file") from exc
     except (FileNotFoundError, NotADirectoryError) as exc:
-        raise _refused("attachment_missing", path, reason="absent") from exc
-    except PermissionError as exc:
-        raise _unreadable(path, "permission_denied") from exc
-    except OSError as exc:
-        raise _unreadable(path, "io_error") from exc
-    if not stat.S_ISREG(status.st_mode):
-        raise _refused("attachment_missing", path, reason="not_a_file")
-    if status.st_size > max_bytes:
-        raise _too_large(path, status.st_size, max_bytes)
-
-    try:
-        with path.open("rb") as stream:
-            data = stream.read(max_bytes + 1)
-            if len(data) > max_bytes:  # it grew after the stat
-                size = max(os.fstat(stream.fileno()).st_size, len(data))
-                raise _too_large(path, size, max_bytes)
-    except (FileNotFoundError, NotADirectoryError) as exc:  # removed after the stat
         raise _refused("attachment_missing", path, reason="absent") from exc
     except PermissionError as exc:
         raise _unreadable(path, "permission_denied") from exc

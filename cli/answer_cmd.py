@@ -27,7 +27,7 @@ def answer(
     from flows.prefect_setup import configure_prefect
 
     state: App = ctx.obj
-    decision = read_text_file(text_file)
+    decision = read_text_file(text_file, "decision")
     state.sessions  # noqa: B018 - refuse an uninitialised data folder before Prefect starts
     configure_prefect(state.settings.prefect_home)
     from flows.answer import run_answers

@@ -9,7 +9,7 @@ import typer
 
 from cli import output
 from cli.context import App, actor_name
-from cli.options import ActorOption, JsonOption, attach_specs, choice
+from cli.options import ActorOption, JsonOption, attach_specs, choice, text_or_file
 from office import complaints as office
 from office.messages import REVIEW_WARNINGS_FA, possible_duplicate_warning
 from registry.complaints import ComplainantInput, ComplaintInput
@@ -36,15 +36,6 @@ AttachOption = Annotated[
     list[str] | None,
     typer.Option("--attach", help="KIND=PATH; KIND: evidence, followup, agency_reply, other."),
 ]
-
-
-def _read_text(text: str | None, text_file: Path | None) -> str:
-    if text_file is not None:
-        try:
-            return text_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            raise InvalidInput("field_required", field="text") from None
-    return text or ""
 
 
 @app.command("register")
@@ -104,7 +95,7 @@ def register(
         ),
         agencies=agency,
         subject=subject,
-        text=_read_text(text, text_file),
+        text=text_or_file(text, text_file, "text"),
         channel=choice(channel, Channel, "channel"),
         anonymous=anonymous,
     )

@@ -55,7 +55,7 @@ def inspect(
 
     state: App = ctx.obj
     on = jalali_date_or_none(date)
-    findings = read_text_file(findings_file) if findings_file else None
+    findings = read_text_file(findings_file, "findings") if findings_file else None
     done = run_inspect(
         state,
         actor_name(actor),

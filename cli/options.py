@@ -40,12 +40,23 @@ def attach_specs(specs: list[str]) -> list[tuple[DocumentKind, Path]]:
     return pairs
 
 
-def read_text_file(path: Path) -> str:
-    """A UTF-8 text file given as an option (a decision, findings), or InvalidInput."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise InvalidInput("text_file_unreadable", path=str(path)) from None
+def read_text_file(path: Path, field: str) -> str:
+    """A UTF-8 text file given as an option (a complaint's text, a decision, findings), read
+    no further than the 50,000 characters a text may hold; InvalidInput otherwise."""
+    from registry.complaints import MAX_TEXT
+    from registry.files import read_text_file as read_bounded_text
+
+    return read_bounded_text(path.expanduser(), field=field, max_chars=MAX_TEXT)
+
+
+def text_or_file(text: str | None, text_file: Path | None, field: str) -> str:
+    """The text given with ``--text`` or read from ``--text-file``; both together are refused
+    (``text_and_text_file``) rather than one silently dropped."""
+    if text is not None and text_file is not None:
+        raise InvalidInput("text_and_text_file", field=field)
+    if text_file is not None:
+        return read_text_file(text_file, field)
+    return text or ""
 
 
 def jalali_date_or_none(value: str | None) -> dt.date | None:

@@ -11,7 +11,6 @@ from cli import output
 from cli.options import JsonOption
 from office.messages import staff_message
 from office.verify import ARCHIVE_FA, TRUST_FA
-from registry.errors import NotFound
 
 
 def verify(
@@ -23,12 +22,9 @@ def verify(
 
     Exit 0 only without any doubt; 5 otherwise (docs/signing.md).
     """
-    from office.verify import verify_signed
+    from office.verify import read_signed_pdf, verify_signed
 
-    try:
-        data = path.expanduser().read_bytes()
-    except FileNotFoundError as exc:
-        raise NotFound("file_not_found", path=str(path)) from exc
+    data = read_signed_pdf(path.expanduser())
     checked = verify_signed(ctx.obj, data, path=str(path))
     result = dict(checked.record)
     problems = checked.problems

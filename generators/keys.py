@@ -31,6 +31,7 @@ from generators.errors import (
     SigningKeyMissing,
     SigningKeyUnreadable,
 )
+from registry.files import read_bounded
 
 if TYPE_CHECKING:
     from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
@@ -53,6 +54,9 @@ TRIAL_YEARS = 10
 # X.509's upper bound of a name attribute (ub-common-name and friends); the cryptography
 # package counts it in UTF-8 bytes, so a Persian name reaches it at ~32 letters.
 NAME_LIMIT = 64
+# A PKCS#12 key or a certificate is a few kilobytes; a chain with many certificates stays
+# far below this.  A larger file (or a FIFO, a device) is refused before it is read.
+MAX_KEY_FILE_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,7 @@ def load_signing_key(path: Path, passphrase: str | None) -> SigningKey:
     decrypted or holds no key and certificate.
     """
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_KEY_FILE_BYTES)
     except FileNotFoundError as exc:
         raise SigningKeyMissing(str(path)) from exc
     except OSError as exc:
@@ -216,11 +220,13 @@ def certificate_pem(key: SigningKey) -> bytes:
 
 
 def load_certificate(path: Path) -> asn1_x509.Certificate:
-    """A certificate from a PEM or DER file (a trust root for verification)."""
+    """A certificate from a PEM or DER file (a trust root for verification); an OSError
+    (:class:`registry.files.FileRefused`) for anything but a regular file of at most
+    ``MAX_KEY_FILE_BYTES``."""
     from asn1crypto import pem
     from asn1crypto import x509 as asn1_x509
 
-    data = path.read_bytes()
+    data = read_bounded(path, MAX_KEY_FILE_BYTES)
     if pem.detect(data):
         _, _, data = pem.unarmor(data)
     return asn1_x509.Certificate.load(data)

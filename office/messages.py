@@ -127,6 +127,11 @@ MESSAGES: dict[str, str] = {
     "letter_not_rendered": "نامه {number} شماره گرفته اما هنوز ساخته و در بایگانی ذخیره نشده است؛ پس از ساخته‌شدن آن (اجرای دوباره ارسال) دوباره بکوشید.",
     "letter_file_uncatalogued": "پرونده {value} نامه {number} در فهرست بایگانی نیست یا با اثر انگشت ثبت‌شده نامه نمی‌خواند؛ به مسئول بایگانی اطلاع دهید.",
     "output_unwritable": "در «{path}» نمی‌توان نوشت: پوشه مقصد باید وجود داشته باشد و مقصد خود پوشه نباشد. چیزی نوشته نشد.",
+    # bounded reads of files named by staff (registry/files.py, issue 17)
+    "not_a_regular_file": "«{path}» پرونده معمولی نیست (پوشه، لوله، دستگاه یا سوکت است) و خوانده نشد؛ چیزی ثبت نشد.",
+    "file_too_large": "پرونده «{path}» بزرگ‌تر از حد مجاز ({limit_mb} مگابایت) است و خوانده نشد.",
+    "file_unreadable": "پرونده «{path}» خوانده نشد: {detail}",
+    "text_and_text_file": "«{field_fa}» را یا با --text بنویسید یا با --text-file بدهید، نه با هر دو؛ چیزی ثبت نشد.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {
@@ -156,6 +161,7 @@ FIELD_NAMES_FA: dict[str, str] = {
     "signatory_name": "نام امضاکننده",
     "decision": "متن تصمیم",
     "inspector": "نام بازرس",
+    "findings": "یافته‌های بازرسی",
     "output": "پرونده خروجی (-o)",
 }
 

@@ -5,10 +5,11 @@ hold it (docs/signing.md); and does every archived object still match its finger
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from office.runtime import Runtime
-from registry.errors import InvalidInput
+from registry.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from archive.fixity import FixityReport
@@ -96,6 +97,34 @@ def _archive_rows(runtime: Runtime, sha256: str) -> list[dict[str, Any]] | None:
             for row in rows
         ]
     return found if found and runtime.store.exists(sha256) else []
+
+
+# A signed answer is a few hundred kilobytes; a file larger than this is not one of ours
+# and is refused before it is read.
+MAX_SIGNED_PDF_BYTES = 100 * 1024 * 1024
+
+
+def read_signed_pdf(path: Path) -> bytes:
+    """The bytes of the file to verify, read with :func:`registry.files.read_bounded`.
+
+    NotFound ``file_not_found`` when it is absent; InvalidInput ``not_a_regular_file`` (a
+    directory, FIFO, device or socket), ``file_too_large`` (over ``MAX_SIGNED_PDF_BYTES``,
+    refused before reading) or ``file_unreadable``.
+    """
+    from registry.files import FileRefused, read_bounded
+
+    try:
+        return read_bounded(path, MAX_SIGNED_PDF_BYTES)
+    except FileRefused as exc:
+        if exc.reason == "too_large":
+            raise InvalidInput(
+                "file_too_large", path=str(path), size=exc.size, limit=MAX_SIGNED_PDF_BYTES
+            ) from exc
+        raise InvalidInput("not_a_regular_file", path=str(path)) from exc
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise NotFound("file_not_found", path=str(path)) from exc
+    except OSError as exc:
+        raise InvalidInput("file_unreadable", path=str(path), detail=exc.strerror or "") from exc
 
 
 def verify_signed(runtime: Runtime, data: bytes, *, path: str) -> SignatureCheck:

@@ -284,10 +284,10 @@ def test_unreadable(
 def test_open_denied(write: Callable[[str, bytes], Path], monkeypatch: pytest.MonkeyPatch) -> None:
     path = write("a.pdf", make_pdf())
 
-    def denied(self: Path, *args: Any, **kwargs: Any) -> Any:
-        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+    def denied(name: Any, *args: Any, **kwargs: Any) -> int:
+        raise PermissionError(errno.EACCES, "Permission denied", str(name))
 
-    monkeypatch.setattr(Path, "open", denied)
+    monkeypatch.setattr(os, "open", denied)
     error = refusal(path)
     assert (error.code, error.params["reason"]) == ("attachment_unreadable", "permission_denied")
     assert isinstance(error.__cause__, PermissionError)
@@ -298,11 +298,10 @@ def test_io_error_while_reading(
 ) -> None:
     path = write("a.pdf", make_pdf())
 
-    class FailingStream(io.BytesIO):
-        def read(self, size: int | None = -1, /) -> bytes:
-            raise OSError(errno.EIO, "Input/output error")
+    def failing_read(fd: int, size: int, /) -> bytes:
+        raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(Path, "open", lambda self, *a, **k: FailingStream())
+    monkeypatch.setattr(os, "read", failing_read)
     error = refusal(path)
     assert (error.code, error.params["reason"]) == ("attachment_unreadable", "io_error")
 
@@ -311,10 +310,15 @@ def test_stat_denied(write: Callable[[str, bytes], Path], monkeypatch: pytest.Mo
     # What a folder without search permission gives; root would not see it, so simulated.
     path = write("a.pdf", make_pdf())
 
-    def denied(self: Path, **kwargs: Any) -> os.stat_result:
-        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+    real_fstat, inode = os.fstat, path.stat().st_ino
 
-    monkeypatch.setattr(Path, "stat", denied)
+    def denied(fd: int, /) -> os.stat_result:
+        found = real_fstat(fd)
+        if found.st_ino == inode:
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return found
+
+    monkeypatch.setattr(os, "fstat", denied)
     error = refusal(path)
     assert (error.code, error.params["reason"]) == ("attachment_unreadable", "permission_denied")
 
@@ -423,7 +427,8 @@ def test_folder(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this platform")
 def test_named_pipe_is_not_opened(tmp_path: Path) -> None:
-    # Opening a FIFO would wait for a writer for ever; the stat refuses it first.
+    # Opening a FIFO would wait for a writer for ever; it is opened without blocking and
+    # refused by what the opened descriptor is.
     fifo = tmp_path / "pipe.pdf"
     os.mkfifo(fifo)
     error = refusal(fifo)
@@ -445,15 +450,15 @@ def test_exactly_the_limit_is_accepted(write: Callable[[str, bytes], Path]) -> N
     assert read_attachment(write("a.png", data), max_bytes=len(data)).data == data
 
 
-def test_size_is_checked_before_the_file_is_opened(
+def test_size_is_checked_before_the_file_is_read(
     write: Callable[[str, bytes], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write("a.pdf", make_pdf())
 
-    def must_not_open(self: Path, *args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("opened a file that stat already showed to be too large")
+    def must_not_read(fd: int, size: int, /) -> bytes:
+        raise AssertionError("read a file that fstat already showed to be too large")
 
-    monkeypatch.setattr(Path, "open", must_not_open)
+    monkeypatch.setattr(os, "read", must_not_read)
     assert refusal(path, max_bytes=10).code == "attachment_too_large"
 
 
@@ -466,14 +471,18 @@ def test_file_that_grows_after_the_stat_is_still_capped(
 ) -> None:
     data = make_pdf()
     path = write("a.pdf", data)
-    real_stat = Path.stat
+    real_fstat, inode = os.fstat, path.stat().st_ino
+    calls: list[int] = []
 
-    def stale_stat(self: Path, **kwargs: Any) -> os.stat_result:
-        fields = list(real_stat(self, **kwargs))
-        fields[6] = 10  # st_size as it was "before the file grew"
+    def stale_fstat(fd: int, /) -> os.stat_result:
+        fields = list(real_fstat(fd))
+        if fields[1] == inode:
+            calls.append(fd)
+        if len(calls) == 1 and fields[1] == inode:
+            fields[6] = 10  # st_size as it was "before the file grew"
         return os.stat_result(fields)
 
-    monkeypatch.setattr(Path, "stat", stale_stat)
+    monkeypatch.setattr(os, "fstat", stale_fstat)
     error = refusal(path, max_bytes=100)
     assert error.code == "attachment_too_large"
     assert (error.params["size"], error.params["limit"]) == (len(data), 100)
