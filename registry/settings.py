@@ -17,9 +17,12 @@ from typing import Any
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from registry.errors import InvalidInput
+from registry.files import FileRefused, read_bounded
 from registry.kinds import AgencyKind
 
 SETTINGS_FILE_NAME = "residegi.toml"
+MAX_SETTINGS_FILE_BYTES = 1024 * 1024  # a settings file is a few lines; never read more
 DEFAULT_HOME = Path.home() / "residegi"
 
 
@@ -230,10 +233,16 @@ class _SettingsFile(PydanticBaseSettingsSource):
     def __call__(self) -> dict[str, Any]:
         home = self._init().get("home") or os.environ.get("RESIDEGI_HOME") or DEFAULT_HOME
         path = Path(home).expanduser() / SETTINGS_FILE_NAME
-        if not path.is_file():
+        try:
+            data = read_bounded(path, MAX_SETTINGS_FILE_BYTES)
+        except FileRefused as exc:
+            if exc.reason == "too_large":
+                detail = f"{path}: larger than {MAX_SETTINGS_FILE_BYTES} bytes"
+                raise InvalidInput("invalid_settings", detail=detail) from exc
+            return {}  # a folder, FIFO or device by that name is no settings file
+        except (FileNotFoundError, NotADirectoryError):
             return {}
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(data.decode("utf-8"))
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -312,3 +312,28 @@ def test_verify_refuses_a_device_and_a_folder(cli: Cli, tmp_path: Path) -> None:
         assert _error(out)["code"] == "not_a_regular_file"
     got, out, _ = cli("verify", str(tmp_path / "missing.pdf"), "--json")
     assert (got, _error(out)["code"]) == (3, "file_not_found")
+
+
+def test_an_oversized_settings_file_is_refused_before_it_is_read(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = cli.home / "residegi.toml"
+    with settings.open("wb") as handle:
+        handle.truncate(64 * 1024**3)  # sparse 64 GiB
+    for method in ("read_text", "read_bytes", "open"):
+        monkeypatch.setattr(Path, method, _refuse_whole_read(settings, getattr(Path, method)))
+    got, out, _ = _in_thread(partial(cli, "complaint", "list", "--json"))
+    assert (got, _error(out)["code"]) == (2, "invalid_settings")
+
+
+@needs_fifo
+def test_a_fifo_as_the_settings_file_is_ignored(cli: Cli) -> None:
+    settings = cli.home / "residegi.toml"
+    settings.unlink(missing_ok=True)
+    os.mkfifo(settings)
+    try:
+        got, out, _ = _in_thread(partial(cli, "complaint", "list", "--json"))
+    finally:
+        with contextlib.suppress(OSError):  # release a reader blocked on it (a regression)
+            os.close(os.open(settings, os.O_WRONLY | os.O_NONBLOCK))
+    assert (got, json.loads(out)) == (0, [])
