@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -263,10 +264,25 @@ class Letter(Base):
     chases: Mapped[Letter | None] = relationship(remote_side="Letter.id")
 
 
+# A reply is current until a later one supersedes it; a referral has at most one current
+# reply.  The database enforces it (migration 0005), so two replies recorded at the same
+# moment cannot both be current, whatever the application does.
+CURRENT_REPLY = "superseded_by_id IS NULL"
+
+
 class Reply(Base):
     """An agency's reply, linked to the referral it answers (whichever letter it cited)."""
 
     __tablename__ = "reply"
+    __table_args__ = (
+        Index(
+            "uq_reply_current_letter_id",
+            "letter_id",
+            unique=True,
+            sqlite_where=text(CURRENT_REPLY),
+            postgresql_where=text(CURRENT_REPLY),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id"), index=True)

@@ -10,8 +10,10 @@ Everything is checked before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.complaints import NewDocument
@@ -26,6 +28,8 @@ from registry.states import transition
 __all__ = ["current_reply", "record_reply", "referrals_with_replies", "replied_agency_ids"]
 
 MAX_THEIR_NUMBER = 60
+
+Row = TypeVar("Row", Letter, Complaint)
 
 
 def current_reply(session: Session, referral: Letter) -> Reply | None:
@@ -67,6 +71,29 @@ def replied_agency_ids(session: Session, complaint: Complaint) -> set[int]:
     return {agency_id for agency_id in session.scalars(query) if agency_id is not None}
 
 
+def _locked(session: Session, row: Row) -> Row:
+    """``row`` locked for this transaction and read again (PostgreSQL: ``FOR UPDATE``;
+    SQLite's ``BEGIN IMMEDIATE`` already holds the whole database).  Replies to one
+    referral, and to the referrals of one complaint, are thereby recorded one after the
+    other, each seeing what the one before it committed."""
+    model = type(row)
+    return session.scalars(
+        select(model)
+        .where(model.id == row.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _reply_exists(referral: Letter, current: Reply) -> Refused:
+    return Refused(
+        "reply_exists",
+        number=referral.number,
+        their_number=current.their_number,
+        their_date=format_jalali(current.their_date),
+    )
+
+
 def record_reply(
     session: Session,
     letter: Letter,
@@ -91,6 +118,11 @@ def record_reply(
     recorded on the case as the agency's reply; the caller stores its bytes.  With
     ``supersede`` the current reply is marked superseded by the new one.  When every
     agency of the complaint then has a current reply, ``awaiting_reply`` -> ``replied``.
+
+    The referral and its complaint are locked first, so replies recorded at the same
+    moment are recorded one after the other, each seeing the one before it
+    (``reply_exists``, or superseding it); the database's partial unique index keeps one
+    current reply per referral, and its violation is refused as ``reply_exists`` too.
     """
     number = (their_number or "").strip()
     if not number:
@@ -99,7 +131,7 @@ def record_reply(
         raise InvalidInput("field_too_long", field="their_number", limit=MAX_THEIR_NUMBER)
     if letter.kind not in REPLY_EXPECTED:
         raise Refused("reply_to_wrong_kind", number=letter.number, kind=letter.kind.value)
-    referral = referral_of(letter)
+    referral = _locked(session, referral_of(letter))
     if LetterState.VOID in (letter.state, referral.state):
         raise Refused("letter_void", number=letter.number)
     if letter.state is not LetterState.SENT:
@@ -107,6 +139,7 @@ def record_reply(
     complaint = referral.complaint
     if complaint is None:
         raise Refused("letter_without_complaint", number=referral.number)
+    complaint = _locked(session, complaint)
     if their_date > today:
         raise InvalidInput("date_in_future", value=format_jalali(their_date))
     sent_day = deadline_terms(session, letter).sent_day
@@ -119,36 +152,45 @@ def record_reply(
         )
     earlier = current_reply(session, referral)
     if earlier is not None and not supersede:
-        raise Refused(
-            "reply_exists",
-            number=referral.number,
-            their_number=earlier.their_number,
-            their_date=format_jalali(earlier.their_date),
-        )
+        raise _reply_exists(referral, earlier)
 
-    row = Document(
-        complaint=complaint,
-        kind=DocumentKind.AGENCY_REPLY,
-        sha256=document.sha256,
-        original_name=document.original_name,
-        media_type=document.media_type,
-        size=document.size,
-        added_at=at,
-        added_by=actor,
-    )
-    reply = Reply(
-        letter_id=referral.id,
-        cited_letter_id=letter.id,
-        their_number=number,
-        their_date=their_date,
-        outcome=outcome,
-        summary=(summary or "").strip() or None,
-        document=row,
-        recorded_at=at,
-        recorded_by=actor,
-    )
-    session.add(reply)
-    session.flush()
+    if earlier is not None:
+        # The new reply cannot be current while the earlier one still is (the index), and
+        # its id is not known before it is inserted: the earlier one points at itself for
+        # the moment, inside this transaction, and at the new one once it has an id.
+        earlier.superseded_by_id = earlier.id
+        session.flush()
+    try:
+        with session.begin_nested():
+            reply = Reply(
+                letter_id=referral.id,
+                cited_letter_id=letter.id,
+                their_number=number,
+                their_date=their_date,
+                outcome=outcome,
+                summary=(summary or "").strip() or None,
+                document=Document(
+                    complaint=complaint,
+                    kind=DocumentKind.AGENCY_REPLY,
+                    sha256=document.sha256,
+                    original_name=document.original_name,
+                    media_type=document.media_type,
+                    size=document.size,
+                    added_at=at,
+                    added_by=actor,
+                ),
+                recorded_at=at,
+                recorded_by=actor,
+            )
+            session.add(reply)
+            session.flush()
+    except IntegrityError:
+        # Only a reply that became current meanwhile makes the insert fail here (the lock
+        # above normally queues it first); anything else is not a refusal.
+        other = current_reply(session, referral)
+        if other is None:
+            raise
+        raise _reply_exists(referral, other) from None
     if earlier is not None:
         earlier.superseded_by_id = reply.id
     if referral.replied_at is None:

@@ -1,0 +1,64 @@
+"""What the reply race tests run in their child processes (see tests/register_worker.py).
+
+Each child builds its own engine, waits at the barrier, then records one reply to the same
+letter in its own transaction through ``registry.replies.record_reply``, exactly as
+``reply record`` does, and sends back what happened: the reply's id, the refusal's code,
+or anything else that went wrong (which the test reports as a failure).
+"""
+
+from __future__ import annotations
+
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Barrier
+
+from sqlalchemy import text
+
+from registry.db import make_engine, session_factory, transaction
+from registry.errors import ResidegiError
+from registry.kinds import DocumentKind
+from registry.models import Letter
+from registry.replies import record_reply
+from tests.factories import new_document
+from tests.replies_support import J, at_noon
+
+TODAY = J("1405/02/10")
+BARRIER_TIMEOUT_S = 60.0
+
+
+def record_one(
+    url: str, letter_id: int, worker: int, supersede: bool, barrier: Barrier, out: Connection
+) -> None:
+    """Wait for every sibling, then record reply number ``worker`` to letter ``letter_id``.
+
+    Sends ``("recorded", reply_id)``, ``("refused", "Class:code")`` or ``("error", text)``.
+    """
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:  # connect before the race, not in it
+            connection.execute(text("select 1"))
+        factory = session_factory(engine)
+        barrier.wait(BARRIER_TIMEOUT_S)
+        try:
+            with transaction(factory) as session:
+                letter = session.get_one(Letter, letter_id)
+                reply = record_reply(
+                    session,
+                    letter,
+                    their_number=f"۱۴۰۵/{worker}",
+                    their_date=J("1405/02/05"),
+                    document=new_document(DocumentKind.AGENCY_REPLY, 100 + worker),
+                    at=at_noon(TODAY),
+                    actor=f"worker-{worker}",
+                    today=TODAY,
+                    supersede=supersede,
+                )
+                session.flush()
+                reply_id = reply.id
+            out.send(("recorded", reply_id))
+        except ResidegiError as refusal:
+            out.send(("refused", f"{type(refusal).__name__}:{refusal.code}"))
+        except Exception as exc:  # the test fails on it, with what it was
+            out.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        out.close()
+        engine.dispose()
