@@ -132,6 +132,10 @@ MESSAGES: dict[str, str] = {
     "file_too_large": "پرونده «{path}» بزرگ‌تر از حد مجاز ({limit_mb} مگابایت) است و خوانده نشد.",
     "file_unreadable": "پرونده «{path}» خوانده نشد: {detail}",
     "text_and_text_file": "«{field_fa}» را یا با --text بنویسید یا با --text-file بدهید، نه با هر دو؛ چیزی ثبت نشد.",
+    # search: bounds on the box and on its time (registry/search_query.py, registry/search.py)
+    "search_query_too_long": "متن جست‌وجو {size} نویسه است و بیش از {limit} نویسه پذیرفته نمی‌شود؛ کد رهگیری، شماره نامه، کد ملی یا چند واژه از نام، دستگاه یا موضوع را بنویسید.",
+    "search_query_too_many_words": "جست‌وجو {size} واژه دارد و بیش از {limit} واژه پذیرفته نمی‌شود؛ چند واژه از نام، دستگاه یا موضوع را بنویسید.",
+    "search_too_slow": "جست‌وجو در {limit} ثانیه به پایان نرسید و متوقف شد؛ واژه‌های دقیق‌تر بنویسید یا بازه تاریخ را کوتاه‌تر کنید و دوباره بکوشید.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {

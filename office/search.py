@@ -35,10 +35,14 @@ def search(
     date_to: dt.date | None = None,
     state: ComplaintState | None = None,
     limit: int = DEFAULT_LIMIT,
+    timeout: float = searching.SEARCH_TIMEOUT,
 ) -> Found:
     """Cases found by ``text``: exact codes first, then name, agency and subject before body,
     newest first (``registry.search.search``), as ``search_hit_record`` records.  The
-    letter numbers are read in the office's series; dates are the office's.  Reads only."""
+    letter numbers are read in the office's series; dates are the office's.  The text is
+    bounded (``search_query_too_long``, ``search_query_too_many_words``, exit 2, before
+    any SQL) and each statement runs under ``timeout`` seconds (``search_too_slow``,
+    exit 4), so that no request can hold the database.  Reads only."""
     zone = runtime.clock.zone
     with runtime.sessions() as session:
         result = searching.search(
@@ -50,6 +54,7 @@ def search(
             date_to=date_to,
             state=state,
             limit=limit,
+            timeout=timeout,
         )
         records = [
             search_hit_record(hit.complaint, [m.value for m in hit.matched], hit.letter, zone)

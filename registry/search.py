@@ -47,11 +47,13 @@ from registry.search_query import (
     normalized_words,
     parse_query,
 )
+from registry.time_bound import time_bounded
 
 __all__ = [
     "DEFAULT_LIMIT",
     "MAX_LIMIT",
     "SEARCH_INDEX_OBJECTS",
+    "SEARCH_TIMEOUT",
     "Match",
     "SearchHit",
     "SearchResult",
@@ -62,6 +64,21 @@ __all__ = [
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 1000
+
+# Seconds a search's statement may run (issue 17).  A bounded query answers in
+# milliseconds (docs/search.md, "Speed"); the bound is the second line of defence, for a
+# search that the word and length bounds of registry/search_query.py let through but a
+# busy or huge registry makes slow, so that one request cannot hold a database backend.
+SEARCH_TIMEOUT = 5.0
+
+# Office dates outside these are clamped to them: no case is registered or letter dated
+# outside, so the answer is the same, and the times built from date.min or date.max would
+# overflow (a Jalali date up to 9378 is typed as readily as 1405).
+_EARLIEST = dt.date(1900, 1, 1)
+_LATEST = dt.date(2200, 1, 1)
+# A letter's year and number are 32-bit integers in the registry; a larger number typed
+# in the box names no letter (and must not reach the database, which would refuse it).
+_MAX_LETTER_PART = 2**31 - 1
 
 # Objects that migration 0003 creates outside the ORM metadata; autogenerate and the
 # models-versus-migrations check must leave them alone.
@@ -127,6 +144,7 @@ def search(
     date_to: dt.date | None = None,
     state: ComplaintState | None = None,
     limit: int = DEFAULT_LIMIT,
+    timeout: float = SEARCH_TIMEOUT,
 ) -> SearchResult:
     """Find cases by whatever was typed (see :func:`parse_query`), best first.
 
@@ -135,7 +153,10 @@ def search(
     ``date_from``/``date_to`` (inclusive, office dates in ``zone``) bound the registration
     date, or the letter's date for a letter number; ``state`` keeps cases in that state.
     At most ``limit`` hits (1..MAX_LIMIT, else ``search_limit_invalid``); reversed dates
-    raise ``search_dates_reversed``.  Reads only.
+    raise ``search_dates_reversed``; the text's bounds are :func:`parse_query`'s.  Every
+    statement runs under ``timeout`` seconds (:func:`registry.time_bound.time_bounded`),
+    past which ``Refused("search_too_slow")`` (on PostgreSQL the caller's transaction is
+    then aborted).  All these checks come before any SQL.  Reads only.
     """
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput("search_limit_invalid", value=limit, limit=MAX_LIMIT)
@@ -144,6 +165,21 @@ def search(
             "search_dates_reversed", start=format_jalali(date_from), end=format_jalali(date_to)
         )
     query = parse_query(text, series_codes)
+    date_from = None if date_from is None else min(max(date_from, _EARLIEST), _LATEST)
+    date_to = None if date_to is None else min(max(date_to, _EARLIEST), _LATEST)
+    with time_bounded(session, timeout, "search_too_slow"):
+        return _search(session, query, zone, date_from, date_to, state, limit)
+
+
+def _search(
+    session: Session,
+    query: ParsedQuery,
+    zone: zoneinfo.ZoneInfo,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    state: ComplaintState | None,
+    limit: int,
+) -> SearchResult:
     if query.kind is QueryKind.LETTER_NUMBER:
         return _letter_hits(session, query, state, date_from, date_to, limit)
     filters = _filters(zone, date_from, date_to, state)
@@ -174,6 +210,8 @@ def _letter_hits(
 ) -> SearchResult:
     number = query.letter
     assert number is not None  # parse_query sets it for LETTER_NUMBER
+    if max(number.year, number.seq) > _MAX_LETTER_PART:
+        return SearchResult(query, [], more=False)
     statement = select(Letter).where(
         Letter.series == number.series, Letter.year == number.year, Letter.seq == number.seq
     )

@@ -14,6 +14,8 @@ from registry.text import normalize_for_search, strip_bidi_marks, to_ascii_digit
 from registry.tracking import TRACKING_CODE_LENGTH, parse_tracking_code
 
 __all__ = [
+    "MAX_QUERY_CHARS",
+    "MAX_QUERY_WORDS",
     "MIN_PREFIX",
     "ParsedQuery",
     "QueryKind",
@@ -24,6 +26,17 @@ __all__ = [
 
 # The last word is a prefix only from this length on: «ع*» would match half the archive.
 MIN_PREFIX = 2
+
+# Bounds on the box, checked before any SQL (issue 17).  On PostgreSQL each word adds four
+# sub-queries to each of two statements, and the planner's work grows much faster than
+# the words: 12 words plan in about 60 ms, 24 in half a second, 300 took 100 s and
+# kept the backend busy after the client had gone.  Staff type a code, a name, or a few
+# words of a subject or agency; a name, an agency and a subject together are 6-8 words
+# (a ZWNJ splits «چاله‌ها» into two), and the longest code typed with separators is under
+# 20 characters.  So 12 words and 200 characters are never reached by a real search and
+# stop a pasted page (or a hostile request on the web desk) at the door.
+MAX_QUERY_WORDS = 12
+MAX_QUERY_CHARS = 200
 
 
 class QueryKind(enum.StrEnum):
@@ -78,8 +91,12 @@ def parse_query(text: str, series_codes: set[str]) -> ParsedQuery:
     ``invalid_national_id``, ``invalid_company_id``), since a mistyped code must not
     quietly find something else.  Three parts split by ``/`` of which two are numbers:
     a letter number (``invalid_letter_number`` for an unknown series).  Anything else
-    is words; no word at all raises ``search_query_empty``.
+    is words; no word at all raises ``search_query_empty``.  Text longer than
+    MAX_QUERY_CHARS (spaces around it aside) raises ``search_query_too_long``, more than
+    MAX_QUERY_WORDS words ``search_query_too_many_words``, before anything else is done.
     """
+    if len(text.strip()) > MAX_QUERY_CHARS:
+        raise InvalidInput("search_query_too_long", limit=MAX_QUERY_CHARS, size=len(text.strip()))
     cleaned = strip_bidi_marks(to_ascii_digits(text)).strip()
     compact = _DIGIT_SEPARATORS.sub("", cleaned)
     if compact.isascii() and compact.isdecimal():
@@ -104,4 +121,6 @@ def parse_query(text: str, series_codes: set[str]) -> ParsedQuery:
     words = tuple(search_words(cleaned))
     if not words:
         raise InvalidInput("search_query_empty", value=text)
+    if len(words) > MAX_QUERY_WORDS:
+        raise InvalidInput("search_query_too_many_words", limit=MAX_QUERY_WORDS, size=len(words))
     return ParsedQuery(QueryKind.WORDS, words=words, prefix=len(words[-1]) >= MIN_PREFIX)
