@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from registry import migrate
 from registry.clock import Clock
-from registry.db import make_engine, session_factory
+from registry.db import make_engine, registry_exists, session_factory
 from registry.errors import InvalidInput, Refused
 from registry.settings import Settings
 
@@ -68,8 +68,12 @@ class Runtime:
         never upgraded here: several web workers starting at once would race on it.
         """
         if not self._checked:
-            revision = migrate.current_revision(self.engine)
             home = str(self.settings.home)
+            # A command that only reads must not leave an empty registry (or data folder)
+            # behind where none was: it would look initialised to the next one.
+            if not registry_exists(self.settings.resolved_database_url):
+                raise InvalidInput("database_not_initialized", home=home)
+            revision = migrate.current_revision(self.engine)
             if revision is None:
                 raise InvalidInput("database_not_initialized", home=home)
             if revision != migrate.HEAD:

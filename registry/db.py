@@ -56,3 +56,13 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One short transaction: committed when the block ends, rolled back on any error."""
     with factory() as session, session.begin():
         yield session
+
+
+def registry_exists(url: str) -> bool:
+    """Whether the registry at ``url`` was ever created: False for a SQLite file that is
+    not there (connecting would create it, empty).  A server's database is taken to exist;
+    its schema is checked by the caller."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return True
+    return Path(parsed.database).is_file()

@@ -47,6 +47,13 @@ def test_a_registry_behind_is_refused_until_upgraded(cli: Cli) -> None:
     assert again["from"] == again["to"] == migrate.HEAD
 
 
+def test_a_command_on_a_missing_data_folder_leaves_nothing_behind(cli: Cli) -> None:
+    code, _, err = cli("complaint", "list")
+    assert code == 2
+    assert "residegi init" in err
+    assert not cli.home.exists()
+
+
 def test_a_registry_from_a_newer_version_is_refused(cli: Cli) -> None:
     assert cli("init")[0] == 0
     engine = make_engine(f"sqlite:///{cli.home / 'registry.sqlite3'}")
