@@ -63,6 +63,7 @@ def registry_exists(url: str) -> bool:
     not there (connecting would create it, empty).  A server's database is taken to exist;
     its schema is checked by the caller."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
         return True
-    return Path(parsed.database).is_file()
+    return Path(database).is_file()
