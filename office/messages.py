@@ -144,6 +144,8 @@ FIELD_NAMES_FA: dict[str, str] = {
     "national_id": "کد ملی / شناسه ملی",
     "foreign_id": "شماره گذرنامه / فیدا",
     "company_name": "نام شخص حقوقی",
+    "father_name": "نام پدر",
+    "actor": "نام کاربر (--as)",
     "mobile": "تلفن همراه",
     "address": "نشانی",
     "subject": "موضوع",

@@ -26,6 +26,11 @@ from registry.tracking import new_tracking_code, parse_tracking_code
 
 MAX_SUBJECT = 300
 MAX_TEXT = 50_000
+# The registry's column widths (registry/models.py); an address has no column limit, but
+# no postal address runs to a page.
+MAX_NAME = 100
+MAX_COMPANY_NAME = 200
+MAX_ADDRESS = 1_000
 
 
 @dataclass(frozen=True)
@@ -68,17 +73,28 @@ class ComplaintInput:
     documents: Sequence[NewDocument] = field(default_factory=tuple)
 
 
-def required_text(value: str | None, field_name: str) -> str:
-    """``value`` stripped, or InvalidInput naming the field when it is empty."""
+def required_text(value: str | None, field_name: str, limit: int | None = None) -> str:
+    """``value`` stripped, or InvalidInput naming the field when it is empty (or longer
+    than ``limit`` characters)."""
     if value is None or not value.strip():
         raise InvalidInput("field_required", field=field_name)
-    return value.strip()
+    text = value.strip()
+    if limit is not None and len(text) > limit:
+        raise InvalidInput("field_too_long", field=field_name, limit=limit)
+    return text
+
+
+def optional_text(value: str | None, field_name: str, limit: int) -> str | None:
+    """``value`` stripped, None when empty, InvalidInput when longer than ``limit``."""
+    if value is None or not value.strip():
+        return None
+    return required_text(value, field_name, limit)
 
 
 def validated_complainant(data: ComplainantInput) -> Complainant:
     """A Complainant row from typed input, every identity field checked and normalized."""
-    first = required_text(data.first_name, "first_name")
-    last = required_text(data.last_name, "last_name")
+    first = required_text(data.first_name, "first_name", MAX_NAME)
+    last = required_text(data.last_name, "last_name", MAX_NAME)
     national_id: str | None = None
     foreign_id: str | None = None
     company_name: str | None = None
@@ -88,7 +104,7 @@ def validated_complainant(data: ComplainantInput) -> Complainant:
         foreign_id = identity.validate_foreign_id(required_text(data.foreign_id, "foreign_id"))
     else:
         national_id = identity.validate_company_id(required_text(data.national_id, "national_id"))
-        company_name = required_text(data.company_name, "company_name")
+        company_name = required_text(data.company_name, "company_name", MAX_COMPANY_NAME)
     return Complainant(
         kind=data.kind,
         national_id=national_id,
@@ -97,10 +113,10 @@ def validated_complainant(data: ComplainantInput) -> Complainant:
         honorific=data.honorific,
         first_name=first,
         last_name=last,
-        father_name=(data.father_name or "").strip() or None,
+        father_name=optional_text(data.father_name, "father_name", MAX_NAME),
         mobile=identity.normalize_mobile(required_text(data.mobile, "mobile")),
         landline=identity.normalize_landline(data.landline) if data.landline else None,
-        address=required_text(data.address, "address"),
+        address=required_text(data.address, "address", MAX_ADDRESS),
         postal_code=identity.validate_postal_code(data.postal_code) if data.postal_code else None,
         name_norm=normalize_for_search(" ".join(filter(None, [first, last, company_name]))),
     )

@@ -337,3 +337,27 @@ def test_a_fifo_as_the_settings_file_is_ignored(cli: Cli) -> None:
         with contextlib.suppress(OSError):  # release a reader blocked on it (a regression)
             os.close(os.open(settings, os.O_WRONLY | os.O_NONBLOCK))
     assert (got, json.loads(out)) == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("option", "limit"),
+    [("--first-name", 100), ("--last-name", 100), ("--father-name", 100), ("--address", 1000)],
+)
+def test_names_and_address_longer_than_their_columns_are_refused(
+    cli: Cli, tmp_path: Path, option: str, limit: int
+) -> None:
+    """PostgreSQL would refuse them with a traceback (SQLite stores them): a Persian line."""
+    args = register_args(tmp_path)
+    if option in args:
+        args[args.index(option) + 1] = "ن" * (limit + 1)
+    else:
+        args += [option, "ن" * (limit + 1)]
+    code, out, _ = cli(*args, "--json")
+    assert (code, _error(out)["code"]) == (2, "field_too_long")
+    assert cli.json("complaint", "list") == []
+
+
+def test_an_actor_name_longer_than_its_column_is_refused(cli: Cli, tmp_path: Path) -> None:
+    code, out, _ = cli(*register_args(tmp_path), "--as", "ک" * 101, "--json")
+    assert (code, _error(out)["code"]) == (2, "field_too_long")
+    assert cli.json("complaint", "list") == []
