@@ -39,6 +39,7 @@ import fsspec.core
 from fsspec.implementations.local import LocalFileSystem
 
 from archive.errors import InvalidObjectName, NotLocalStore, ObjectAltered, ObjectMissing
+from registry.private import private_dir
 
 __all__ = ["ArchiveStore", "check_sha256", "sha256_of"]
 
@@ -202,8 +203,9 @@ class ArchiveStore:
         folder = final.parent
         created = _make_folders(folder)
         temp = Path(self._temp_name(str(folder), sha256))
-        # Read-only from birth: nothing in this process or another tool rewrites it in place.
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        # Read-only from birth: nothing in this process or another tool rewrites it in place;
+        # and the owner's alone whatever the umask, as its folders (personal data).
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o400)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -257,14 +259,9 @@ def _publish_local(temp: Path, final: Path) -> bool:
 
 
 def _make_folders(folder: Path) -> list[Path]:
-    """Create ``folder`` and any missing parents; return the ones created, outermost first."""
-    missing: list[Path] = []
-    current = folder
-    while not current.is_dir() and current.parent != current:
-        missing.append(current)
-        current = current.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    return list(reversed(missing))
+    """Create ``folder`` and any missing parents, private (0700); return the ones created,
+    outermost first."""
+    return private_dir(folder)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -29,6 +29,7 @@ from registry.db import transaction
 from registry.errors import Refused
 from registry.kinds import AgencyKind, ComplaintState, DocumentKind, LetterKind, ReplyOutcome
 from registry.models import Complaint, Letter
+from registry.private import private_dir
 from registry.samples import sample_complaints, scan_png
 from registry.settings import load_settings
 
@@ -165,7 +166,7 @@ def _summarise(runtime: Runtime, summary: DemoSummary) -> None:
         # Copies named by their numbers, to open with a double click; the archive keeps
         # each under its SHA-256.
         folder = runtime.settings.home / "sample-letters"
-        folder.mkdir(exist_ok=True)
+        private_dir(folder)
         for letter in picked.values():
             if letter.pdf_sha256 and letter.docx_sha256:
                 stem = folder / f"{letter.kind.value}-{letter.number.replace('/', '-')}"

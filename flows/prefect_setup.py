@@ -12,6 +12,8 @@ import os
 from collections.abc import MutableMapping
 from pathlib import Path
 
+from registry.private import private_dir
+
 QUIET = {
     # No network here: telemetry would only fail and log.
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -26,9 +28,12 @@ QUIET = {
 
 
 def configure_prefect(prefect_home: Path, environ: MutableMapping[str, str] | None = None) -> None:
-    """Point Prefect at ``prefect_home`` (created once, reused by later runs)."""
+    """Point Prefect at ``prefect_home`` (created once, private to the service's account
+    like the rest of the data folder, reused by later runs)."""
     env = os.environ if environ is None else environ
-    prefect_home.mkdir(parents=True, exist_ok=True)
+    # Prefect writes its database and logs with the umask's modes: the folder keeps them
+    # from everyone else.
+    private_dir(prefect_home)
     env.setdefault("PREFECT_HOME", str(prefect_home))
     for key, value in QUIET.items():
         env.setdefault(key, value)

@@ -32,6 +32,7 @@ from generators.errors import (
     SigningKeyUnreadable,
 )
 from registry.files import read_bounded
+from registry.private import private_dir
 
 if TYPE_CHECKING:
     from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
@@ -238,7 +239,7 @@ def write_new_file(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     Created exclusively (``O_EXCL``), so a key is never replaced, not even by a race; a
     failed write removes the partial file.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     except FileExistsError as exc:
@@ -276,7 +277,9 @@ def install_trial_key(
     key = signing_key_from_pkcs12(data, passphrase, source=str(key_path))
     write_new_file(key_path, data)
     try:
-        write_new_file(certificate_path, certificate_pem(key), mode=0o644)
+        # Public, but in the data folder like everything else: the owner's alone (staff
+        # hand it out with `keys` commands).
+        write_new_file(certificate_path, certificate_pem(key))
     except BaseException:
         key_path.unlink(missing_ok=True)
         raise

@@ -3,6 +3,7 @@ and a trial signing key; checking the letter templates staff may have edited."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ from registry import migrate
 from registry.agencies import load_sample
 from registry.db import transaction
 from registry.holidays import seed_holidays
+from registry.private import private_dir, write_private
 from registry.settings import SETTINGS_FILE_NAME
 
 if TYPE_CHECKING:
@@ -39,7 +41,9 @@ class Initialised:
 def initialise(runtime: Runtime, *, sample: bool, actor: str) -> Initialised:
     """Create or upgrade the registry and seed the official holidays (1404-1406); with
     ``sample``, also load Qazvin's agencies and write a trial office profile if the data
-    folder has none.  Safe to run again: nothing is added twice."""
+    folder has none.  Safe to run again: nothing is added twice.  A data folder made here
+    is private to the service's account (0700, registry/private.py)."""
+    private_dir(runtime.settings.home)
     runtime.initialise()
     now = runtime.clock.now()
     agencies = 0
@@ -50,8 +54,9 @@ def initialise(runtime: Runtime, *, sample: bool, actor: str) -> Initialised:
     written = False
     settings_file = runtime.settings.home / SETTINGS_FILE_NAME
     if sample and not settings_file.exists():
-        settings_file.write_text(SAMPLE_SETTINGS, encoding="utf-8")
-        written = True
+        with contextlib.suppress(FileExistsError):  # another init wrote it meanwhile
+            write_private(settings_file, SAMPLE_SETTINGS.encode("utf-8"))
+            written = True
     return Initialised(agencies, holidays, written)
 
 
@@ -66,6 +71,7 @@ def upgrade(runtime: Runtime) -> Upgraded:
 
     Run once per installation after installing a new version, before the web workers and
     flow runs start (each of them refuses a registry that is behind)."""
+    private_dir(runtime.settings.home)
     before = migrate.current_revision(runtime.engine)
     runtime.initialise()
     return Upgraded(before, migrate.HEAD)
@@ -77,7 +83,7 @@ def install_trial_key_if_missing(runtime: Runtime) -> bool:
     settings = runtime.settings
     if settings.resolved_signing_key_path.exists():
         return False
-    settings.resolved_signing_key_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.resolved_signing_key_path.parent)
     _install_trial_key(runtime, common_name=None, now=runtime.clock.now())
     return True
 
