@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import stringprep
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,7 @@ from generators.errors import (
     SigningKeyUnreadable,
 )
 from registry.files import read_bounded
-from registry.private import private_dir
+from registry.private import write_private
 
 if TYPE_CHECKING:
     from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
@@ -236,22 +235,13 @@ def load_certificate(path: Path) -> asn1_x509.Certificate:
 def write_new_file(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     """Write ``data`` to ``path``, which must not exist (SigningKeyExists otherwise).
 
-    Created exclusively (``O_EXCL``), so a key is never replaced, not even by a race; a
-    failed write removes the partial file.
+    Created exclusively (``O_EXCL``, ``registry.private.write_private``), so a key is never
+    replaced, not even by a race; a failed write removes the partial file.
     """
-    private_dir(path.parent)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        write_private(path, data, mode=mode)
     except FileExistsError as exc:
         raise SigningKeyExists(str(path)) from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
 
 
 def install_trial_key(

@@ -21,7 +21,7 @@ import signal
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -36,6 +36,7 @@ from registry.db import make_engine, session_factory, transaction
 from registry.models import Event, Letter, LetterCounter
 from registry.register import LetterNumber
 from tests import register_worker
+from tests.child_processes import receive, started
 from tests.register_worker import SERIES, TEMPLATE, YEAR, Allocation
 
 pytestmark = pytest.mark.slow
@@ -65,26 +66,9 @@ def _migrate(url: str) -> None:
     engine.dispose()
 
 
-@contextmanager
-def _started(target: Any, *args: Any) -> Iterator[tuple[BaseProcess, Connection]]:
-    """A spawned child running ``target(*args, child_end)`` and our end of its pipe.
-
-    The parent closes its copy of the child's end at once, so a child that dies makes
-    ``recv`` raise EOFError instead of blocking.  Whatever happens in the test, the child
-    does not outlive it.
-    """
-    ours, theirs = SPAWN.Pipe(duplex=True)
-    process = SPAWN.Process(target=target, args=(*args, theirs), daemon=True)
-    process.start()
-    theirs.close()
-    try:
-        yield process, ours
-    finally:
-        ours.close()
-        if process.is_alive():
-            process.kill()
-        process.join(DEADLINE_S)
-        process.close()
+def _started(target: Any, *args: Any) -> AbstractContextManager[tuple[BaseProcess, Connection]]:
+    """A child running ``target(*args, pipe)`` and our end of its pipe."""
+    return started(SPAWN, target, args, deadline=DEADLINE_S)
 
 
 @contextmanager
@@ -98,12 +82,7 @@ def _children(
 
 def _receive(connection: Connection) -> Any:
     """The next message from a child, or a failure if none comes before the deadline."""
-    if not connection.poll(DEADLINE_S):
-        pytest.fail(f"no message from the child process within {DEADLINE_S} s")
-    try:
-        return connection.recv()
-    except EOFError:
-        pytest.fail("the child process ended without reporting: see its traceback above")
+    return receive(connection, DEADLINE_S)
 
 
 def _kill(process: BaseProcess) -> None:

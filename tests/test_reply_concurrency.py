@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -24,6 +23,7 @@ from registry import holidays, migrate
 from registry.db import make_engine, session_factory, transaction
 from registry.models import Reply
 from tests import reply_worker
+from tests.child_processes import receive, started
 from tests.replies_support import THU_FRI, put_holidays, sent
 
 pytestmark = pytest.mark.slow
@@ -34,30 +34,13 @@ PROCESSES = 8
 DEADLINE_S = 90.0
 
 
-@contextmanager
-def _started(*args: Any) -> Iterator[tuple[BaseProcess, Connection]]:
+def _started(*args: Any) -> AbstractContextManager[tuple[BaseProcess, Connection]]:
     """A child running ``reply_worker.record_one(*args, pipe)`` and our end of the pipe."""
-    ours, theirs = SPAWN.Pipe(duplex=False)
-    process = SPAWN.Process(target=reply_worker.record_one, args=(*args, theirs), daemon=True)
-    process.start()
-    theirs.close()
-    try:
-        yield process, ours
-    finally:
-        ours.close()
-        if process.is_alive():
-            process.kill()
-        process.join(DEADLINE_S)
-        process.close()
+    return started(SPAWN, reply_worker.record_one, args, deadline=DEADLINE_S, duplex=False)
 
 
 def _receive(connection: Connection) -> tuple[str, Any]:
-    if not connection.poll(DEADLINE_S):
-        pytest.fail(f"no message from the child process within {DEADLINE_S} s")
-    try:
-        message: tuple[str, Any] = connection.recv()
-    except EOFError:
-        pytest.fail("the child process ended without reporting: see its traceback above")
+    message: tuple[str, Any] = receive(connection, DEADLINE_S)
     return message
 
 
