@@ -233,6 +233,22 @@ def _possible_duplicates(
     return list(session.scalars(query))
 
 
+def document_row(
+    complaint: Complaint, doc: NewDocument, *, actor: str, at: dt.datetime
+) -> Document:
+    """The registry's row for a checked file filed on ``complaint`` (not yet added)."""
+    return Document(
+        complaint=complaint,
+        kind=doc.kind,
+        sha256=doc.sha256,
+        original_name=doc.original_name,
+        media_type=doc.media_type,
+        size=doc.size,
+        added_at=at,
+        added_by=actor,
+    )
+
+
 def _add_documents(
     session: Session,
     complaint: Complaint,
@@ -241,19 +257,7 @@ def _add_documents(
     actor: str,
     at: dt.datetime,
 ) -> list[Document]:
-    rows = [
-        Document(
-            complaint=complaint,
-            kind=doc.kind,
-            sha256=doc.sha256,
-            original_name=doc.original_name,
-            media_type=doc.media_type,
-            size=doc.size,
-            added_at=at,
-            added_by=actor,
-        )
-        for doc in documents
-    ]
+    rows = [document_row(complaint, doc, actor=actor, at=at) for doc in documents]
     session.add_all(rows)
     session.flush()
     return rows

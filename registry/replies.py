@@ -10,19 +10,20 @@ Everything is checked before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from registry.complaints import NewDocument
+from registry.complaints import NewDocument, document_row
 from registry.deadlines import REPLY_EXPECTED, deadline_terms, referral_of
 from registry.errors import InvalidInput, Refused
 from registry.events import record_event
 from registry.jalali import format_jalali
 from registry.kinds import ComplaintState, DocumentKind, LetterKind, LetterState, ReplyOutcome
-from registry.models import Complaint, Document, Letter, Reply
+from registry.models import Complaint, Letter, Reply
 from registry.states import transition
 
 __all__ = ["current_reply", "record_reply", "referrals_with_replies", "replied_agency_ids"]
@@ -169,15 +170,11 @@ def record_reply(
                 their_date=their_date,
                 outcome=outcome,
                 summary=(summary or "").strip() or None,
-                document=Document(
-                    complaint=complaint,
-                    kind=DocumentKind.AGENCY_REPLY,
-                    sha256=document.sha256,
-                    original_name=document.original_name,
-                    media_type=document.media_type,
-                    size=document.size,
-                    added_at=at,
-                    added_by=actor,
+                document=document_row(
+                    complaint,
+                    replace(document, kind=DocumentKind.AGENCY_REPLY),
+                    actor=actor,
+                    at=at,
                 ),
                 recorded_at=at,
                 recorded_by=actor,
