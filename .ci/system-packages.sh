@@ -2,7 +2,8 @@
 # Debian packages residegi needs beside its Python packages.
 #   runtime: Pango (WeasyPrint), libharfbuzz-subset0 (without it WeasyPrint silently falls
 #            back to a subsetting path ~2.5x slower), poppler-utils (pdftotext, pdfsig)
-#   tests:   libreoffice-writer-nogui (one DOCX golden image is rendered through LibreOffice)
+#   tests:   libreoffice-writer-nogui (one DOCX golden image is rendered through LibreOffice),
+#            chromium (the web desk's browser tests; Playwright cannot download its own offline)
 # Installs what is missing when run as root with apt-get; otherwise names it and fails.
 set -euo pipefail
 want_tests=${1:-}
@@ -16,6 +17,7 @@ command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v fc-list >/dev/null || missing+=(fontconfig)
 if [ "$want_tests" = "--tests" ]; then
   command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)
+  [ -x /usr/lib/chromium/chromium ] || missing+=(chromium)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
