@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml Makefile .ci/system-package
 	@# Machines that set PYTHONDONTWRITEBYTECODE never cache bytecode: every command would
 	@# compile ~1,000 modules again (complaint list: 2 s instead of 0.7 s).  Some packages
 	@# ship modules for newer Pythons that never import here: their errors do not count.
-	-$(BIN)/python -m compileall -q -j 0 $(VENV)/lib registry generators archive office flows cli > /dev/null
+	-$(BIN)/python -m compileall -q -j 0 $(VENV)/lib registry generators archive office flows cli web > /dev/null
 	@touch $@
 
 setup: $(VENV)/.installed
@@ -33,7 +33,7 @@ lint: setup
 	$(BIN)/lint-imports
 
 typecheck: setup
-	$(BIN)/mypy registry generators archive office flows cli tests bench
+	$(BIN)/mypy registry generators archive office flows cli web tests bench
 
 unit: setup
 	@./.ci/system-packages.sh --tests

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cli import output
-from cli.context import App, actor_name
+from cli.context import App, acting
 from cli.options import ActorOption, JsonOption, choice
 from office import agencies
 from registry.kinds import AgencyKind
@@ -57,7 +57,7 @@ def add(
     state: App = ctx.obj
     record = agencies.add(
         state,
-        actor_name(actor),
+        acting(state, actor),
         name=name,
         kind=choice(kind, AgencyKind, "kind"),
         head_title=head_title,
@@ -85,7 +85,7 @@ def edit(
     state: App = ctx.obj
     record = agencies.edit(
         state,
-        actor_name(actor),
+        acting(state, actor),
         name,
         head_title=head_title,
         head_name=head_name,

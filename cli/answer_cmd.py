@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from cli import output
-from cli.context import App, actor_name
+from cli.context import App, acting
 from cli.options import ActorOption, JsonOption, read_text_file
+from office.access import Action, require
 from registry.text import to_persian_digits as fa
 from registry.tracking import format_tracking_code
 
@@ -32,7 +33,9 @@ def answer(
     configure_prefect(state.settings.prefect_home)
     from flows.answer import run_answers
 
-    (done,) = run_answers(state.settings, [(tracking, decision)], actor_name(actor))
+    (done,) = run_answers(
+        state.settings, [(tracking, decision)], require(acting(state, actor), Action.ANSWER)
+    )
     if as_json:
         output.emit_json(done.as_record())
         return

@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from cli import output
-from cli.context import App, actor_name
+from cli.context import App, acting
 from cli.options import ActorOption, JsonOption
+from office.access import Action, require
 from registry.text import to_persian_digits as fa
 
 STAGES_FA = {"chase": "ساخت و ارسال نامه‌های پیگیری"}
@@ -29,7 +30,12 @@ def chase(
     from flows.chase import run_chase
 
     with output.progress(STAGES_FA, quiet=as_json) as progress:
-        result = run_chase(state.settings, actor_name(actor), dry_run=dry_run, progress=progress)
+        result = run_chase(
+            state.settings,
+            require(acting(state, actor), Action.CHASE),
+            dry_run=dry_run,
+            progress=progress,
+        )
     rows = [step.as_record() for step in result.planned]
     if as_json:
         output.emit_json({"dry_run": dry_run, "steps": rows, "sent": result.sent})

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cli import output
-from cli.context import App, actor_name
+from cli.context import App, acting
 from cli.options import ActorOption, JsonOption, attach_specs, choice, text_or_file
 from office import complaints as office
 from office.messages import REVIEW_WARNINGS_FA, possible_duplicate_warning
@@ -100,7 +100,7 @@ def register(
         anonymous=anonymous,
     )
     registered = office.register(
-        state, actor_name(actor), data, attach_specs(attach or []), receipt=receipt is not None
+        state, acting(state, actor), data, attach_specs(attach or []), receipt=receipt is not None
     )
     record = registered.record
     if receipt is not None:
@@ -199,7 +199,7 @@ def review(
         decision = office.Decision.INCOMPLETE
         kinds = [choice(k, DocumentKind, "missing") for k in (missing or [])]
     reviewed = office.review(
-        ctx.obj, actor_name(actor), tracking, decision, reason=reason, missing=kinds, note=note
+        ctx.obj, acting(ctx.obj, actor), tracking, decision, reason=reason, missing=kinds, note=note
     )
     if as_json:
         output.emit_json(reviewed.as_record())
@@ -222,7 +222,7 @@ def attach(
 ) -> None:
     """Add documents; an incomplete complaint returns to review."""
     specs = attach_specs(attach or [])
-    record = office.attach(ctx.obj, actor_name(actor), tracking, specs)
+    record = office.attach(ctx.obj, acting(ctx.obj, actor), tracking, specs)
     if as_json:
         output.emit_json(record)
     else:
@@ -240,7 +240,7 @@ def _simple_move(
     reason: str | None,
 ) -> None:
     runtime: App = ctx.obj
-    who = actor_name(actor)
+    who = acting(runtime, actor)
     if action == "withdraw":
         record = office.withdraw(runtime, who, tracking, reason=reason or "")
     elif action == "reopen":

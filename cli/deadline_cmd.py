@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from cli import output
-from cli.context import App, actor_name
+from cli.context import App, acting
 from cli.options import ActorOption, JsonOption, jalali_date_or_none
 from office import deadlines
 from registry.text import to_persian_digits
@@ -60,7 +60,7 @@ def extend(
     as_json: JsonOption = False,
 ) -> None:
     """Give the agency more working days."""
-    record = deadlines.extend(ctx.obj, actor_name(actor), number, days=days, reason=reason)
+    record = deadlines.extend(ctx.obj, acting(ctx.obj, actor), number, days=days, reason=reason)
     _say(record, as_json, "مهلت تمدید شد.")
 
 
@@ -77,7 +77,7 @@ def pause(
 ) -> None:
     """Stop the letter's clock until it is resumed."""
     first = jalali_date_or_none(from_date)
-    record = deadlines.pause(ctx.obj, actor_name(actor), number, reason=reason, first=first)
+    record = deadlines.pause(ctx.obj, acting(ctx.obj, actor), number, reason=reason, first=first)
     _say(record, as_json, "مهلت متوقف شد.")
 
 
@@ -94,5 +94,5 @@ def resume(
 ) -> None:
     """Restart a stopped clock."""
     day = jalali_date_or_none(on_date)
-    record = deadlines.resume(ctx.obj, actor_name(actor), number, reason=reason, on=day)
+    record = deadlines.resume(ctx.obj, acting(ctx.obj, actor), number, reason=reason, on=day)
     _say(record, as_json, "مهلت از سر گرفته شد.")

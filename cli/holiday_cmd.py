@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from cli import output
-from cli.context import App, actor_name
+from cli.context import App, acting
 from cli.options import ActorOption, JsonOption
 from office import holidays
 from registry.errors import InvalidInput
@@ -59,7 +59,7 @@ def add(
     """Add a holiday; open letters whose count it falls in get a later due date."""
     state: App = ctx.obj
     day = parse_jalali_date(date)
-    record = holidays.add(state, actor_name(actor), day, name, estimated=estimated)
+    record = holidays.add(state, acting(state, actor), day, name, estimated=estimated)
     if as_json:
         output.emit_json(record)
         return
@@ -74,7 +74,7 @@ def remove(
     """Remove a holiday; open letters whose count it fell in get an earlier due date."""
     state: App = ctx.obj
     day = parse_jalali_date(date)
-    record = holidays.remove(state, actor_name(actor), day)
+    record = holidays.remove(state, acting(state, actor), day)
     if as_json:
         output.emit_json(record)
         return
@@ -101,7 +101,7 @@ def seed(
 ) -> None:
     """Load the official holidays of years not loaded before (safe to run again)."""
     state: App = ctx.obj
-    seeded = holidays.seed(state, actor_name(actor), _years(years) if years else None)
+    seeded = holidays.seed(state, acting(state, actor), _years(years) if years else None)
     if as_json:
         output.emit_json({"years": list(seeded.years), "added": seeded.added})
     else:

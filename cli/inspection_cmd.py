@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli import output
-from cli.context import App, actor_name
+from cli.context import App, acting
 from cli.options import ActorOption, JsonOption, attach_specs, jalali_date_or_none, read_text_file
 from registry.text import to_persian_digits as fa
 from registry.tracking import format_tracking_code
@@ -58,7 +58,7 @@ def inspect(
     findings = read_text_file(findings_file, "findings") if findings_file else None
     done = run_inspect(
         state,
-        actor_name(actor),
+        acting(state, actor),
         tracking,
         inspector=inspector,
         inspection_date=on,
@@ -81,5 +81,5 @@ def report(
     """Assemble the inspection report from the case, the replies and the findings."""
     from office.inspection import report as run_report
 
-    done = run_report(ctx.obj, actor_name(actor), tracking, conclusion=conclusion)
+    done = run_report(ctx.obj, acting(ctx.obj, actor), tracking, conclusion=conclusion)
     _print(done, as_json, "گزارش بازرسی به شماره {number} ساخته و بایگانی شد.")

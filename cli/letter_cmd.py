@@ -8,8 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from cli import output
-from cli.context import App, actor_name
+from cli.context import App, acting
 from cli.options import ActorOption, JsonOption, choice
+from office.access import Action, require
 from registry.errors import InvalidInput
 from registry.kinds import LetterKind, LetterState
 from registry.text import to_persian_digits as fa
@@ -84,7 +85,7 @@ def void(
     """Mark a letter «باطل»: it keeps its number and its reminders stop."""
     from office.letters import void as void_letter
 
-    record = void_letter(ctx.obj, actor_name(actor), number, reason=reason)
+    record = void_letter(ctx.obj, acting(ctx.obj, actor), number, reason=reason)
     output.record_or_sentence(record, f"نامه {record['number']} باطل شد.", as_json=as_json)
 
 
@@ -148,7 +149,9 @@ def dispatch(
     configure_prefect(state.settings.prefect_home)
     from flows.dispatch import DispatchParams, run_dispatch
 
-    params = DispatchParams(limit=limit, workers=workers, actor=actor_name(actor))
+    params = DispatchParams(
+        limit=limit, workers=workers, actor=require(acting(state, actor), Action.DISPATCH)
+    )
     with output.progress(STAGES_FA, quiet=as_json) as progress:
         summary = run_dispatch(params, state.settings, failpoints=failpoints, progress=progress)
     if as_json:

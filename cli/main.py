@@ -46,6 +46,8 @@ COMMANDS: Mapping[str, str] = {
     "templates": "cli.templates_cmd:app",
     "keys": "cli.keys_cmd:app",
     "archive": "cli.archive_cmd:app",
+    "user": "cli.user_cmd:app",
+    "serve": "cli.serve_cmd:serve",
 }
 
 

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from cli import output
-from cli.context import App, actor_name
+from cli.context import App, acting
 from cli.options import ActorOption, JsonOption, choice
 from office import replies
 from registry.errors import InvalidInput
@@ -71,7 +71,7 @@ def record(
     result = choice(outcome, ReplyOutcome, "outcome") if outcome else None
     data = replies.record(
         state,
-        actor_name(actor),
+        acting(state, actor),
         number,
         file=file,
         their_number=their_number,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from office.access import Action, Actor, require
 from office.runtime import Runtime
 from registry.agencies import AgencyChanges, add_agency, edit_agency, find_agency, list_agencies
 from registry.db import transaction
@@ -22,7 +23,7 @@ def list_all(runtime: Runtime, kind: AgencyKind | None = None) -> list[dict[str,
 
 def add(
     runtime: Runtime,
-    actor: str,
+    actor: Actor,
     *,
     name: str,
     kind: AgencyKind,
@@ -34,6 +35,7 @@ def add(
 ) -> dict[str, Any]:
     """Add an agency; ``parent`` names its superior (NotFound if there is none by that
     name).  Its record."""
+    actor = require(actor, Action.MANAGE_AGENCIES)
     with transaction(runtime.sessions) as session:
         agency = add_agency(
             session,
@@ -52,7 +54,7 @@ def add(
 
 def edit(
     runtime: Runtime,
-    actor: str,
+    actor: Actor,
     name: str,
     *,
     head_title: str | None = None,
@@ -63,6 +65,7 @@ def edit(
 ) -> dict[str, Any]:
     """Change agency ``name`` (None: unchanged); a new head keeps the old one in the
     history.  Its record afterwards."""
+    actor = require(actor, Action.MANAGE_AGENCIES)
     with transaction(runtime.sessions) as session:
         agency = find_agency(session, name)
         changes = AgencyChanges(

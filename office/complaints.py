@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from office.access import Action, Actor, require
 from office.runtime import Runtime
 from registry import complaints
 from registry.db import transaction
@@ -57,7 +58,7 @@ class Registered:
 
 def register(
     runtime: Runtime,
-    actor: str,
+    actor: Actor,
     data: complaints.ComplaintInput,
     attachments: Sequence[FileSpec] = (),
     *,
@@ -70,6 +71,7 @@ def register(
     number and PDF) once the complaint is committed.  A complaint from the same person
     about the same agency within the ``duplicate_window_days`` setting is flagged.
     """
+    actor = require(actor, Action.REGISTER)
     from archive.intake import file_complaint, read_files
 
     if receipt:
@@ -131,7 +133,7 @@ class Decision(enum.StrEnum):
 
 def review(
     runtime: Runtime,
-    actor: str,
+    actor: Actor,
     tracking: str,
     decision: Decision,
     *,
@@ -147,6 +149,7 @@ def review(
     should still read (no earlier follow-up, an anonymous text that names its complainant)
     come back as codes in ``Reviewed.warnings``.
     """
+    actor = require(actor, Action.REVIEW)
     from office import casework
     from office.pipeline import Batch, ensure_ready
     from registry.kinds import LetterKind
@@ -162,9 +165,10 @@ def review(
 
 
 def attach(
-    runtime: Runtime, actor: str, tracking: str, attachments: Sequence[FileSpec]
+    runtime: Runtime, actor: Actor, tracking: str, attachments: Sequence[FileSpec]
 ) -> dict[str, Any]:
     """Add checked files to a case (an incomplete one returns to review); its record."""
+    actor = require(actor, Action.ATTACH)
     from archive.intake import attach_files, read_files
 
     files = read_files(attachments, runtime.settings.attachment_max_bytes)
@@ -174,16 +178,18 @@ def attach(
         return complaint_record(complaint, runtime.clock.zone)
 
 
-def withdraw(runtime: Runtime, actor: str, tracking: str, *, reason: str) -> dict[str, Any]:
+def withdraw(runtime: Runtime, actor: Actor, tracking: str, *, reason: str) -> dict[str, Any]:
     """The complainant withdraws an open case (a reason is required); its record."""
+    actor = require(actor, Action.WITHDRAW)
     with transaction(runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
         complaints.withdraw(session, complaint, reason=reason, actor=actor, at=runtime.clock.now())
         return complaint_record(complaint, runtime.clock.zone)
 
 
-def reopen(runtime: Runtime, actor: str, tracking: str, *, reason: str) -> dict[str, Any]:
+def reopen(runtime: Runtime, actor: Actor, tracking: str, *, reason: str) -> dict[str, Any]:
     """A closed or withdrawn case back to accepted (a reason is required); its record."""
+    actor = require(actor, Action.REOPEN)
     with transaction(runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
         complaints.reopen(session, complaint, reason=reason, actor=actor, at=runtime.clock.now())
@@ -191,9 +197,10 @@ def reopen(runtime: Runtime, actor: str, tracking: str, *, reason: str) -> dict[
 
 
 def close(
-    runtime: Runtime, actor: str, tracking: str, *, note: str | None = None
+    runtime: Runtime, actor: Actor, tracking: str, *, note: str | None = None
 ) -> dict[str, Any]:
     """Close an answered or rejected case; its record."""
+    actor = require(actor, Action.CLOSE)
     with transaction(runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
         complaints.close(session, complaint, actor=actor, at=runtime.clock.now(), note=note)

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from office.access import Action, Actor, require
 from office.letters import letter_by_number
 from office.runtime import Runtime
 from registry import deadline_edits, deadlines
@@ -75,8 +76,11 @@ def _change(runtime: Runtime, number: str, change: Change) -> dict[str, Any]:
     return record
 
 
-def extend(runtime: Runtime, actor: str, number: str, *, days: int, reason: str) -> dict[str, Any]:
+def extend(
+    runtime: Runtime, actor: Actor, number: str, *, days: int, reason: str
+) -> dict[str, Any]:
     """Give the agency ``days`` more working days to answer letter ``number``."""
+    actor = require(actor, Action.EDIT_DEADLINE)
     now = runtime.clock.now()
     return _change(
         runtime,
@@ -121,14 +125,16 @@ def _dated_change(
 
 
 def pause(
-    runtime: Runtime, actor: str, number: str, *, reason: str, first: dt.date | None = None
+    runtime: Runtime, actor: Actor, number: str, *, reason: str, first: dt.date | None = None
 ) -> dict[str, Any]:
     """Stop letter ``number``'s clock from ``first`` (default today) until it is resumed."""
+    actor = require(actor, Action.EDIT_DEADLINE)
     return _dated_change(runtime, actor, number, deadline_edits.pause_deadline, first, reason)
 
 
 def resume(
-    runtime: Runtime, actor: str, number: str, *, reason: str, on: dt.date | None = None
+    runtime: Runtime, actor: Actor, number: str, *, reason: str, on: dt.date | None = None
 ) -> dict[str, Any]:
     """Restart letter ``number``'s stopped clock; ``on`` (default today) counts again."""
+    actor = require(actor, Action.EDIT_DEADLINE)
     return _dated_change(runtime, actor, number, deadline_edits.resume_deadline, on, reason)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from office.access import Action, Actor, require
 from office.runtime import Runtime
 from registry.db import transaction
 from registry.jalali import format_jalali_or_none as jalali
@@ -43,10 +44,11 @@ def list_holidays(runtime: Runtime, year: int | None = None) -> list[dict[str, A
 
 
 def add(
-    runtime: Runtime, actor: str, day: dt.date, name: str, *, estimated: bool = False
+    runtime: Runtime, actor: Actor, day: dt.date, name: str, *, estimated: bool = False
 ) -> dict[str, Any]:
     """Add a holiday (Refused ``holiday_exists`` for a day that is one); open letters whose
     count it falls in get a later due date, listed under ``moved``."""
+    actor = require(actor, Action.MANAGE_HOLIDAYS)
     from registry import holidays
 
     with transaction(runtime.sessions) as session:
@@ -62,9 +64,10 @@ def add(
         return _edit_record(edit)
 
 
-def remove(runtime: Runtime, actor: str, day: dt.date) -> dict[str, Any]:
+def remove(runtime: Runtime, actor: Actor, day: dt.date) -> dict[str, Any]:
     """Remove the holiday on ``day`` (NotFound ``holiday_not_found``); open letters whose
     count it fell in get an earlier due date, listed under ``moved``."""
+    actor = require(actor, Action.MANAGE_HOLIDAYS)
     from registry import holidays
 
     with transaction(runtime.sessions) as session:
@@ -86,9 +89,10 @@ class Seeded:
     added: int
 
 
-def seed(runtime: Runtime, actor: str, years: Sequence[int] | None = None) -> Seeded:
+def seed(runtime: Runtime, actor: Actor, years: Sequence[int] | None = None) -> Seeded:
     """Load the official holidays of the years (default: the seed's years) not loaded
     before; safe to run again."""
+    actor = require(actor, Action.MANAGE_HOLIDAYS)
     from registry import holidays
 
     wanted = tuple(years) if years else tuple(holidays.DEFAULT_SEED_YEARS)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from archive.intake import FileSpec, attach_files, read_files
+from office.access import Action, Actor, require
 from office.pipeline import Batch, deliver, ensure_ready, move_complaint_to, number_case_letter
 from office.runtime import Runtime
 from registry import complaints
@@ -45,7 +46,7 @@ def _ready_batch(runtime: Runtime, actor: str, kind: LetterKind) -> Batch:
 
 def inspect(
     runtime: Runtime,
-    actor: str,
+    actor: Actor,
     tracking: str,
     *,
     inspector: str,
@@ -58,6 +59,7 @@ def inspect(
     send the assignment letter to the inspector; while one is under way, record findings
     and documents instead.  Refused before anything is written when the assignment letter
     could not be made (no signatory, exit 2; its template failing, exit 4)."""
+    actor = require(actor, Action.INSPECT)
     batch = _ready_batch(runtime, actor, LetterKind.INSPECTION_ASSIGNMENT)
     checked = read_files(files, runtime.settings.attachment_max_bytes)
     clock = runtime.clock
@@ -104,11 +106,12 @@ def inspect(
 
 
 def report(
-    runtime: Runtime, actor: str, tracking: str, *, conclusion: str | None = None
+    runtime: Runtime, actor: Actor, tracking: str, *, conclusion: str | None = None
 ) -> InspectionDone:
     """Assemble, number, archive and send the inspection report; report_ready.  Refused
     (exit 4) unless the complaint is under inspection with findings and a conclusion, and
     before anything is written when the report could not be made (as ``inspect``)."""
+    actor = require(actor, Action.REPORT)
     batch = _ready_batch(runtime, actor, LetterKind.INSPECTION_REPORT)
     zone, office = runtime.clock.zone, runtime.settings.office
     with transaction(runtime.sessions) as session:

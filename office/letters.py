@@ -14,6 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from office.access import Action, Actor, require
 from office.runtime import Runtime
 from registry.db import transaction
 from registry.errors import InvalidInput, Refused
@@ -57,9 +58,10 @@ def show_letter(runtime: Runtime, number: str) -> dict[str, Any]:
         return letter_record(letter_by_number(runtime, session, number), runtime.clock.zone)
 
 
-def void(runtime: Runtime, actor: str, number: str, *, reason: str) -> dict[str, Any]:
+def void(runtime: Runtime, actor: Actor, number: str, *, reason: str) -> dict[str, Any]:
     """Mark a letter «باطل»: it keeps its number and its chaser ladder stops.  A reason is
     required (exit 2); a letter already void is refused (exit 4)."""
+    actor = require(actor, Action.VOID_LETTER)
     with transaction(runtime.sessions) as session:
         letter = letter_by_number(runtime, session, number)
         void_letter(session, letter, reason=reason, actor=actor, at=runtime.clock.now())

@@ -136,6 +136,20 @@ MESSAGES: dict[str, str] = {
     "search_query_too_long": "متن جست‌وجو {size} نویسه است و بیش از {limit} نویسه پذیرفته نمی‌شود؛ کد رهگیری، شماره نامه، کد ملی یا چند واژه از نام، دستگاه یا موضوع را بنویسید.",
     "search_query_too_many_words": "جست‌وجو {size} واژه دارد و بیش از {limit} واژه پذیرفته نمی‌شود؛ چند واژه از نام، دستگاه یا موضوع را بنویسید.",
     "search_too_slow": "جست‌وجو در {limit} ثانیه به پایان نرسید و متوقف شد؛ واژه‌های دقیق‌تر بنویسید یا بازه تاریخ را کوتاه‌تر کنید و دوباره بکوشید.",
+    # users, roles and logins (registry/users.py, office/users.py, office/access.py)
+    "role_required": "این کار تنها از {roles} برمی‌آید و نقش شما آن را اجازه نمی‌دهد.",
+    "unknown_role": "نقش «{role}» شناخته نیست؛ نقش‌ها: secretariat، inspector، head، archivist، admin.",
+    "role_missing": "دست‌کم یک نقش برای کاربر بدهید (--role).",
+    "invalid_username": "نام کاربری «{username}» پذیرفته نیست: با حرف لاتین کوچک آغاز شود و تنها حرف و رقم لاتین و . _ - داشته باشد (۲ تا ۵۰ نویسه).",
+    "full_name_missing": "نام و نام خانوادگی کاربر خالی است.",
+    "username_taken": "نام کاربری «{username}» پیش‌تر گرفته شده است.",
+    "user_not_found": "کاربری به نام «{username}» نیست.",
+    "cannot_disable_self": "نمی‌توانید حساب خودتان را غیرفعال کنید؛ از مدیر سامانه دیگری بخواهید.",
+    "password_too_short": "گذرواژه باید دست‌کم {minimum} نویسه باشد.",
+    "passwords_differ": "دو گذرواژه یکسان نیستند.",
+    "login_failed": "نام کاربری یا گذرواژه درست نیست.",
+    "login_throttled": "تلاش‌های ناموفق بسیار بود؛ {seconds} ثانیه دیگر دوباره بکوشید.",
+    "too_many_workers": "بیش از {limit} پردازه کارگر پذیرفته نیست.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {
@@ -169,6 +183,8 @@ FIELD_NAMES_FA: dict[str, str] = {
     "inspector": "نام بازرس",
     "findings": "یافته‌های بازرسی",
     "output": "پرونده خروجی (-o)",
+    "password": "گذرواژه",
+    "full_name": "نام و نام خانوادگی",
 }
 
 REVIEW_WARNINGS_FA = {

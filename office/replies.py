@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from office.access import Action, Actor, require
 from office.deadlines import office_calendar
 from office.letters import letter_by_number
 from office.runtime import Runtime
@@ -59,7 +60,7 @@ CHASER_FA = {"reminder": "پیگیری", "escalation": "تذکر"}
 
 def record(
     runtime: Runtime,
-    actor: str,
+    actor: Actor,
     number: str,
     *,
     file: Path | Attachment,
@@ -79,6 +80,7 @@ def record(
     derived PDF.  The reply's record, with the agency, the case's tracking code and state
     afterwards, and ``superseded`` (whether it replaced a reply).
     """
+    actor = require(actor, Action.RECORD_REPLY)
     from archive.intake import as_new_documents, read_files, store_files
 
     scan = file.expanduser() if isinstance(file, Path) else file

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
+import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +17,9 @@ from registry.db import transaction
 from registry.holidays import seed_holidays
 from registry.private import private_dir, write_private
 from registry.settings import SETTINGS_FILE_NAME
+
+# The desk's session and CSRF signing secret, shared by every `serve` worker.
+DESK_SECRET_FILE = "desk.secret"
 
 if TYPE_CHECKING:
     from generators.keys import SigningKey
@@ -51,6 +56,7 @@ def initialise(runtime: Runtime, *, sample: bool, actor: str) -> Initialised:
         holidays = seed_holidays(session, at=now, actor=actor)
         if sample:
             agencies = load_sample(session, at=now, actor=actor)
+    desk_secret(runtime)
     written = False
     settings_file = runtime.settings.home / SETTINGS_FILE_NAME
     if sample and not settings_file.exists():
@@ -58,6 +64,27 @@ def initialise(runtime: Runtime, *, sample: bool, actor: str) -> Initialised:
             write_private(settings_file, SAMPLE_SETTINGS.encode("utf-8"))
             written = True
     return Initialised(agencies, holidays, written)
+
+
+def desk_secret(runtime: Runtime) -> str:
+    """The secret that signs the desk's session cookies and CSRF tokens: read from the data
+    folder, or made there (0600) once, by ``init`` or the first ``serve``; every worker of
+    every ``serve`` on that folder reads the same one."""
+    path = runtime.settings.home / DESK_SECRET_FILE
+    if not path.exists():
+        # Written aside, then linked into place: link never replaces, so two processes
+        # starting at once both end up reading the one secret that won.
+        aside = path.with_name(f".{DESK_SECRET_FILE}.{os.getpid()}")
+        with contextlib.suppress(FileNotFoundError):
+            aside.unlink()
+        write_private(aside, secrets.token_urlsafe(48).encode("ascii"))
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass
+        finally:
+            aside.unlink()
+    return path.read_text(encoding="ascii").strip()
 
 
 @dataclass(frozen=True)

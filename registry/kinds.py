@@ -233,3 +233,23 @@ REPLY_OUTCOME_FA: dict[ReplyOutcome, tuple[str, str]] = {
     ReplyOutcome.PARTIAL: ("پاسخ ناقص", "خواسته شاکی در بخشی پذیرفته شده است"),
     ReplyOutcome.NEEDS_INSPECTION: ("نیازمند بازرسی", "موضوع نیازمند بازرسی است"),
 }
+
+
+class Role(enum.StrEnum):
+    """A staff role (DESIGN: users, roles and the web desk); a user may hold several."""
+
+    SECRETARIAT = "secretariat"
+    INSPECTOR = "inspector"
+    HEAD = "head"
+    ARCHIVIST = "archivist"
+    ADMIN = "admin"
+
+    @property
+    def label_fa(self) -> str:
+        return {
+            "secretariat": "دبیرخانه",
+            "inspector": "کارشناس بازرسی",
+            "head": "مدیر دفتر",
+            "archivist": "بایگان",
+            "admin": "مدیر سامانه",
+        }[self.value]

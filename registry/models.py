@@ -413,6 +413,34 @@ class Inspection(Base):
     agency: Mapped[Agency | None] = relationship()
 
 
+class StaffUser(Base):
+    """A member of staff who logs in to the desk: roles, an argon2 password hash, and
+    ``disabled_at`` once disabled (never deleted: events keep naming them)."""
+
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    full_name: Mapped[str] = mapped_column(String(100))
+    # Space-separated role names (registry.kinds.Role), sorted.
+    roles: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime]
+    disabled_at: Mapped[dt.datetime | None]
+
+
+class LoginFailure(Base):
+    """One failed login, kept per user name and per address so that every ``serve``
+    process slows the same guesser (registry/users.py)."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120))
+    at: Mapped[dt.datetime]
+
+
 # The outstanding-replies list is a scan of this partial index: referrals sent and not yet
 # answered, by agency and due date; it holds only the open ones (registry/outstanding.py).
 _AWAITING_REPLY = (

@@ -173,6 +173,20 @@ class Settings(BaseSettings):
         description="RFC 3161 time-stamp server of the office: unset, final answers are "
         "signed PAdES B-B; set, PAdES B-T with a token from this server.",
     )
+    cli_acts_as_user: bool = Field(
+        False,
+        description="The command line acts as the registered user named by --as (default "
+        "the OS user), with that user's roles; off, it acts as the machine's operator with "
+        "every role.",
+    )
+    session_cookie_secure: bool = Field(
+        False,
+        description="Send the desk's session cookie over https only (on behind an https "
+        "reverse proxy).",
+    )
+    session_hours: int = Field(
+        10, ge=1, le=24 * 14, description="A desk login lasts this many hours."
+    )
     trusted_certificates: list[Path] = Field(
         default_factory=list,
         description="Certificates (PEM or DER files) that verify trusts besides the office's "

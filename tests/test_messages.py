@@ -63,7 +63,8 @@ def test_messages_format_with_typical_params() -> None:
         "remaining": 3, "start": "1405/01/01", "end": "1405/01/02", "url": "file:///x",
         "template": "t", "where": "w", "variable": "v", "messages": "m", "recipient": "r",
         "fields": "f", "problems": "p", "detail": "d", "size": 1, "reason": "r", "allowed": "a",
-        "inspector": "i", "current": "0003", "head": "0004",
+        "inspector": "i", "current": "0003", "head": "0004", "roles": "r", "role": "r",
+        "username": "u", "minimum": 10, "seconds": 15,
     }  # fmt: skip
     for code in MESSAGES:
         text = staff_message(code, params)

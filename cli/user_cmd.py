@@ -1,0 +1,95 @@
+"""``residegi user``: the desk's staff accounts (add, list, disable)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import output
+from cli.context import App, acting
+from cli.options import ActorOption, JsonOption, read_text_file
+from office import users
+from registry.errors import InvalidInput
+from registry.users import parse_roles
+
+app = typer.Typer(help="کاربران میز کار: افزودن، فهرست، غیرفعال‌کردن.", no_args_is_help=True)
+
+COLUMNS = [("username", "نام کاربری"), ("full_name", "نام"), ("roles", "نقش‌ها"), ("active", "فعال")]
+
+
+def _password(password_file: Path | None) -> str:
+    """The password from the file's first line, or typed twice at a hidden prompt: never
+    from an argument, which every user of the machine can read in the process list."""
+    if password_file is not None:
+        lines = read_text_file(password_file, "password").splitlines()
+        return lines[0] if lines else ""
+    first: str = typer.prompt("گذرواژه", hide_input=True)
+    again: str = typer.prompt("تکرار گذرواژه", hide_input=True)
+    if first != again:
+        raise InvalidInput("passwords_differ")
+    return first
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    username: Annotated[
+        str, typer.Argument(help="Login name: lower-case Latin letters, digits, . _ -.")
+    ],
+    role: Annotated[
+        list[str],
+        typer.Option(
+            "--role", help="secretariat, inspector, head, archivist or admin (repeatable)."
+        ),
+    ],
+    full_name: Annotated[str, typer.Option("--full-name", help="Name shown on the desk.")] = "",
+    password_file: Annotated[
+        Path | None,
+        typer.Option("--password-file", help="A file whose first line is the password."),
+    ] = None,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add a member of staff with their roles; the password is read from a file or typed."""
+    state: App = ctx.obj
+    roles = parse_roles(role)
+    who = acting(state, actor)
+    password = _password(password_file)
+    record = users.add_user(
+        state, who, username, full_name=full_name or username, roles=roles, password=password
+    )
+    output.record_or_sentence(
+        record,
+        f"کاربر {record['username']} با نقش {'، '.join(record['roles'])} افزوده شد.",
+        as_json=as_json,
+    )
+
+
+@app.command("list")
+def list_(ctx: typer.Context, actor: ActorOption = None, as_json: JsonOption = False) -> None:
+    """Every user, active or disabled."""
+    state: App = ctx.obj
+    records = users.list_users(state, acting(state, actor))
+    if as_json:
+        output.emit_json(records)
+        return
+    shown = [
+        {**r, "roles": "، ".join(r["roles"]), "active": "بله" if r["active"] else "خیر"}
+        for r in records
+    ]
+    output.table(shown, COLUMNS, title="کاربران")
+
+
+@app.command("disable")
+def disable(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The user's login name.")],
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Disable a user: no more logins, and their open sessions end."""
+    state: App = ctx.obj
+    record = users.disable_user(state, acting(state, actor), username)
+    output.record_or_sentence(record, f"کاربر {record['username']} غیرفعال شد.", as_json=as_json)

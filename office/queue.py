@@ -1,0 +1,76 @@
+"""The work queue (کارتابل): what waits for a member of staff, by the roles they hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from office.access import Action, Actor, may, require
+from office.runtime import Runtime
+from registry import complaints
+from registry.kinds import ComplaintState, Role
+from registry.models import Complaint
+from registry.records import complaint_record
+
+__all__ = ["QueueSection", "work_queue"]
+
+# The shelf size of one section: the complaint list pages through the rest.
+SHOWN = 20
+
+
+@dataclass(frozen=True)
+class QueueSection:
+    """One shelf of the queue: complaints in ``state`` that ``action`` moves on."""
+
+    key: str
+    title: str
+    state: ComplaintState
+    action: Action
+    total: int
+    complaints: list[dict[str, Any]]
+
+
+# Which shelves exist, in the order a working day takes them.
+_SHELVES: tuple[tuple[str, str, ComplaintState, Action], ...] = (
+    ("to_review", "شکایت‌های در انتظار بررسی", ComplaintState.REGISTERED, Action.REVIEW),
+    ("to_dispatch", "پذیرفته‌شده، در انتظار نامه ارجاع", ComplaintState.ACCEPTED, Action.DISPATCH),
+    ("incomplete", "ناقص، در انتظار مدارک شاکی", ComplaintState.INCOMPLETE, Action.ATTACH),
+    ("replied", "همه پاسخ‌ها رسیده؛ آماده پاسخ یا بازرسی", ComplaintState.REPLIED, Action.INSPECT),
+    (
+        "report_ready",
+        "گزارش بازرسی آماده؛ در انتظار پاسخ نهایی",
+        ComplaintState.REPORT_READY,
+        Action.ANSWER,
+    ),
+    ("answered", "پاسخ داده‌شده؛ برای بایگانی", ComplaintState.ANSWERED, Action.DOSSIER),
+)
+
+
+def work_queue(runtime: Runtime, actor: Actor) -> list[QueueSection]:
+    """The shelves this member of staff's roles act on, each with its count and its newest
+    complaints.  An archivist sees answered cases; an admin, who handles no cases, none."""
+    require(actor, Action.READ_CASES)
+    shelves = [shelf for shelf in _SHELVES if may(actor, shelf[3])]
+    if not isinstance(actor, str) and actor.roles == {Role.ADMIN}:
+        shelves = []
+    zone = runtime.clock.zone
+    sections = []
+    with runtime.sessions() as session:
+        counts = dict(
+            session.execute(select(Complaint.state, func.count()).group_by(Complaint.state)).all()
+        )
+        for key, title, state, action in shelves:
+            rows = complaints.list_complaints(session, state, SHOWN)
+            sections.append(
+                QueueSection(
+                    key=key,
+                    title=title,
+                    state=state,
+                    action=action,
+                    total=counts.get(state, 0),
+                    complaints=[complaint_record(c, zone) for c in rows],
+                )
+            )
+    return sections

@@ -1,0 +1,1 @@
+"""The staff desk and the public pages (FastAPI, server-rendered Jinja + HTMX)."""

@@ -1,0 +1,13 @@
+"""The desk's pages, one router per part of the office's work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+
+from web.routes import session, work_queue
+
+WEB_ROOT = Path(__file__).resolve().parents[1]
+
+ROUTERS: tuple[APIRouter, ...] = (session.router, work_queue.router)
