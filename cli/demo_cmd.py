@@ -9,9 +9,11 @@ import typer
 from cli import output
 from cli.context import App, actor_name
 from cli.options import ActorOption, JsonOption
-from registry.kinds import ComplaintState, LetterKind
+from registry.kinds import ComplaintState, LetterKind, Role
 from registry.text import to_persian_digits as fa
 from registry.tracking import format_tracking_code
+
+ROLE_FA = {role.value: role.label_fa for role in Role}
 
 STAGES_FA = {
     "register": "ثبت و بررسی شکایت‌ها",
@@ -49,6 +51,7 @@ def demo(
         ],
         "sample_case": summary.sample_case,
         "sample_dossier": summary.sample_dossier,
+        "users": summary.users,
     }
     if as_json:
         output.emit_json(result)
@@ -75,3 +78,10 @@ def demo(
     if summary.sample_dossier:
         output.say(f"پرونده کامل همین شکایت در یک PDF: {summary.sample_dossier}")
     output.say(f"پوشه داده: {result['home']}")
+    output.table(
+        [{**user, "roles": "، ".join(ROLE_FA[r] for r in user["roles"])} for user in summary.users],
+        [("username", "نام کاربری"), ("password", "گذرواژه"), ("roles", "نقش")],
+        title="کاربران نمایشی میز کار (تنها برای همین پوشه نمایشی)",
+    )
+    output.say("میز کار روی داده نمایشی:")
+    output.say(f"  residegi --home {result['home']} serve   # سپس http://127.0.0.1:8000/")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -24,6 +25,7 @@ from office.dossiers import case_dossier
 from office.pipeline import Batch, Progress
 from office.runtime import Runtime
 from office.setup import initialise, install_trial_key_if_missing
+from office.users import add_demo_users
 from registry.agencies import list_agencies
 from registry.db import transaction
 from registry.errors import Refused
@@ -58,6 +60,8 @@ class DemoSummary:
     sample_letters: list[tuple[str, str, str]] = field(default_factory=list)  # number, pdf, docx
     sample_case: str | None = None
     sample_dossier: str | None = None
+    # The desk's demo users with their passwords (office.users.add_demo_users).
+    users: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _register_and_review(batch: Batch, count: int, progress: Progress | None) -> None:
@@ -153,6 +157,7 @@ def run_demo(
     if replied:
         run_answers(runtime.settings, [(code, DECISION) for code in replied], actor)
     _summarise(runtime, summary)
+    summary.users = add_demo_users(runtime, actor)
     return summary
 
 

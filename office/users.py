@@ -8,6 +8,7 @@ guesser, and a user or address past the free attempts waits (``LoginThrottled``)
 from __future__ import annotations
 
 import math
+import secrets
 from typing import Any
 
 from office.access import Action, Actor, Staff, require
@@ -21,6 +22,7 @@ from registry.models import StaffUser
 __all__ = [
     "LoginThrottled",
     "acting_user",
+    "add_demo_users",
     "add_user",
     "disable_user",
     "list_users",
@@ -132,3 +134,35 @@ def log_in(
             users.forget_login_failures(session, keys[0], now=now, throttle=throttle)
             return _staff(user)
     raise InvalidInput("login_failed")
+
+
+# Demo passwords: lower-case letters that cannot be misread (no digits: a console that
+# shows Persian digits would print them otherwise); 12 of them carry 54 bits.
+_DEMO_LETTERS = "abcdefghjkmnpqrstuvwxyz"
+
+# The demo's users, one per role, by user name.
+DEMO_USERS: dict[Role, tuple[str, str]] = {
+    Role.SECRETARIAT: ("dabir", "کاربر نمایشی دبیرخانه"),
+    Role.INSPECTOR: ("bazres", "کاربر نمایشی کارشناس بازرسی"),
+    Role.HEAD: ("modir", "کاربر نمایشی مدیر دفتر"),
+    Role.ARCHIVIST: ("bayegan", "کاربر نمایشی بایگان"),
+    Role.ADMIN: ("admin", "کاربر نمایشی مدیر سامانه"),
+}
+
+
+def add_demo_users(runtime: Runtime, actor: Actor) -> list[dict[str, Any]]:
+    """One user per role for a demo data folder, each with a fresh random password: their
+    records with ``password`` added, to be printed once."""
+    made = []
+    for role, (username, full_name) in DEMO_USERS.items():
+        password = "".join(secrets.choice(_DEMO_LETTERS) for _ in range(12))
+        record = add_user(
+            runtime,
+            actor,
+            username,
+            full_name=full_name,
+            roles=frozenset({role}),
+            password=password,
+        )
+        made.append({**record, "password": password})
+    return made

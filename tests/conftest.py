@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,23 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
     monkeypatch.setenv("RESIDEGI_TODAY", "1405/09/04")
     assert runner("init", "--sample")[0] == 0
     return runner
+
+
+# Debian's Chromium (Playwright cannot download its own browser offline); the binary itself,
+# since /usr/bin/chromium is a wrapper script that prints a warning.
+CHROMIUM = Path("/usr/lib/chromium/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright's launch options, pointed at Debian's Chromium."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run ./.ci/system-packages.sh --tests")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": ["--no-sandbox"]}
+
+
+@pytest.fixture(scope="session")
+def base_url() -> str | None:
+    """No base URL: each browser test names its server's address (and pytest-base-url's own
+    fixture trips pytest's deprecation of session fixtures defined as methods)."""
+    return None
