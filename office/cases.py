@@ -285,10 +285,12 @@ def _events(
 def _state_fa(value: str | None) -> str | None:
     if value is None:
         return None
-    try:
-        return ComplaintState(value).label_fa
-    except ValueError:
-        return value
+    for kind in (ComplaintState, LetterState):
+        try:
+            return str(kind(value).label_fa)
+        except ValueError:
+            continue
+    return value
 
 
 def _derived_pdfs(session: Session, complaint: Complaint) -> dict[str, str]:

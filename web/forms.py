@@ -29,8 +29,6 @@ _FIELD_OF_CODE = {
     "agency_required": "agency",
     "evidence_missing": "note",
     "missing_kinds_required": "missing",
-    "attachment_required": "files",
-    "invalid_jalali_date": "date",
 }
 
 FormErrors = dict[str, str]

@@ -39,6 +39,12 @@ def _case_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     view = cases.case_view(the_desk.runtime, tracking)
+    actions = cases.available_actions(view.state, staff)
+    shown: FormErrors = {}
+    for key, text in (errors or {}).items():
+        # A refusal for a form the page no longer offers (the case moved on meanwhile)
+        # is shown at the top.
+        shown["form" if key.split(".")[0] not in actions else key] = text
     notes = request.session.pop("notes", [])
     return page(
         request,
@@ -48,8 +54,8 @@ def _case_page(
         case=view,
         c=view.record,
         personal=may(staff, Action.READ_PERSONAL),
-        actions=cases.available_actions(view.state, staff),
-        errors=errors or {},
+        actions=actions,
+        errors=shown,
         values=values or {},
         open_form=open_form,
         notes=notes if isinstance(notes, list) else [],
