@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
+import httpx2
 import pytest
 
 from office import complaints as office
@@ -29,8 +31,8 @@ def _count(desk: DeskUnderTest) -> int:
 
 
 def _post_intake(
-    desk: DeskUnderTest, changes: dict[str, object], files: dict[str, object] | None = None
-) -> object:
+    desk: DeskUnderTest, changes: dict[str, Any], files: dict[str, Any] | None = None
+) -> httpx2.Response:
     _, form, default_files = intake_form(desk)
     form.update(changes)
     client = desk.client(Role.SECRETARIAT)
@@ -44,8 +46,8 @@ def _post_intake(
 def test_intake_registers_and_the_case_page_offers_the_receipt(desk: DeskUnderTest) -> None:
     before = _count(desk)
     response = _post_intake(desk, {})
-    assert response.status_code == 303  # type: ignore[attr-defined]
-    location = response.headers["location"]  # type: ignore[attr-defined]
+    assert response.status_code == 303
+    location = response.headers["location"]
     tracking = location.rsplit("/", 1)[1]
     assert _count(desk) == before + 1
     page = desk.client(Role.SECRETARIAT).get(location)
@@ -80,8 +82,8 @@ def test_a_refused_field_is_named_beside_it_and_nothing_is_stored(
 ) -> None:
     before = _count(desk)
     response = _post_intake(desk, changes)
-    assert response.status_code == 400  # type: ignore[attr-defined]
-    html = response.text  # type: ignore[attr-defined]
+    assert response.status_code == 400
+    html = response.text
     beside = re.search(rf'<p class="field-error" id="{field}-error">([^<]+)</p>', html)
     assert beside, f"no message beside {field}"
     assert words in beside.group(1)
@@ -95,8 +97,8 @@ def test_a_refused_upload_is_named_beside_its_input(desk: DeskUnderTest) -> None
     before = _count(desk)
     files = {"followup": ("notes.txt", b"just some text", "text/plain")}
     response = _post_intake(desk, {}, files)
-    assert response.status_code == 400  # type: ignore[attr-defined]
-    html = response.text  # type: ignore[attr-defined]
+    assert response.status_code == 400
+    html = response.text
     beside = re.search(r'<p class="field-error" id="followup-error">([^<]+)</p>', html)
     assert beside and "notes.txt" in beside.group(1) and "PDF" in beside.group(1)
     assert _count(desk) == before
@@ -108,8 +110,8 @@ def test_an_upload_past_the_limit_is_refused(desk: DeskUnderTest) -> None:
     files = {"evidence": ("big.pdf", big, "application/pdf")}
     before = _count(desk)
     response = _post_intake(desk, {}, files)
-    assert response.status_code == 400  # type: ignore[attr-defined]
-    assert 'id="evidence-error"' in response.text  # type: ignore[attr-defined]
+    assert response.status_code == 400
+    assert 'id="evidence-error"' in response.text
     assert _count(desk) == before
 
 
