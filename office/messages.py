@@ -154,7 +154,6 @@ MESSAGES: dict[str, str] = {
     # desk's wording of refusals whose command-line wording names an option
     "document_not_found": "سندی با این شناسه در پرونده {tracking_code} نیست.",
     "receipt_not_found": "برای پرونده {tracking_code} رسید ثبتی صادر نشده است.",
-    "page_invalid": "شماره صفحه «{value}» معتبر نیست.",
     "desk.agency_required": "دست‌کم یک دستگاه را برگزینید.",
     "desk.evidence_missing": "مستندات شکایت پیوست نشده است؛ برای پذیرش بدون آن، علت را در یادداشت بررسی بنویسید.",
     "desk.missing_kinds_required": "دست‌کم یک نوع مدرک ناقص را برگزینید.",
