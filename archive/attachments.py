@@ -54,6 +54,7 @@ __all__ = [
     "PNG",
     "TIFF",
     "Attachment",
+    "check_upload",
     "content_hint",
     "read_attachment",
     "sniff_media_type",
@@ -262,6 +263,23 @@ def read_attachment(path: Path, max_bytes: int) -> Attachment:
     except OSError as exc:
         raise _unreadable(path, "io_error") from exc
 
+    return _checked(data, path, path.name)
+
+
+def check_upload(data: bytes, name: str, max_bytes: int) -> Attachment:
+    """Check an uploaded file's bytes (the desk's upload, read no further than one byte
+    past ``max_bytes``) as ``read_attachment`` checks a file: size, then content.  The
+    name is only kept for the record: the content decides."""
+    if max_bytes < 1:
+        raise ValueError(f"max_bytes must be positive, got {max_bytes}")
+    # Only the name's last part, as a browser may send a client path.
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "upload"
+    if len(data) > max_bytes:
+        raise _too_large(Path(base), len(data), max_bytes)
+    return _checked(data, Path(base), base)
+
+
+def _checked(data: bytes, path: Path, original_name: str) -> Attachment:
     media_type = sniff_media_type(data)
     if media_type is None:
         raise _refused("attachment_type_refused", path, hint=content_hint(data))
@@ -274,6 +292,6 @@ def read_attachment(path: Path, max_bytes: int) -> Attachment:
     return Attachment(
         data=data,
         media_type=media_type,
-        original_name=path.name,
+        original_name=original_name,
         sha256=hashlib.sha256(data).hexdigest(),
     )

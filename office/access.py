@@ -51,6 +51,9 @@ class Action(enum.Enum):
     """An action staff take, with the roles that may take it (DESIGN: users and roles)."""
 
     READ_CASES = ("read_cases", ALL_ROLES)
+    # The complainant's contacts and identity, and the case's files (scans, letters):
+    # those who work the cases; not the admin, who handles none.
+    READ_PERSONAL = ("read_personal", _STAFF)
     REGISTER = ("register", frozenset({Role.SECRETARIAT}))
     ATTACH = ("attach", frozenset({Role.SECRETARIAT}))
     REVIEW = ("review", _CASEWORK)

@@ -12,13 +12,24 @@ from registry.db import transaction
 from registry.kinds import AgencyKind
 from registry.records import agency_record
 
-__all__ = ["add", "edit", "list_all"]
+__all__ = ["add", "choices", "edit", "list_all"]
 
 
 def list_all(runtime: Runtime, kind: AgencyKind | None = None) -> list[dict[str, Any]]:
     """The agencies (of ``kind``, or all), as records."""
     with runtime.sessions() as session:
         return [agency_record(a) for a in list_agencies(session, kind)]
+
+
+def choices(runtime: Runtime) -> list[tuple[int, str]]:
+    """The agencies a complaint may concern, as (id, name): active ones, not the office
+    itself, in the registry's order (the governorate first)."""
+    with runtime.sessions() as session:
+        return [
+            (a.id, a.name)
+            for a in list_agencies(session)
+            if a.active and a.kind is not AgencyKind.OFFICE
+        ]
 
 
 def add(

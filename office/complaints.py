@@ -9,6 +9,7 @@ read (``complaint list``) loads none of them.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,10 +27,15 @@ if TYPE_CHECKING:
     from office.casework import Reviewed
 
 __all__ = [
+    "PAGE_SIZE",
+    "ComplaintPage",
     "Decision",
     "Registered",
+    "Upload",
     "attach",
+    "check_uploads",
     "close",
+    "find_complaints",
     "list_complaints",
     "register",
     "reopen",
@@ -121,6 +127,86 @@ def list_complaints(
         return [
             complaint_record(c, zone) for c in complaints.list_complaints(session, state, limit)
         ]
+
+
+# The complaint list's page: enough to scan, small enough to answer fast on 100,000.
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ComplaintPage:
+    """One page of the complaint list: its records, the total the filters admit, and
+    where the page stands (``page`` counts from 1)."""
+
+    records: list[dict[str, Any]]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the total fills (at least one, possibly empty)."""
+        return max(1, -(-self.total // self.page_size))
+
+
+def find_complaints(
+    runtime: Runtime,
+    *,
+    state: ComplaintState | None = None,
+    agency_id: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    overdue: bool = False,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> ComplaintPage:
+    """The complaints in ``state``, about agency ``agency_id``, registered from ``since``
+    to ``until`` (office days, both inclusive), and with ``overdue`` only those with a
+    referral unanswered past its due date today: page ``page`` of them, newest first,
+    with the total.  A page past the last gives the last."""
+    zone = runtime.clock.zone
+    wanted = complaints.ComplaintFilter(
+        state=state,
+        agency_id=agency_id,
+        since=dt.datetime.combine(since, dt.time(), zone) if since else None,
+        until=dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), zone) if until else None,
+        overdue_on=runtime.clock.today() if overdue else None,
+    )
+    with runtime.sessions() as session:
+        total = complaints.count_complaints(session, wanted)
+        last = max(1, -(-total // page_size))
+        page = min(max(1, page), last)
+        rows = complaints.filtered_complaints(
+            session, wanted, offset=(page - 1) * page_size, limit=page_size
+        )
+        records = [complaint_record(c, zone) for c in rows]
+    return ComplaintPage(records, total, page, page_size)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as the desk received it: its document kind, the name the browser gave, and
+    its bytes (read no further than one byte past the attachment limit)."""
+
+    kind: DocumentKind
+    name: str
+    data: bytes = field(repr=False)
+
+
+def check_uploads(runtime: Runtime, uploads: Sequence[Upload]) -> list[FileSpec]:
+    """Every upload checked as the command line's files are (size, then content); the
+    first refusal (AttachmentRefused) names its input as ``field`` (the kind)."""
+    from archive.attachments import check_upload
+    from archive.errors import AttachmentRefused
+
+    limit = runtime.settings.attachment_max_bytes
+    checked: list[FileSpec] = []
+    for upload in uploads:
+        try:
+            checked.append((upload.kind, check_upload(upload.data, upload.name, limit)))
+        except AttachmentRefused as exc:
+            raise AttachmentRefused(exc.code, **{**exc.params, "field": upload.kind.value}) from exc
+    return checked
 
 
 class Decision(enum.StrEnum):

@@ -150,6 +150,15 @@ MESSAGES: dict[str, str] = {
     "login_failed": "نام کاربری یا گذرواژه درست نیست.",
     "login_throttled": "تلاش‌های ناموفق بسیار بود؛ {seconds} ثانیه دیگر دوباره بکوشید.",
     "too_many_workers": "بیش از {limit} پردازه کارگر پذیرفته نیست.",
+    # the desk's intake and case pages (issue 13, web13a): files of a case, and the
+    # desk's wording of refusals whose command-line wording names an option
+    "document_not_found": "سندی با این شناسه در پرونده {tracking_code} نیست.",
+    "receipt_not_found": "برای پرونده {tracking_code} رسید ثبتی صادر نشده است.",
+    "desk.agency_required": "دست‌کم یک دستگاه را برگزینید.",
+    "desk.evidence_missing": "مستندات شکایت پیوست نشده است؛ برای پذیرش بدون آن، علت را در یادداشت بررسی بنویسید.",
+    "desk.missing_kinds_required": "دست‌کم یک نوع مدرک ناقص را برگزینید.",
+    "desk.attachment_required": "دست‌کم یک پرونده برگزینید.",
+    "desk.review_decision_required": "یکی از تصمیم‌ها را برگزینید: پذیرش، نقص مدارک یا رد.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {
@@ -185,6 +194,9 @@ FIELD_NAMES_FA: dict[str, str] = {
     "output": "پرونده خروجی (-o)",
     "password": "گذرواژه",
     "full_name": "نام و نام خانوادگی",
+    "landline": "تلفن ثابت",
+    "postal_code": "کد پستی",
+    "note": "یادداشت",
 }
 
 REVIEW_WARNINGS_FA = {

@@ -9,16 +9,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry import anonymity, identity
 from registry.agencies import find_agency
 from registry.errors import InvalidInput, NotFound, Refused
 from registry.events import record_event
-from registry.kinds import Channel, ComplainantKind, ComplaintState, DocumentKind, Honorific
-from registry.models import Complainant, Complaint, ComplaintAgency, Document
+from registry.kinds import (
+    Channel,
+    ComplainantKind,
+    ComplaintState,
+    DocumentKind,
+    Honorific,
+    LetterKind,
+    LetterState,
+)
+from registry.models import Complainant, Complaint, ComplaintAgency, Document, Letter
 from registry.people import identifiers
 from registry.states import illegal_transition, transition
 from registry.text import normalize_for_search
@@ -293,6 +302,73 @@ def list_complaints(
     query = query.order_by(Complaint.registered_at.desc(), Complaint.id.desc())
     if limit is not None:
         query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class ComplaintFilter:
+    """What the complaint list is narrowed to; None: no condition.  ``since`` and
+    ``until`` are instants (the office's day boundaries), ``until`` exclusive; ``overdue``:
+    only complaints with a referral sent, unanswered and past its due date on ``today``."""
+
+    state: ComplaintState | None = None
+    agency_id: int | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    overdue_on: dt.date | None = None
+
+
+def _filtered(query: Select[Any], wanted: ComplaintFilter) -> Select[Any]:
+    if wanted.state is not None:
+        query = query.where(Complaint.state == wanted.state)
+    if wanted.since is not None:
+        query = query.where(Complaint.registered_at >= wanted.since)
+    if wanted.until is not None:
+        query = query.where(Complaint.registered_at < wanted.until)
+    if wanted.agency_id is not None:
+        # The primary key (complaint_id, agency_id) answers this per complaint.
+        query = query.where(
+            select(ComplaintAgency.complaint_id)
+            .where(
+                ComplaintAgency.complaint_id == Complaint.id,
+                ComplaintAgency.agency_id == wanted.agency_id,
+            )
+            .exists()
+        )
+    if wanted.overdue_on is not None:
+        # The open referrals are the partial index ix_letter_awaiting_reply; its predicate's
+        # constants go into the SQL text, so that a prepared (generic) plan can use it
+        # (registry/outstanding.py says why).
+        late = select(Letter.complaint_id).where(
+            Letter.kind == literal(LetterKind.REFERRAL, Letter.kind.type, literal_execute=True),
+            Letter.state == literal(LetterState.SENT, Letter.state.type, literal_execute=True),
+            Letter.replied_at.is_(None),
+            Letter.due_date < wanted.overdue_on,
+        )
+        query = query.where(Complaint.id.in_(late))
+    return query
+
+
+def count_complaints(session: Session, wanted: ComplaintFilter) -> int:
+    """How many complaints ``wanted`` admits."""
+    return int(session.scalar(_filtered(select(func.count(Complaint.id)), wanted)) or 0)
+
+
+def filtered_complaints(
+    session: Session, wanted: ComplaintFilter, *, offset: int, limit: int
+) -> list[Complaint]:
+    """One page of the complaints ``wanted`` admits, newest first (ties by id), with their
+    agencies and complainant loaded."""
+    query = (
+        _filtered(select(Complaint), wanted)
+        .options(
+            selectinload(Complaint.agencies).selectinload(ComplaintAgency.agency),
+            selectinload(Complaint.complainant),
+        )
+        .order_by(Complaint.registered_at.desc(), Complaint.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
     return list(session.scalars(query))
 
 

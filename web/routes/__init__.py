@@ -6,8 +6,13 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from web.routes import session, work_queue
+from web.routes import cases, complaints, session, work_queue
 
 WEB_ROOT = Path(__file__).resolve().parents[1]
 
-ROUTERS: tuple[APIRouter, ...] = (session.router, work_queue.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    session.router,
+    work_queue.router,
+    complaints.router,  # before cases: /complaints/new is not a tracking code
+    cases.router,
+)

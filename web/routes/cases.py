@@ -1,0 +1,319 @@
+"""The case page (پرونده) and what it offers: the case's files, a deadline's
+explanation, and the case's own actions (review, attach, withdraw, reopen, close)."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from office import cases
+from office import complaints as office
+from office.access import Action, Staff, may
+from office.cases import CaseFile
+from office.deadlines import explain
+from office.messages import REVIEW_WARNINGS_FA
+from registry.errors import ErrorKind, InvalidInput, ResidegiError
+from registry.kinds import DOCUMENT_KIND_FA, DocumentKind
+from web.desk import Desk, desk, needs, page
+from web.forms import FormErrors, refusal, submitted, text_of
+
+router = APIRouter()
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _case_page(
+    request: Request,
+    staff: Staff,
+    the_desk: Desk,
+    tracking: str,
+    *,
+    errors: FormErrors | None = None,
+    values: dict[str, Any] | None = None,
+    open_form: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    view = cases.case_view(the_desk.runtime, tracking)
+    actions = cases.available_actions(view.state, staff)
+    shown: FormErrors = {}
+    for key, text in (errors or {}).items():
+        # A refusal for a form the page no longer offers (the case moved on meanwhile)
+        # is shown at the top.
+        shown["form" if key.split(".")[0] not in actions else key] = text
+    notes = request.session.pop("notes", [])
+    return page(
+        request,
+        "case.html",
+        staff,
+        status_code=status_code,
+        case=view,
+        c=view.record,
+        personal=may(staff, Action.READ_PERSONAL),
+        actions=actions,
+        errors=shown,
+        values=values or {},
+        open_form=open_form,
+        notes=notes if isinstance(notes, list) else [],
+        just_registered=request.session.pop("registered", None) == view.record["tracking_code"],
+        document_kinds=DOCUMENT_KIND_FA,
+    )
+
+
+@router.get("/complaints/{tracking}", response_class=HTMLResponse)
+def case_page(
+    request: Request,
+    tracking: str,
+    staff: Staff = Depends(needs(Action.READ_CASES)),
+    the_desk: Desk = Depends(desk),
+) -> HTMLResponse:
+    """The whole case on one page, with the actions this user may take now."""
+    return _case_page(request, staff, the_desk, tracking)
+
+
+def _file_response(file: CaseFile, *, inline: bool = True) -> StreamingResponse:
+    """The file in chunks, named for saving (ASCII and UTF-8 forms), never sniffed."""
+    ascii_name = file.name.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    disposition = "inline" if inline else "attachment"
+    return StreamingResponse(
+        file.chunks,
+        media_type=file.media_type,
+        headers={
+            "Content-Disposition": (
+                f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file.name)}"
+            ),
+            "Content-Length": str(file.size),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.get("/complaints/{tracking}/receipt.pdf")
+def receipt(
+    tracking: str,
+    staff: Staff = Depends(needs(Action.READ_PERSONAL)),
+    the_desk: Desk = Depends(desk),
+) -> StreamingResponse:
+    """The registration receipt, to print for the complainant."""
+    return _file_response(cases.receipt_file(the_desk.runtime, tracking))
+
+
+@router.get("/complaints/{tracking}/documents/{document}")
+def document(
+    tracking: str,
+    document: int,
+    staff: Staff = Depends(needs(Action.READ_PERSONAL)),
+    the_desk: Desk = Depends(desk),
+) -> StreamingResponse:
+    """A document of the case as filed, shown in the browser."""
+    return _file_response(cases.document_file(the_desk.runtime, tracking, document))
+
+
+@router.get("/complaints/{tracking}/documents/{document}/document.pdf")
+def document_pdf(
+    tracking: str,
+    document: int,
+    staff: Staff = Depends(needs(Action.READ_PERSONAL)),
+    the_desk: Desk = Depends(desk),
+) -> StreamingResponse:
+    """A document as PDF: a scanned image's converted PDF (a PDF is itself)."""
+    return _file_response(cases.document_file(the_desk.runtime, tracking, document, as_pdf=True))
+
+
+@router.get("/complaints/{tracking}/letters/{letter}/letter.pdf")
+def letter_pdf(
+    tracking: str,
+    letter: int,
+    staff: Staff = Depends(needs(Action.READ_PERSONAL)),
+    the_desk: Desk = Depends(desk),
+) -> StreamingResponse:
+    """A letter's archived PDF (the record)."""
+    return _file_response(cases.letter_file(the_desk.runtime, tracking, letter, fmt="pdf"))
+
+
+@router.get("/complaints/{tracking}/letters/{letter}/letter.docx")
+def letter_docx(
+    tracking: str,
+    letter: int,
+    staff: Staff = Depends(needs(Action.READ_PERSONAL)),
+    the_desk: Desk = Depends(desk),
+) -> StreamingResponse:
+    """A letter's editable DOCX, downloaded."""
+    file = cases.letter_file(the_desk.runtime, tracking, letter, fmt="docx")
+    return _file_response(file, inline=False)
+
+
+@router.get("/complaints/{tracking}/letters/{letter}/deadline", response_class=HTMLResponse)
+def deadline(
+    request: Request,
+    tracking: str,
+    letter: int,
+    staff: Staff = Depends(needs(Action.READ_CASES)),
+    the_desk: Desk = Depends(desk),
+) -> HTMLResponse:
+    """How a letter's due date was reached, day by day (the case page loads it with HTMX;
+    without script it is a page of its own)."""
+    runtime = the_desk.runtime
+    explained = explain(runtime, cases.letter_number(runtime, tracking, letter))
+    fragment = request.headers.get("HX-Request") == "true"
+    return page(
+        request,
+        "_deadline.html" if fragment else "deadline.html",
+        staff,
+        explained=explained,
+        tracking=tracking,
+    )
+
+
+# -- the case's actions -------------------------------------------------------------------
+
+
+def _back(tracking: str) -> RedirectResponse:
+    return RedirectResponse(f"/complaints/{tracking}", status_code=303)
+
+
+def _refused(
+    request: Request,
+    staff: Staff,
+    the_desk: Desk,
+    tracking: str,
+    exc: ResidegiError,
+    form_name: str,
+    values: dict[str, Any],
+) -> HTMLResponse:
+    """The case page again with the refusal beside its field (400 bad input, 409 a rule)."""
+    if exc.kind is ErrorKind.NOT_FOUND and exc.code == "complaint_not_found":
+        raise exc
+    status = 409 if exc.kind is ErrorKind.REFUSED else 400
+    errors = {f"{form_name}.{k}": v for k, v in refusal(exc, "form").items()}
+    return _case_page(
+        request,
+        staff,
+        the_desk,
+        tracking,
+        errors=errors,
+        values={form_name: values},
+        open_form=form_name,
+        status_code=status,
+    )
+
+
+@router.post("/complaints/{tracking}/review", response_model=None)
+async def review(
+    request: Request,
+    tracking: str,
+    staff: Staff = Depends(needs(Action.REVIEW)),
+    the_desk: Desk = Depends(desk),
+) -> Response:
+    """Accept (with the reviewer's note), ask for the missing kinds, or reject with a reason."""
+    form, _ = await submitted(request)
+    values: dict[str, Any] = {
+        "decision": text_of(form, "decision"),
+        "note": text_of(form, "note"),
+        "reason": text_of(form, "reason"),
+        "missing": [m for m in form.getlist("missing") if isinstance(m, str)],
+    }
+    try:
+        try:
+            decision = office.Decision(values["decision"])
+        except ValueError:
+            raise InvalidInput("review_decision_required", field="decision") from None
+        missing = []
+        for kind in values["missing"]:
+            try:
+                missing.append(DocumentKind(kind))
+            except ValueError:
+                raise InvalidInput(
+                    "invalid_option", field="missing", value=kind, allowed=""
+                ) from None
+        reviewed = await run_in_threadpool(
+            office.review,
+            the_desk.runtime,
+            staff,
+            tracking,
+            decision,
+            reason=values["reason"] if decision is office.Decision.REJECT else None,
+            missing=missing if decision is office.Decision.INCOMPLETE else (),
+            note=values["note"] or None,
+        )
+    except ResidegiError as exc:
+        return _refused(request, staff, the_desk, tracking, exc, "review", values)
+    request.session["notes"] = [REVIEW_WARNINGS_FA.get(w, w) for w in reviewed.warnings]
+    return _back(reviewed.tracking_code)
+
+
+@router.post("/complaints/{tracking}/attach", response_model=None)
+async def attach(
+    request: Request,
+    tracking: str,
+    staff: Staff = Depends(needs(Action.ATTACH)),
+    the_desk: Desk = Depends(desk),
+) -> Response:
+    """Add documents of each kind to the case (an incomplete one returns to review)."""
+    runtime = the_desk.runtime
+    _, uploads = await submitted(
+        request, tuple(DocumentKind), runtime.settings.attachment_max_bytes
+    )
+    try:
+        files = office.check_uploads(runtime, uploads)
+        record = await run_in_threadpool(office.attach, runtime, staff, tracking, files)
+    except ResidegiError as exc:
+        return _refused(request, staff, the_desk, tracking, exc, "attach", {})
+    return _back(record["tracking_code"])
+
+
+async def _move(
+    request: Request, tracking: str, staff: Staff, the_desk: Desk, name: str
+) -> Response:
+    form, _ = await submitted(request)
+    reason = text_of(form, "reason")
+    runtime = the_desk.runtime
+    try:
+        if name == "withdraw":
+            move = partial(office.withdraw, runtime, staff, tracking, reason=reason)
+        elif name == "reopen":
+            move = partial(office.reopen, runtime, staff, tracking, reason=reason)
+        else:
+            move = partial(office.close, runtime, staff, tracking, note=reason or None)
+        record = await run_in_threadpool(move)
+    except ResidegiError as exc:
+        return _refused(request, staff, the_desk, tracking, exc, name, {"reason": reason})
+    return _back(record["tracking_code"])
+
+
+@router.post("/complaints/{tracking}/withdraw", response_model=None)
+async def withdraw(
+    request: Request,
+    tracking: str,
+    staff: Staff = Depends(needs(Action.WITHDRAW)),
+    the_desk: Desk = Depends(desk),
+) -> Response:
+    """The complainant withdraws (a reason is required)."""
+    return await _move(request, tracking, staff, the_desk, "withdraw")
+
+
+@router.post("/complaints/{tracking}/reopen", response_model=None)
+async def reopen(
+    request: Request,
+    tracking: str,
+    staff: Staff = Depends(needs(Action.REOPEN)),
+    the_desk: Desk = Depends(desk),
+) -> Response:
+    """A closed or withdrawn case back to accepted (a reason is required)."""
+    return await _move(request, tracking, staff, the_desk, "reopen")
+
+
+@router.post("/complaints/{tracking}/close", response_model=None)
+async def close(
+    request: Request,
+    tracking: str,
+    staff: Staff = Depends(needs(Action.CLOSE)),
+    the_desk: Desk = Depends(desk),
+) -> Response:
+    """Close an answered or rejected case (with an optional note)."""
+    return await _move(request, tracking, staff, the_desk, "close")
