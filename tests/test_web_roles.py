@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import Mount
 
 from registry.kinds import Role
+from tests import web_samples_web13b
 from tests.web_support import DeskUnderTest, desk_fixture
 from web.desk import needs
 
@@ -24,6 +25,9 @@ PUBLIC: set[tuple[str, str]] = {
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/logout"),
+    ("GET", "/track"),
+    ("POST", "/track"),
+    ("GET", "/verify/{guid}"),
 }
 MOUNTS = {"/static", "/fonts"}
 
@@ -36,6 +40,9 @@ PATH_VALUES: dict[str, PathValues] = {}
 # the path parameters and the form (and files) that make it succeed with a 303.
 Submission = tuple[dict[str, str], dict[str, Any], dict[str, Any] | None]
 POST_SAMPLES: dict[str, Callable[[DeskUnderTest], Submission]] = {}
+
+PATH_VALUES.update(web_samples_web13b.PATH_VALUES)
+POST_SAMPLES.update(web_samples_web13b.POST_SAMPLES)
 
 
 @pytest.fixture(scope="module")

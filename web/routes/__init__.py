@@ -6,8 +6,14 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from web.routes import session, work_queue
+from web.routes import admin, archive, public, session, work_queue
 
 WEB_ROOT = Path(__file__).resolve().parents[1]
 
-ROUTERS: tuple[APIRouter, ...] = (session.router, work_queue.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    session.router,
+    work_queue.router,
+    archive.router,
+    public.router,
+    admin.router,
+)
