@@ -158,6 +158,7 @@ MESSAGES: dict[str, str] = {
     "holiday_name_required": "نام تعطیل رسمی را بنویسید.",
     "date_required": "تاریخ را بنویسید (نمونه: ۱۴۰۵/۰۹/۰۴).",
     "invalid_number": "«{value}» عدد درستی نیست.",
+    "roles_not_chosen": "دست‌کم یک نقش برای کاربر برگزینید.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {

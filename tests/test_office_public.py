@@ -1,6 +1,7 @@
-"""The office functions behind the public and archive pages, called directly: tracking a
-complaint (and its throttle), a letter by its GUID, marking search hits, the dossier as
-one file to hand out, and reading an uploaded PDF within its limit."""
+"""The office functions behind the public, archive and admin pages, called directly:
+tracking a complaint (and its throttle), a letter by its GUID, marking search hits, the
+dossier as one file to hand out, reading an uploaded PDF within its limit, and every
+reason a new user is refused."""
 
 from __future__ import annotations
 
@@ -257,3 +258,30 @@ def test_read_signed_upload_within_its_limit() -> None:
     with pytest.raises(InvalidInput) as empty:
         read_signed_upload(io.BytesIO(b""), name="a.pdf", limit=8)
     assert empty.value.code == "verify_file_missing"
+
+
+# -- a new user's problems, all at once ----------------------------------------------------
+
+
+def test_new_user_problems_name_every_field(runtime: Runtime) -> None:
+    from office.access import Forbidden, Staff
+    from office.users import add_user, new_user_problems
+    from registry.kinds import Role
+
+    problems = new_user_problems(runtime, "tester", "Bad Name", full_name=" ", password="short")
+    assert [(p.code, p.params["field"]) for p in problems] == [
+        ("invalid_username", "username"),
+        ("full_name_missing", "full_name"),
+        ("password_too_short", "password"),
+    ]
+    good = {"full_name": "مینا کریمی", "password": "a-long-password-1"}
+    assert new_user_problems(runtime, "tester", "m.karimi", **good) == []
+    add_user(runtime, "tester", "m.karimi", roles=frozenset({Role.HEAD}), **good)
+    (taken,) = new_user_problems(runtime, "tester", "M.Karimi", **good)
+    assert taken.code == "username_taken"
+    with pytest.raises(InvalidInput) as first:  # add_user raises the first problem
+        add_user(runtime, "tester", "x y", roles=frozenset({Role.HEAD}), full_name="", password="")
+    assert first.value.code == "invalid_username"
+    clerk = Staff("clerk", "کارمند", frozenset({Role.SECRETARIAT}))
+    with pytest.raises(Forbidden):
+        new_user_problems(runtime, clerk, "m.other", **good)

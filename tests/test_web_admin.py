@@ -75,17 +75,18 @@ def test_user_refusals_are_beside_their_fields_and_nothing_is_stored(desk: DeskU
         "password_again": "b",
     }
     status, html, _ = post(desk, "/admin/users", form)
-    assert status == 400
-    assert "دست‌کم یک نقش" in html and 'id="roles-error"' in html
+    assert status == 400  # every refused field at once, each beside its field
+    assert "برگزینید" in html and 'id="roles-error"' in html and "(--role)" not in html
+    assert "پذیرفته نیست" in beside(html, "username")
+    assert "دست‌کم ۱۰ نویسه" in beside(html, "password")
     assert "یکسان نیستند" in beside(html, "password_again")
     assert 'value="Bad Name"' in html  # what was typed stays
-    form.update(roles=["head"], password="a-long-password-1", password_again="a-long-password-1")
+    form.update(full_name=" ", roles=["head", "chief"], password="a-long-password-1")
+    form.update(password_again="a-long-password-1")
     status, html, _ = post(desk, "/admin/users", form)
-    assert status == 400 and "پذیرفته نیست" in beside(html, "username")
-    form.update(username="short.pw", password="short", password_again="short")
-    status, html, _ = post(desk, "/admin/users", form)
-    assert status == 400 and "دست‌کم ۱۰ نویسه" in beside(html, "password")
-    form.update(username="admin", password="a-long-password-1", password_again="a-long-password-1")
+    assert status == 400 and "خالی است" in beside(html, "full_name")
+    assert "نقش «chief» شناخته نیست" in html
+    form.update(username="admin", full_name="نام", roles=["head"])
     status, html, _ = post(desk, "/admin/users", form)
     assert status == 409 and "گرفته شده" in beside(html, "username")
     assert list_users(desk.runtime, "tester") == before

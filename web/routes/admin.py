@@ -129,33 +129,42 @@ def add_user(
     staff: Staff = Depends(needs(Action.MANAGE_USERS)),
     the_desk: Desk = Depends(desk),
 ) -> Response:
-    """Add a user with their roles and initial password; the list again (303).  The
-    roles and the repeated password are checked beside the office's own checks, so that
-    every refused field is named at once."""
+    """Add a user with their roles and initial password; the list again (303).  Every
+    refused field is named at once, beside it; nothing is stored on a refusal."""
     from registry.users import parse_roles
 
     chosen = roles or []
-    errors: dict[str, str] = {}
-    status = 400
+    runtime = the_desk.runtime
+    problems: list[ResidegiError] = list(
+        users.new_user_problems(runtime, staff, username, full_name=full_name, password=password)
+    )
+    chosen_roles: frozenset[Role] = frozenset()
     try:
-        chosen_roles = parse_roles(chosen)
+        chosen_roles = parse_roles(chosen) if chosen else frozenset()
     except ResidegiError as exc:
-        errors["roles"] = error_text(exc)
+        problems.append(exc)
+    if not chosen:
+        problems.append(InvalidInput("roles_not_chosen", field="roles"))
     if password != password_again:
-        errors["password_again"] = error_text(InvalidInput("passwords_differ"))
-    if not errors:
+        problems.append(InvalidInput("passwords_differ", field="password_again"))
+    if not problems:
         try:
             users.add_user(
-                the_desk.runtime,
+                runtime,
                 staff,
                 username,
                 full_name=full_name,
                 roles=chosen_roles,
                 password=password,
             )
-        except ResidegiError as exc:
-            errors, status = _field_errors(exc, "username"), _status(exc)
-    if errors:
+        except ResidegiError as exc:  # taken by someone else meanwhile
+            problems.append(exc)
+    if problems:
+        errors: dict[str, str] = {}
+        for problem in problems:
+            for field, text in _field_errors(problem, "username").items():
+                errors.setdefault(field, text)
+        status = 400 if all(isinstance(p, InvalidInput) for p in problems) else 409
         form = {"username": username, "full_name": full_name, "roles": chosen}
         return _users_page(request, staff, the_desk, status_code=status, form=form, errors=errors)
     return RedirectResponse("/admin/users", status_code=303)
