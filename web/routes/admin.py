@@ -13,6 +13,7 @@ from office.access import Action, Staff
 from registry.errors import InvalidInput, NotFound, ResidegiError
 from registry.jalali import jalali_year, parse_jalali_date
 from registry.kinds import AgencyKind, Role
+from registry.settings import SETTINGS_FILE_NAME
 from registry.text import to_ascii_digits
 from web.desk import Desk, desk, error_text, needs, page
 
@@ -80,7 +81,7 @@ def admin_home(
         "admin/home.html",
         staff,
         profile=settings.office,
-        settings_file=settings.home / "residegi.toml",
+        settings_file=settings.home / SETTINGS_FILE_NAME,
     )
 
 
