@@ -178,7 +178,8 @@ def verify_upload(
     """Check the uploaded PDF's signature and whether the archive holds it; 303 to the
     verdict.  A file that cannot be read is refused beside the field."""
     runtime = the_desk.runtime
-    name = (pdf.filename or "upload.pdf") if pdf is not None else ""
+    # The name is only shown; kept short, since the verdict rides in the session cookie.
+    name = ((pdf.filename or "upload.pdf") if pdf is not None else "")[-100:]
     try:
         if pdf is None:
             raise InvalidInput("verify_file_missing")
