@@ -173,7 +173,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_beside_the_field(desk: DeskUnderTes
 
 
 def test_a_long_file_name_is_shortened_for_the_verdict(desk: DeskUnderTest) -> None:
-    name = "ن" * 5000 + ".pdf"
+    name = "ن" * 240 + ".pdf"  # as long as a file system allows
     html = _upload(desk, Role.ARCHIVIST, name, blank_pdf(desk.home / "long.pdf"))
     assert "درباره این سند تردید هست" in html
     assert "ن" * 96 + ".pdf" in html and "ن" * 97 + ".pdf" not in html
