@@ -20,13 +20,14 @@ import os
 import secrets
 import shutil
 import unicodedata
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from archive.errors import DossierOutputRefused
 
-__all__ = ["BagSummary", "check_bag", "safe_file_name", "write_bag"]
+__all__ = ["BagSummary", "check_bag", "safe_file_name", "write_bag", "zip_bag"]
 
 BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 _FORBIDDEN = set('/\\:*?"<>|%')
@@ -155,6 +156,17 @@ def write_bag(
         bytes=size,
         manifest_sha256=hashlib.sha256(manifest).hexdigest(),
     )
+
+
+def zip_bag(root: Path, target: Path) -> Path:
+    """The bag at ``root`` as one zip file at ``target`` (a new file), every entry under a
+    top folder named as the bag, as BagIt tools expect a serialized bag (RFC 8493 4.2);
+    compressed, in a stable order."""
+    root = Path(root)
+    with zipfile.ZipFile(target, "x", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            archive.write(path, f"{root.name}/{path.relative_to(root).as_posix()}")
+    return target
 
 
 def _read_manifest(path: Path, problems: list[str]) -> dict[str, str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from archive.dossier import DossierResult, export_dossier
 from office.runtime import Runtime
+from registry.tracking import parse_tracking_code
 
 
 def case_dossier(
@@ -57,3 +58,19 @@ def dossier_record(result: DossierResult) -> dict[str, Any]:
         if result.bag is None
         else {"path": str(result.bag.path), "files": result.bag.files, "bytes": result.bag.bytes},
     }
+
+
+def dossier_file(runtime: Runtime, tracking: str, folder: Path, *, bag: bool = False) -> Path:
+    """Write case ``tracking``'s dossier into the empty ``folder`` as one file to hand out:
+    ``dossier-<code>.pdf``, or with ``bag`` its BagIt package zipped, ``dossier-<code>.zip``
+    (a top folder ``dossier-<code>`` holding the bag).  The file's path; the caller owns
+    ``folder`` and removes it.  Works for a case in any state (a case without letters has
+    a dossier of its complaint and documents)."""
+    from archive.bagit import zip_bag
+
+    name = f"dossier-{parse_tracking_code(tracking)}"
+    if not bag:
+        return case_dossier(runtime, tracking, folder / f"{name}.pdf").output
+    result = case_dossier(runtime, tracking, folder / "dossier.pdf", bag=folder / name)
+    assert result.bag is not None
+    return zip_bag(result.bag.path, folder / f"{name}.zip")

@@ -159,6 +159,15 @@ MESSAGES: dict[str, str] = {
     "desk.missing_kinds_required": "دست‌کم یک نوع مدرک ناقص را برگزینید.",
     "desk.attachment_required": "دست‌کم یک پرونده برگزینید.",
     "desk.review_decision_required": "یکی از تصمیم‌ها را برگزینید: پذیرش، نقص مدارک یا رد.",
+    # the desk's archive, public and admin pages (office/public.py, office/verify.py, web/)
+    "track_refused": "کد رهگیری و چهار رقم آخر همراه با هم پیدا نشدند، یا تلاش‌ها بیش از اندازه بوده است؛ رقم‌ها را بررسی کنید و اندکی بعد دوباره بکوشید.",
+    "track_last4_invalid": "چهار رقم آخر شماره همراهی را که در شکایت داده‌اید بنویسید (نمونه: ۴۵۶۷).",
+    "letter_guid_not_found": "نامه‌ای با شناسه «{value}» در دبیرخانه این دفتر ثبت نشده است.",
+    "verify_file_missing": "پرونده PDF امضاشده را برای وارسی برگزینید.",
+    "holiday_name_required": "نام تعطیل رسمی را بنویسید.",
+    "date_required": "تاریخ را بنویسید (نمونه: ۱۴۰۵/۰۹/۰۴).",
+    "invalid_number": "«{value}» عدد درستی نیست.",
+    "roles_not_chosen": "دست‌کم یک نقش برای کاربر برگزینید.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {

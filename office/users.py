@@ -27,6 +27,7 @@ __all__ = [
     "disable_user",
     "list_users",
     "log_in",
+    "new_user_problems",
     "staff_for",
     "user_record",
 ]
@@ -71,6 +72,16 @@ def add_user(
             at=runtime.clock.now(),
         )
         return user_record(user)
+
+
+def new_user_problems(
+    runtime: Runtime, actor: Actor, username: str, *, full_name: str, password: str
+) -> list[InvalidInput | Refused]:
+    """Every reason ``add_user`` would refuse these (each names its ``field``), so that a
+    form can show them all at once; empty when the user can be added.  Reads only."""
+    require(actor, Action.MANAGE_USERS)
+    with runtime.sessions() as session:
+        return users.new_user_problems(session, username, full_name=full_name, password=password)
 
 
 def list_users(runtime: Runtime, actor: Actor) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from office.runtime import Runtime
 from registry.errors import InvalidInput, NotFound
@@ -125,6 +125,18 @@ def read_signed_pdf(path: Path) -> bytes:
         raise NotFound("file_not_found", path=str(path)) from exc
     except OSError as exc:
         raise InvalidInput("file_unreadable", path=str(path), detail=exc.strerror or "") from exc
+
+
+def read_signed_upload(stream: BinaryIO, *, name: str, limit: int) -> bytes:
+    """The bytes of an uploaded file to verify (the desk's), read up to ``limit`` bytes:
+    InvalidInput ``verify_file_missing`` for an empty one, ``file_too_large`` past the
+    limit (no more than one byte beyond it is read)."""
+    data = stream.read(limit + 1)
+    if not data:
+        raise InvalidInput("verify_file_missing")
+    if len(data) > limit:
+        raise InvalidInput("file_too_large", path=name[:100], size=len(data), limit=limit)
+    return data
 
 
 def verify_signed(runtime: Runtime, data: bytes, *, path: str) -> SignatureCheck:

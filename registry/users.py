@@ -30,6 +30,7 @@ __all__ = [
     "disable_user",
     "find_user",
     "forget_login_failures",
+    "new_user_problems",
     "parse_roles",
     "record_login_failure",
     "retry_after",
@@ -79,12 +80,35 @@ def find_user(session: Session, username: str) -> StaffUser | None:
     return session.scalar(select(StaffUser).where(StaffUser.username == username.strip().lower()))
 
 
-def _checked_password(password: str) -> str:
+def _password_problem(password: str) -> InvalidInput | None:
     if len(password) < MIN_PASSWORD_CHARS:
-        raise InvalidInput("password_too_short", minimum=MIN_PASSWORD_CHARS)
+        return InvalidInput("password_too_short", field="password", minimum=MIN_PASSWORD_CHARS)
     if len(password) > MAX_PASSWORD_CHARS:
-        raise InvalidInput("field_too_long", field="password", limit=MAX_PASSWORD_CHARS)
-    return password
+        return InvalidInput("field_too_long", field="password", limit=MAX_PASSWORD_CHARS)
+    return None
+
+
+def new_user_problems(
+    session: Session, username: str, *, full_name: str, password: str
+) -> list[InvalidInput | Refused]:
+    """Every reason a user of that name, full name and password cannot be added, each
+    naming its ``field`` (username, full_name, password), in the order ``add_user``
+    raises them; empty when it can.  Reads only."""
+    problems: list[InvalidInput | Refused] = []
+    name = username.strip().lower()
+    if not _USERNAME.fullmatch(name):
+        problems.append(InvalidInput("invalid_username", field="username", username=username[:60]))
+    elif find_user(session, name) is not None:
+        problems.append(Refused("username_taken", field="username", username=name))
+    full_name = full_name.strip()
+    if not full_name:
+        problems.append(InvalidInput("full_name_missing", field="full_name"))
+    elif len(full_name) > 100:
+        problems.append(InvalidInput("field_too_long", field="full_name", limit=100))
+    password_problem = _password_problem(password)
+    if password_problem is not None:
+        problems.append(password_problem)
+    return problems
 
 
 def add_user(
@@ -96,22 +120,16 @@ def add_user(
     password: str,
     at: dt.datetime,
 ) -> StaffUser:
-    """A new user with a hashed password; a taken or malformed name is refused."""
-    name = username.strip().lower()
-    if not _USERNAME.fullmatch(name):
-        raise InvalidInput("invalid_username", username=username[:60])
-    full_name = full_name.strip()
-    if not full_name:
-        raise InvalidInput("full_name_missing")
-    if len(full_name) > 100:
-        raise InvalidInput("field_too_long", field="full_name", limit=100)
-    if find_user(session, name) is not None:
-        raise Refused("username_taken", username=name)
+    """A new user with a hashed password; a taken or malformed name is refused (the first
+    of :func:`new_user_problems`)."""
+    problems = new_user_problems(session, username, full_name=full_name, password=password)
+    if problems:
+        raise problems[0]
     user = StaffUser(
-        username=name,
-        full_name=full_name,
+        username=username.strip().lower(),
+        full_name=full_name.strip(),
         roles=" ".join(sorted(role.value for role in roles)),
-        password_hash=_HASHER.hash(_checked_password(password)),
+        password_hash=_HASHER.hash(password),
         created_at=at,
     )
     session.add(user)

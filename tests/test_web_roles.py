@@ -14,6 +14,7 @@ from starlette.routing import Mount
 
 from registry.kinds import Role
 from tests import web_samples_web13a
+from tests import web_samples_web13b
 from tests.web_support import DeskUnderTest, desk_fixture
 from web.desk import needs
 
@@ -25,6 +26,9 @@ PUBLIC: set[tuple[str, str]] = {
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/logout"),
+    ("GET", "/track"),
+    ("POST", "/track"),
+    ("GET", "/verify/{guid}"),
 }
 MOUNTS = {"/static", "/fonts"}
 
@@ -40,6 +44,8 @@ POST_SAMPLES: dict[str, Callable[[DeskUnderTest], Submission]] = {}
 
 PATH_VALUES.update(web_samples_web13a.PATH_VALUES)
 POST_SAMPLES.update(web_samples_web13a.POST_SAMPLES)
+PATH_VALUES.update(web_samples_web13b.PATH_VALUES)
+POST_SAMPLES.update(web_samples_web13b.POST_SAMPLES)
 
 
 @pytest.fixture(scope="module")
