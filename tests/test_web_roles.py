@@ -13,8 +13,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import Mount
 
 from registry.kinds import Role
-from tests import web_samples_web13a
-from tests import web_samples_web13b
+from tests import web_samples_web13a, web_samples_web13b
 from tests.web_support import DeskUnderTest, desk_fixture
 from web.desk import needs
 
