@@ -41,9 +41,11 @@ PATH_VALUES: dict[str, PathValues] = {}
 Submission = tuple[dict[str, str], dict[str, Any], dict[str, Any] | None]
 POST_SAMPLES: dict[str, Callable[[DeskUnderTest], Submission]] = {}
 
+# One case serves every page that names a tracking code: the intake pages' (it has a
+# receipt, documents and letters), which the archive pages' dossiers take as well.
+PATH_VALUES.update(web_samples_web13b.PATH_VALUES)
 PATH_VALUES.update(web_samples_web13a.PATH_VALUES)
 POST_SAMPLES.update(web_samples_web13a.POST_SAMPLES)
-PATH_VALUES.update(web_samples_web13b.PATH_VALUES)
 POST_SAMPLES.update(web_samples_web13b.POST_SAMPLES)
 
 
