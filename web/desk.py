@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from starlette_wtf import csrf_token
 from starlette_wtf.csrf import CSRFError, get_csrf_token
 from starlette_wtf.form import SUBMIT_METHODS
@@ -28,6 +29,7 @@ from office.users import staff_for
 from registry.errors import ResidegiError
 from registry.jalali import format_jalali
 from registry.text import to_persian_digits
+from registry.tracking import format_tracking_code
 
 __all__ = [
     "Desk",
@@ -70,9 +72,17 @@ def make_templates() -> Jinja2Templates:
     )
     env.filters["fa"] = to_persian_digits
     env.filters["jalali"] = lambda day: to_persian_digits(format_jalali(day)) if day else "—"
+    env.filters["tracking"] = tracking_code
     env.globals["may"] = may
     env.globals["Action"] = Action
     return Jinja2Templates(env=env)
+
+
+def tracking_code(code: str) -> Markup:
+    """A tracking code as staff read it everywhere: groups of four in Persian digits, kept
+    left to right inside right-to-left text (bidi would otherwise reverse the groups)."""
+    grouped = to_persian_digits(format_tracking_code(code))
+    return Markup('<span class="code" dir="ltr">{}</span>').format(grouped)
 
 
 def desk(request: Request) -> Desk:
