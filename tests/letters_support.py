@@ -51,16 +51,21 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def docx_text(docx: bytes) -> str:
-    """Every paragraph of the DOCX body and footers, one a line."""
+    """Every paragraph of the DOCX body and its footer, one a line.
+
+    The first page's footer and the others' are the same text (address, «صفحه X از Y»):
+    it is read once, page numbers removed, as ``pdf_text`` does.  The continuation pages'
+    header (number, date, page) is not read: the PDF shows it only past page 1.
+    """
     lines: list[str] = []
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
         footers = sorted(n for n in archive.namelist() if re.match(r"word/footer\d*\.xml$", n))
-        names = ["word/document.xml", *footers]
+        names = ["word/document.xml", *footers[:1]]
         for name in names:
             root = etree.fromstring(archive.read(name))
             for paragraph in root.iter(f"{W}p"):
                 lines.append("".join(t.text or "" for t in paragraph.iter(f"{W}t")))
-    return "\n".join(lines)
+    return _PAGE_NUMBER.sub(" ", "\n".join(lines))
 
 
 def pdf_pages(pdf: bytes) -> int:
