@@ -2,11 +2,11 @@
 
 Preparing = what docxtpl does on every ``render()``: open the zip, straighten the Jinja
 tags Word splits across runs (``DocxTemplate.patch_xml``) and compile them; and embed the
-fonts (``generators.docx_fonts``), so the letter looks the same where Vazirmatn is absent.  We do it once
-per template and keep the compiled Jinja templates and the untouched zip members; a letter
-is then a Jinja render per part, a strict XML parse (a broken document fails here, never
-silently: docxtpl's own path re-parses with ``recover=True``), the letter's QR picture and
-core properties, and a zip whose entry times come from the letter.
+fonts (``generators.docx_fonts``), so the letter looks the same where Vazirmatn is absent.
+We do it once per template and keep the compiled Jinja templates and the untouched zip
+members; a letter is then a Jinja render per part, a strict XML parse (a broken document
+fails here, never silently: docxtpl's own path re-parses with ``recover=True``), the
+letter's QR picture and core properties, and a zip whose entry times come from the letter.
 """
 
 from __future__ import annotations

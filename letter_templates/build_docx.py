@@ -312,7 +312,8 @@ def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
     rpr = '<w:rPr><w:rtl/><w:lang w:val="fa-IR" w:bidi="fa-IR"/></w:rPr>'
     for xml in (
         f'<w:r {nsdecls("w")}>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>',
-        f'<w:r {nsdecls("w")}>{rpr}<w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>',
+        f'<w:r {nsdecls("w")}>{rpr}<w:instrText xml:space="preserve"> {instruction} '
+        "</w:instrText></w:r>",
         f'<w:r {nsdecls("w")}>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>',
         f"<w:r {nsdecls('w')}>{rpr}<w:t>{shown}</w:t></w:r>",
         f'<w:r {nsdecls("w")}>{rpr}<w:fldChar w:fldCharType="end"/></w:r>',
@@ -333,7 +334,10 @@ def _header_footer(doc: DocumentObject) -> None:
     page (the first page has the letterhead instead: a different first-page header)."""
     section = doc.sections[0]
     section.different_first_page_header_footer = True
-    address = "نشانی: {{ office.address }}{% if office.phone %}، تلفن: \u2066{{ office.phone }}\u2069{% endif %}"
+    address = (
+        "نشانی: {{ office.address }}"
+        "{% if office.phone %}، تلفن: \u2066{{ office.phone }}\u2069{% endif %}"
+    )
     for footer in (section.footer, section.first_page_footer):
         footer.is_linked_to_previous = False
         first = footer.paragraphs[0]
