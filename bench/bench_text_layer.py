@@ -25,7 +25,7 @@ from generators.text_probe import given_back, pdftotext_text, probes, pypdf_text
 from tests.layout_cases import case_data  # noqa: E402
 
 TOOLS = {"pypdf": pypdf_text, "pdftotext": pdftotext_text}
-PROBES = ("zwnj_words", "number", "parenthesised")
+PROBES = ("zwnj_words", "number", "date", "parenthesised")
 
 
 def main() -> dict[str, object]:
@@ -39,7 +39,7 @@ def main() -> dict[str, object]:
                 text = extract(pdf)
                 for probe in PROBES:
                     value = getattr(wanted, probe)
-                    found, count = given_back(text, value if probe != "number" else (value,))
+                    found, count = given_back(text, value if isinstance(value, tuple) else (value,))
                     totals[tool, probe][0] += found
                     totals[tool, probe][1] += count
     rows = [

@@ -39,7 +39,7 @@ from generators.environment import TEMPLATES_DIR, environment
 from generators.errors import AssetRefused, RenderWarning, TemplateProblem
 from generators.kinds import rendering
 from generators.qr import png_data_uri
-from generators.textlayer import keep_zwnj
+from generators.textlayer import keep_invisible_characters
 from generators.wording import compose, template_problem
 
 BASE_URL = TEMPLATES_DIR.as_uri() + "/"
@@ -102,7 +102,7 @@ class _PydyfZlib(threading.local):
 
 _PYDYF_ZLIB = _PydyfZlib()
 pydyf.zlib = _PYDYF_ZLIB
-keep_zwnj()
+keep_invisible_characters()
 
 
 @contextmanager

@@ -2,7 +2,7 @@
 ``bench/bench_text_layer.py`` and ``tests/test_text_layer.py``.
 
 A probe is a piece of the letter as written (logical order): the words that carry a ZWNJ,
-the letter number as printed, and each parenthesised phrase.  A tool "gives it back" when
+the letter number and date as printed, and each parenthesised phrase.  A tool "gives it back" when
 the probe is a substring of the tool's text once bidi control characters are removed and
 runs of white space are one space (both sides).
 """
@@ -31,6 +31,7 @@ class Probes:
 
     zwnj_words: tuple[str, ...]
     number: str
+    date: str
     parenthesised: tuple[str, ...]
 
 
@@ -45,6 +46,7 @@ def probes(kind: str, context: Mapping[str, Any]) -> Probes:
     return Probes(
         zwnj_words=tuple(dict.fromkeys(_ZWNJ_WORD.findall(written))),
         number=context["letter"]["number"],
+        date=context["letter"]["date"],
         parenthesised=tuple(dict.fromkeys(_PAREN.findall(written))),
     )
 

@@ -1,11 +1,12 @@
-"""What a PDF letter's text gives back when it is extracted: ZWNJ kept.
+"""What a PDF letter's text gives back when it is extracted: ZWNJ and reading marks kept.
 
 WeasyPrint draws through Pango, and Pango shapes the zero-width non-joiner (ZWNJ, U+200C,
 «نیم‌فاصله») to its empty glyph, which WeasyPrint skips: the PDF has no glyph for it, so
 pdftotext, pypdf, search and every indexer read «میگردد» for «می‌گردد».  The fonts we ship
-have a real glyph for ZWNJ (Vazirmatn: zero width, no outline).  ``keep_zwnj`` makes the
-empty glyph of each ZWNJ that real glyph before the line is drawn: nothing moves on the
-page (its advance stays 0), and the PDF's ToUnicode map gets U+200C for it, in its place.
+have a real zero-width glyph for it, and for the RLM/LRM marks the PDF layout puts around
+numbers (``generators.environment.rtl_numbers``).  Before a line is drawn, the empty glyph
+of each such character becomes the font's own: nothing moves on the page (its advance
+stays 0), and the PDF's ToUnicode map gives the character back, in its place.
 
 Installed once per process by ``generators.pdf`` (a wrapper around WeasyPrint's
 ``draw_first_line``, looked up by name at each call); measured in docs/letters.md.
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import io
-import re
 from typing import Any
 
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
@@ -23,22 +23,21 @@ from weasyprint.draw import text as weasy_text
 from weasyprint.text.ffi import ffi, pango
 
 ZWNJ = "\u200c"
-_ZWNJ_UTF8 = ZWNJ.encode()
+# Invisible characters drawn as the font's own zero-width glyph, so the text gives them
+# back: ZWNJ (a word's spelling) and the RLM/LRM marks (the reading order, see
+# generators.environment.rtl_numbers).
+KEPT = frozenset({ZWNJ, "\u200f", "\u200e"})
 
 
-@functools.lru_cache(maxsize=16)
-def _zwnj_glyph(font_bytes_hash: str, font_bytes: bytes) -> int | None:
+@functools.lru_cache(maxsize=64)
+def _invisible_glyph(font_bytes_hash: str, font_bytes: bytes, char: str) -> int | None:
+    # Keyed by the font's hash too, so a font's bytes are parsed once per character.
     font = TTFont(io.BytesIO(font_bytes), lazy=True)
-    name = font.getBestCmap().get(ord(ZWNJ))
+    name = font.getBestCmap().get(ord(char))
     return font.getGlyphID(name) if name is not None else None
 
 
-# Characters pypdf treats as neutral (it keeps them in the direction of the run around
-# them): Persian digits and the separators of numbers, dates and letter numbers.
-_NEUTRAL_RUN = re.compile(r"[\u06f0-\u06f9\u0660-\u0669/\-.,:\u066b\u066c ]+")
-
-
-def _zwnj_glyphs(stream: Any, glyph_item: Any, data: bytes) -> None:
+def _invisible_glyphs(stream: Any, glyph_item: Any, data: bytes) -> None:
     glyphs = glyph_item.glyphs
     item = glyph_item.item
     for i in range(glyphs.num_glyphs):
@@ -46,55 +45,13 @@ def _zwnj_glyphs(stream: Any, glyph_item: Any, data: bytes) -> None:
         if info.glyph != pango.PANGO_GLYPH_EMPTY or info.geometry.width != 0:
             continue
         start = item.offset + glyphs.log_clusters[i]
-        if data[start : start + len(_ZWNJ_UTF8)] != _ZWNJ_UTF8:
+        char = data[start : start + 3].decode("utf-8", "replace")[:1]
+        if char not in KEPT:
             continue
         font, _ = stream.add_font(item.analysis.font)
-        glyph = _zwnj_glyph(font.hash, font.file_content)
+        glyph = _invisible_glyph(font.hash, font.file_content, char)
         if glyph is not None:
             info.glyph = glyph
-
-
-def _digits_in_reading_order(glyph_item: Any, data: bytes) -> None:
-    """Write a number inside right-to-left text last digit first, each digit where it was.
-
-    The page does not change.  pypdf rebuilds a right-to-left line by reversing the order
-    in which glyphs are drawn, numbers included (it counts Persian digits as neutral), so a
-    number drawn left to right comes out «۵۰۴۱» for «۱۴۰۵».  Drawn from its right end,
-    with each glyph moved back to its place (x offsets), it comes out as written; poppler
-    places text by position and is not affected.  The run is then marked right to left so
-    that WeasyPrint maps each glyph to its character in that order.
-    """
-    item = glyph_item.item
-    glyphs = glyph_item.glyphs
-    count = glyphs.num_glyphs
-    text = data[item.offset : item.offset + item.length].decode("utf-8", "replace")
-    if count < 2 or item.analysis.level % 2 or not _NEUTRAL_RUN.fullmatch(text):
-        return
-    infos = [glyphs.glyphs[i] for i in range(count)]
-    saved = [
-        (
-            g.glyph,
-            g.geometry.width,
-            g.geometry.x_offset,
-            g.geometry.y_offset,
-            glyphs.log_clusters[i],
-        )
-        for i, g in enumerate(infos)
-    ]
-    widths = [w for _, w, _, _, _ in saved]
-    for slot in range(count):
-        k = count - 1 - slot
-        glyph, width, x_offset, y_offset, cluster = saved[k]
-        # Where glyph k was drawn minus where the pen is when it is drawn now (Pango units);
-        # WeasyPrint reads x offsets in 1/1000 em per font-size unit (x_offset / size).
-        moved = sum(widths[:k]) - sum(widths[k + 1 :])
-        info = infos[slot]
-        info.glyph = glyph
-        info.geometry.width = width
-        info.geometry.x_offset = x_offset + round(moved * 1000 / 1024)
-        info.geometry.y_offset = y_offset
-        glyphs.log_clusters[slot] = cluster
-    item.analysis.level += 1
 
 
 def _prepare_line(stream: Any, textbox: Any) -> None:
@@ -103,14 +60,11 @@ def _prepare_line(stream: Any, textbox: Any) -> None:
     pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
     line, _ = textbox.pango_layout.get_first_line()
     data = textbox.pango_layout.text.encode()
-    right_to_left = textbox.style["direction"] == "rtl"
     run = line.runs
     while run != ffi.NULL:
         glyph_item = run.data
         run = run.next
-        _zwnj_glyphs(stream, glyph_item, data)
-        if right_to_left:
-            _digits_in_reading_order(glyph_item, data)
+        _invisible_glyphs(stream, glyph_item, data)
 
 
 _ORIGINAL = weasy_text.draw_first_line
@@ -121,6 +75,6 @@ def _draw_first_line(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> An
     return _ORIGINAL(stream, textbox, *args, **kwargs)
 
 
-def keep_zwnj() -> None:
-    """Install the ZWNJ glyph fix in WeasyPrint's text drawing (idempotent)."""
+def keep_invisible_characters() -> None:
+    """Install the glyph fix for ZWNJ, RLM and LRM in WeasyPrint's text drawing (idempotent)."""
     weasy_text.draw_first_line = _draw_first_line
