@@ -19,6 +19,7 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,8 +41,9 @@ def page_counts(home: Path) -> dict[str, Counter[int]]:
     engine = create_engine(f"sqlite:///{home / 'registry.sqlite3'}")
     counts: dict[str, Counter[int]] = {}
     with Session(engine) as session:
-        for kind, facts in session.execute(select(Letter.kind, Letter.facts).order_by(Letter.id)):
-            name = LetterKind(kind).value
+        for letter in session.scalars(select(Letter).order_by(Letter.id)):
+            name = LetterKind(letter.kind).value
+            facts: dict[str, Any] = letter.facts
             pdf = render_pdf(name, build_context(name, facts), archival=False)
             counts.setdefault(name, Counter())[len(pypdf.PdfReader(io.BytesIO(pdf)).pages)] += 1
     engine.dispose()

@@ -49,7 +49,7 @@ def main() -> dict[str, object]:
     print_table(
         "Probes given back as written (9 kinds × short and long case)", ["", "n", "%"], rows
     )
-    figures = {f"{tool}.{probe}": pair for (tool, probe), pair in totals.items()}
+    figures: dict[str, object] = {f"{tool}.{probe}": pair for (tool, probe), pair in totals.items()}
     write_results("text_layer", figures)
     return figures
 
