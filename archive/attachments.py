@@ -295,3 +295,23 @@ def _checked(data: bytes, path: Path, original_name: str) -> Attachment:
         original_name=original_name,
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def sheet_count(data: bytes, media_type: str) -> int | None:
+    """How many sheets («برگ») a stored document prints on: a PDF's pages, a TIFF's
+    frames, 1 for any other image; None when it cannot be told (it is then printed «—»)."""
+    try:
+        with _WARNINGS_LOCK, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if media_type == "application/pdf":
+                reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+                if reader.is_encrypted:
+                    reader.decrypt("")
+                return len(reader.pages) or None
+            if media_type == "image/tiff":
+                with Image.open(io.BytesIO(data), formats=["TIFF"]) as image:
+                    return int(getattr(image, "n_frames", 1))
+    except Exception as exc:  # a damaged file prints «—»: a count is never worth a failure
+        logger.info("sheet count failed (%s): %r", media_type, exc)
+        return None
+    return 1 if media_type.startswith("image/") else None

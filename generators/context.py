@@ -228,6 +228,9 @@ def build_context(kind: str, facts: LetterFacts | Mapping[str, Any]) -> dict[str
                 "name": clean(a.name),
                 "kind": clean(a.kind),
                 "pages": fa(a.pages) if a.pages else None,
+                "title": clean(a.title or a.name),
+                "file_name": clean(a.name) if a.title and a.print_name else None,
+                "sheets": fa(a.pages) if a.pages else "—",
             }
             for a in attachments
         ],

@@ -1,11 +1,12 @@
 """DOCX letters from the docxtpl templates, prepared once and rendered per letter quickly.
 
 Preparing = what docxtpl does on every ``render()``: open the zip, straighten the Jinja
-tags Word splits across runs (``DocxTemplate.patch_xml``) and compile them.  We do it once
-per template and keep the compiled Jinja templates and the untouched zip members; a letter
-is then a Jinja render per part, a strict XML parse (a broken document fails here, never
-silently: docxtpl's own path re-parses with ``recover=True``), the letter's QR picture and
-core properties, and a zip whose entry times come from the letter.
+tags Word splits across runs (``DocxTemplate.patch_xml``) and compile them; and embed the
+fonts (``generators.docx_fonts``), so the letter looks the same where Vazirmatn is absent.
+We do it once per template and keep the compiled Jinja templates and the untouched zip
+members; a letter is then a Jinja render per part, a strict XML parse (a broken document
+fails here, never silently: docxtpl's own path re-parses with ``recover=True``), the
+letter's QR picture and core properties, and a zip whose entry times come from the letter.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from xml.sax.saxutils import escape
 from jinja2 import Template, TemplateError
 from lxml import etree
 
+from generators.docx_fonts import embed_fonts
 from generators.environment import TEMPLATES_DIR, environment
 from generators.errors import TemplateProblem
 from generators.kinds import KINDS, rendering
@@ -68,6 +70,7 @@ def prepare(kind: str) -> PreparedDocx:
     members: list[tuple[str, Member | None]] = []
     parts: dict[str, Template] = {}
     qr_member: str | None = None
+    fixed: dict[str, bytes] = {}  # members that are the same in every letter
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         document_xml = archive.read("word/document.xml").decode("utf-8")
@@ -104,8 +107,16 @@ def prepare(kind: str) -> PreparedDocx:
             elif member in ("docProps/core.xml",) or member == qr_member:
                 members.append((member, None))
             else:
-                members.append((member, deflate(member, archive.read(member))))
-    return PreparedDocx(name, tuple(members), parts, qr_member)
+                fixed[member] = archive.read(member)
+                members.append((member, None))
+    # Vazirmatn goes inside every letter (generators/docx_fonts.py): new parts at the end.
+    fixed = embed_fonts(fixed)
+    members.extend((part, None) for part in fixed if part not in names)
+    ready = tuple(
+        (member, deflate(member, fixed[member]) if member in fixed else None)
+        for member, _ in members
+    )
+    return PreparedDocx(name, ready, parts, qr_member)
 
 
 _PREPARE_LOCK = threading.Lock()

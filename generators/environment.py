@@ -10,6 +10,7 @@ once when it inserts it.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
@@ -41,6 +42,24 @@ def fa_join(values: object, separator: str = "، ") -> str:
     return separator.join(str(v) for v in values)
 
 
+# A number in Persian digits, with the separators inside it (dates, amounts, letter numbers).
+_NUMBER = re.compile(r"[۰-۹](?:[۰-۹/٫٬.,:\-]*[۰-۹])?")
+RLM = "\u200f"
+
+
+def rtl_numbers(value: object) -> str:
+    """Jinja filter (PDF layout, right-to-left text only): each number between two RLMs.
+
+    Nothing moves on the page (a number in right-to-left text already sits in a right-to-
+    left context).  It is for poppler (pdftotext, and the indexers built on it): poppler
+    rebuilds a right-to-left line by keeping each run of non-right-to-left characters in
+    drawing order, so neutral characters next to a number went with it («/۱۴۰۵ص۱۲۰/»,
+    «)۱۴۰۵…»).  With an RLM (a strong right-to-left mark, drawn as a zero-width glyph,
+    generators/textlayer.py) on each side, the number is a run of its own.
+    """
+    return _NUMBER.sub(lambda m: f"{RLM}{m.group()}{RLM}", str(value))
+
+
 def make_environment() -> SandboxedEnvironment:
     """A fresh sandboxed environment with our filters and markers (call once per process)."""
     env = SandboxedEnvironment(
@@ -58,6 +77,7 @@ def make_environment() -> SandboxedEnvironment:
     )
     env.filters["fa_digits"] = fa_digits
     env.filters["fa_join"] = fa_join
+    env.filters["rtl_numbers"] = rtl_numbers
     env.globals.update({"P": PARAGRAPH, "H": HEADING, "I": ITEM})
     return env
 

@@ -129,10 +129,18 @@ class CarbonCopy(Facts):
 
 
 class ForwardedAttachment(Facts):
-    """A document sent with the letter; ``identifies_complainant`` comes from its metadata."""
+    """A document sent with the letter; ``identifies_complainant`` comes from its metadata.
+
+    ``title`` is what the attachment table prints («تصویر مستندات شکایت»); without it (older
+    facts) ``name`` is printed.  ``name`` (the file's own name) is printed beside the title
+    only when ``print_name`` (the office's ``print_file_names`` setting).  ``pages`` is the
+    sheet count (a PDF's pages, 1 for an image).
+    """
 
     name: Text
     kind: Text
+    title: Text | None = None
+    print_name: bool = False
     pages: int | None = Field(default=None, ge=1)
     identifies_complainant: bool = False
 

@@ -39,6 +39,7 @@ from generators.environment import TEMPLATES_DIR, environment
 from generators.errors import AssetRefused, RenderWarning, TemplateProblem
 from generators.kinds import rendering
 from generators.qr import png_data_uri
+from generators.textlayer import keep_invisible_characters
 from generators.wording import compose, template_problem
 
 BASE_URL = TEMPLATES_DIR.as_uri() + "/"
@@ -101,6 +102,7 @@ class _PydyfZlib(threading.local):
 
 _PYDYF_ZLIB = _PydyfZlib()
 pydyf.zlib = _PYDYF_ZLIB
+keep_invisible_characters()
 
 
 @contextmanager
@@ -288,6 +290,10 @@ class PdfRenderer:
         if archival:
             options["pdf_variant"] = "pdf/a-3u"
             options["output_intent"] = OUTPUT_INTENT
+            # Tagged: a structure tree (headings, paragraphs, tables, the QR as a figure
+            # with its alt text) and the document language, for readers and indexers that
+            # use it; PDF/A-3u allows it (3a would require it).
+            options["pdf_tags"] = True
         try:
             with self.lock, warnings_fail(kind), _gc_paused():
                 pdf = self._pdf(html, profiles, options)

@@ -17,6 +17,7 @@ import re
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -30,10 +31,11 @@ from docx.text.paragraph import Paragraph
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from generators.facts import KINDS  # noqa: E402
+from generators.kinds import KINDS  # noqa: E402
 from generators.qr import png  # noqa: E402
 
 FONT = "Vazirmatn"
+SIZE = 10.5  # pt, as letter.css
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)  # zip entry times of the template itself: reproducible
 
 
@@ -47,14 +49,21 @@ def _rpr(size_pt: float, bold: bool = False) -> str:
     )
 
 
-def _ppr(jc: str | None = None, before: int = 0, after: int = 60, start_indent: int = 0) -> str:
+def _ppr(
+    jc: str | None = None,
+    before: int = 0,
+    after: int = 40,
+    start_indent: int = 0,
+    keep_next: bool = False,
+) -> str:
     align = f'<w:jc w:val="{jc}"/>' if jc else ""
+    keep = "<w:keepNext/>" if keep_next else ""
     # In a bidi paragraph w:ind/@w:right is the start (right-hand) indent in Word, while
     # LibreOffice 7.4 reads left/right as start/end: we only ever indent with "start".
     indent = f'<w:ind w:start="{start_indent}"/>' if start_indent else ""
     return (
-        f'<w:pPr {nsdecls("w")}><w:bidi/><w:spacing w:before="{before}" w:after="{after}" '
-        f'w:line="312" w:lineRule="auto"/>{indent}{align}</w:pPr>'
+        f'<w:pPr {nsdecls("w")}>{keep}<w:bidi/><w:spacing w:before="{before}" '
+        f'w:after="{after}" w:line="276" w:lineRule="auto"/>{indent}{align}</w:pPr>'
     )
 
 
@@ -73,7 +82,7 @@ def _defaults(doc: DocumentObject) -> None:
     styles.insert(
         0,
         parse_xml(
-            f"<w:docDefaults {nsdecls('w')}><w:rPrDefault>{_rpr(11)}</w:rPrDefault>"
+            f"<w:docDefaults {nsdecls('w')}><w:rPrDefault>{_rpr(SIZE)}</w:rPrDefault>"
             f"<w:pPrDefault>{_ppr()}</w:pPrDefault></w:docDefaults>"
         ),
     )
@@ -83,15 +92,22 @@ def _defaults(doc: DocumentObject) -> None:
         if old is not None:
             normal.remove(old)
     normal.append(parse_xml(_ppr()))
-    normal.append(parse_xml(_rpr(11)))
-    _style(doc, "Letter Body", 11)
-    _style(doc, "Letter Bold", 11, bold=True)
-    _style(doc, "Letter Heading", 11, bold=True, before=120, after=40)
-    _style(doc, "Letter Item", 11, start_indent=240)
-    _style(doc, "Letter Centre", 11, bold=True, jc="center")
-    _style(doc, "Letter Small", 9.5)
-    _style(doc, "Letter Tiny", 8)
-    _style(doc, "Letter Footer", 8.5, jc="center")
+    normal.append(parse_xml(_rpr(SIZE)))
+    _style(doc, "Letter Body", SIZE)
+    _style(doc, "Letter Bold", SIZE, bold=True)
+    # A heading never ends a page; the closing styles keep the last paragraph, the
+    # signature block and the «رونوشت» lines on one page (as letter.css does for the PDF).
+    _style(doc, "Letter Heading", SIZE, bold=True, before=80, after=20, keep_next=True)
+    _style(doc, "Letter Item", SIZE, start_indent=240)
+    _style(doc, "Letter Centre", SIZE, bold=True, jc="center")
+    _style(doc, "Letter Closing", SIZE, keep_next=True)
+    _style(doc, "Letter Closing Centre", SIZE, jc="center", keep_next=True)
+    _style(doc, "Letter Closing Bold", SIZE, bold=True, jc="center", keep_next=True)
+    _style(doc, "Letter Small", 9)
+    _style(doc, "Letter Small Keep", 9, keep_next=True)
+    _style(doc, "Letter Tiny", 7.5)
+    _style(doc, "Letter Tiny Keep", 7.5, keep_next=True)
+    _style(doc, "Letter Footer", 8, jc="center")
 
 
 def _para(target: DocumentObject | _Cell, text: str, style: str) -> Paragraph:
@@ -166,8 +182,9 @@ def build(kind: str) -> bytes:
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(16), Mm(20)
-    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin, section.bottom_margin = Mm(14), Mm(20)
+    section.left_margin = section.right_margin = Mm(18)
+    section.header_distance = Mm(8)
     section.footer_distance = Mm(8)
     section._sectPr.append(parse_xml(f"<w:bidi {nsdecls('w')}/>"))
     _defaults(doc)
@@ -205,7 +222,8 @@ def build(kind: str) -> bytes:
     subject.add_run(" {{ text.subject }}")
     _para(doc, "{{ text.salutation }}", "Letter Body")
     for line, style in (
-        ("{%p for block in text.blocks %}", "Letter Body"),
+        # Every block but the last; the last one goes with the signature block below.
+        ("{%p for block in text.blocks[:-1] %}", "Letter Body"),
         ('{%p if block.style == "h" %}', "Letter Body"),
         ("{{ block.text }}", "Letter Heading"),
         ('{%p elif block.style == "li" %}', "Letter Body"),
@@ -218,13 +236,13 @@ def build(kind: str) -> bytes:
         ("فهرست پیوست‌ها", "Letter Heading"),
     ):
         _para(doc, line, style)
-    table = _table(doc, [15, 105, 26, 24], borders=True)
-    for cell, label in zip(
-        table.rows[0].cells, ("ردیف", "عنوان پیوست", "نوع", "تعداد برگ"), strict=True
-    ):
+    table = _table(doc, [14, 130, 30], borders=True)
+    for cell, label in zip(table.rows[0].cells, ("ردیف", "عنوان پیوست", "تعداد برگ"), strict=True):
         _fill(cell, [(label, "Letter Bold")])
+    _row_props(table.rows[0]._tr, header=True)
     for marker in ("{%tr for a in attachments %}", None, "{%tr endfor %}"):
         row = table.add_row()
+        _row_props(row._tr)
         for index, cell in enumerate(row.cells):
             cell.paragraphs[0].style = doc.styles["Letter Body"]
             if marker is not None:
@@ -233,47 +251,112 @@ def build(kind: str) -> bytes:
             else:
                 value = (
                     "{{ loop.index|fa_digits }}",
-                    "{{ a.name }}",
-                    "{{ a.kind }}",
-                    '{{ a.pages if a.pages else "—" }}',
+                    # A file name (only when the office prints them) is an isolated
+                    # left-to-right run (LRI … PDI), as in the PDF.
+                    "{{ a.title }}{% if a.file_name %} (\u2066{{ a.file_name }}\u2069){% endif %}",
+                    "{{ a.sheets }}",
                 )[index]
                 cell.paragraphs[0].add_run(value)
     _para(doc, "{%p endif %}", "Letter Body")
-    # Two adjacent tables merge into one in Word and LibreOffice: keep a paragraph between.
-    _para(doc, "", "Letter Small")
 
-    closing = _table(doc, [68, 102], borders=False)
+    # The closing group: the last paragraph, the signature table, the «رونوشت» lines and the
+    # document ID; every paragraph but the last keeps with the next, the row never splits.
+    _para(doc, "{%p if text.blocks %}", "Letter Body")
+    _para(doc, "{{ text.blocks[-1].text }}", "Letter Closing")
+    _para(doc, "{%p endif %}", "Letter Body")
+    # Two adjacent tables merge into one in Word and LibreOffice: keep a paragraph between.
+    _para(doc, "", "Letter Small Keep")
+
+    closing = _table(doc, [62, 112], borders=False)
+    _row_props(closing.rows[0]._tr)
     qr_cell, sign_cell = closing.rows[0].cells
     qr_para = qr_cell.paragraphs[0]
-    qr_para.style = doc.styles["Letter Body"]
-    qr_para.add_run().add_picture(io.BytesIO(png("placeholder")), width=Mm(22), height=Mm(22))
+    qr_para.style = doc.styles["Letter Closing"]
+    qr_para.add_run().add_picture(io.BytesIO(png("placeholder")), width=Mm(20), height=Mm(20))
     doc_pr = qr_para._p.find(".//" + qn("wp:docPr"))
     if doc_pr is not None:
         doc_pr.set("name", "qr")
         doc_pr.set("descr", "کد QR نامه")
-    _labelled(qr_cell, "کد صحت: ", "{{ letter.verification_code }}", "Letter Tiny", False)
+    _labelled(qr_cell, "کد صحت: ", "{{ letter.verification_code }}", "Letter Tiny Keep", False)
     _fill(
         sign_cell,
-        [("{{ signatory.name }}", "Letter Centre"), ("{{ signatory.title }}", "Letter Body")],
-    )
-    sign_cell.paragraphs[1]._p.get_or_add_pPr().append(
-        parse_xml(f'<w:jc {nsdecls("w")} w:val="center"/>')
+        [
+            ("{{ signatory.name }}", "Letter Closing Bold"),
+            ("{{ signatory.title }}", "Letter Closing Centre"),
+        ],
     )
 
-    _para(doc, "{%p for c in copies %}", "Letter Small")
-    _para(doc, "رونوشت: {{ c.recipient }} {{ c.description }}.", "Letter Small")
-    _para(doc, "{%p endfor %}", "Letter Small")
-    _para(doc, "شناسه سند: {{ letter.guid }}", "Letter Tiny")
+    _para(doc, "{%p for c in copies %}", "Letter Small Keep")
+    _para(doc, "رونوشت: {{ c.recipient }} {{ c.description }}.", "Letter Small Keep")
+    _para(doc, "{%p endfor %}", "Letter Small Keep")
+    _para(doc, "شناسه سند: \u2066{{ letter.guid }}\u2069", "Letter Tiny")
 
-    footer = section.footer
-    footer.is_linked_to_previous = False
-    footer_para = footer.paragraphs[0]
-    footer_para.style = doc.styles["Letter Footer"]
-    footer_para.add_run("نشانی: {{ office.address }}، تلفن: {{ office.phone }}")
+    _header_footer(doc)
 
     raw = io.BytesIO()
     doc.save(raw)
     return _reproducible(raw.getvalue())
+
+
+def _row_props(tr: Any, header: bool = False) -> None:
+    """A row that never splits across pages; a header row repeats on each page."""
+    props = tr.get_or_add_trPr()
+    props.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+    if header:
+        props.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+
+
+def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
+    """A Word field (PAGE, NUMPAGES) in ``paragraph``; ``shown`` until it is updated."""
+    p = paragraph._p
+    rpr = '<w:rPr><w:rtl/><w:lang w:val="fa-IR" w:bidi="fa-IR"/></w:rPr>'
+    for xml in (
+        f'<w:r {nsdecls("w")}>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>',
+        f'<w:r {nsdecls("w")}>{rpr}<w:instrText xml:space="preserve"> {instruction} '
+        "</w:instrText></w:r>",
+        f'<w:r {nsdecls("w")}>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>',
+        f"<w:r {nsdecls('w')}>{rpr}<w:t>{shown}</w:t></w:r>",
+        f'<w:r {nsdecls("w")}>{rpr}<w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        p.append(parse_xml(xml))
+
+
+def _page_of(paragraph: Paragraph) -> None:
+    paragraph.add_run("صفحه ")
+    _field(paragraph, "PAGE", "۱")
+    paragraph.add_run(" از ")
+    _field(paragraph, "NUMPAGES", "۱")
+
+
+def _header_footer(doc: DocumentObject) -> None:
+    """Footer on every page: address, phone (an isolated left-to-right run, never reversed)
+    and «صفحه X از Y»; continuation pages carry a header with the letter's number, date and
+    page (the first page has the letterhead instead: a different first-page header)."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    address = (
+        "نشانی: {{ office.address }}"
+        "{% if office.phone %}، تلفن: \u2066{{ office.phone }}\u2069{% endif %}"
+    )
+    for footer in (section.footer, section.first_page_footer):
+        footer.is_linked_to_previous = False
+        first = footer.paragraphs[0]
+        first.style = doc.styles["Letter Footer"]
+        first.add_run(address)
+        _page_of(footer.add_paragraph(style="Letter Footer"))
+    header = section.header
+    header.is_linked_to_previous = False
+    line = header.paragraphs[0]
+    line.style = doc.styles["Letter Footer"]
+    line.add_run("شماره: {{ letter.number }}   تاریخ: {{ letter.date }}   ")
+    _page_of(line)
+    line._p.get_or_add_pPr().append(
+        parse_xml(
+            f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="4" w:space="1" '
+            'w:color="666666"/></w:pBdr>'
+        )
+    )
+    section.first_page_header.is_linked_to_previous = False
 
 
 # python-docx's default package carries a thumbnail of an unrelated document and a second

@@ -20,6 +20,7 @@ from generators import FACTS_MODELS, check_templates
 from generators.batch import RenderedLetter, RenderPool, render_letter_files
 from office.failpoints import Failpoints
 from office.runtime import Runtime
+from office.sheets import document_sheets
 from registry import dispatch
 from registry.calendar import WorkingCalendar
 from registry.db import transaction
@@ -108,7 +109,13 @@ def _numbered(
     def freeze(complaint: Complaint, agency: Agency, identity: LetterIdentity) -> dict[str, Any]:
         days = stated_reply_days(settings, LetterKind.REFERRAL, agency)
         facts = referral_facts(
-            complaint, agency, identity, office, answer_within_days=days, zone=zone
+            complaint,
+            agency,
+            identity,
+            office,
+            answer_within_days=days,
+            zone=zone,
+            sheets=document_sheets(batch.runtime.store, complaint),
         )
         return batch.frozen(LetterKind.REFERRAL, facts)
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from office.pipeline import Batch, stated_reply_days
 from office.runtime import Runtime
+from office.sheets import document_sheets
 from registry import complaints
 from registry.agencies import find_agency, superior_of
 from registry.errors import InvalidInput, NotFound
@@ -101,6 +102,7 @@ def _referral_preview(case: _Case) -> dict[str, Any]:
         case.office,
         answer_within_days=days,
         zone=case.zone,
+        sheets=document_sheets(case.batch.runtime.store, case.complaint),
     )
 
 

@@ -8,6 +8,7 @@ the generators print them in Persian.
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -88,11 +89,28 @@ def identifies_complainant(document: Document, person: Complainant) -> bool:
     return bool(identifying_mentions(document.original_name, identifiers(person)))
 
 
-def forwarded_documents(complaint: Complaint) -> list[Facts]:
+def attachment_title(kind: DocumentKind) -> str:
+    """What an attachment table calls a document of ``kind``: «تصویر مستندات شکایت»."""
+    label = kind.label_fa
+    return label if label.startswith("تصویر") else f"تصویر {label}"
+
+
+def forwarded_documents(
+    complaint: Complaint,
+    *,
+    sheets: Mapping[str, int | None] | None = None,
+    print_names: bool = False,
+) -> list[Facts]:
+    """The complaint's documents as a letter lists them: title by kind, sheet count (from
+    ``sheets``, by sha256), the file name printed only when ``print_names``."""
+    counts = sheets or {}
     return [
         {
             "name": document.original_name,
             "kind": document.kind.label_fa,
+            "title": attachment_title(document.kind),
+            "pages": counts.get(document.sha256),
+            "print_name": print_names,
             "identifies_complainant": identifies_complainant(document, complaint.complainant),
         }
         for document in complaint.documents
@@ -107,13 +125,14 @@ def referral_facts(
     *,
     answer_within_days: int,
     zone: zoneinfo.ZoneInfo,
+    sheets: Mapping[str, int | None] | None = None,
 ) -> Facts:
     """A referral of ``complaint`` to ``agency``: the complaint, its documents, the deadline.
 
     The complainant gets a copy for information; the generators drop that copy, and every
     identifying detail, when the complainant asked to stay anonymous towards the agency.
     """
-    attachments = forwarded_documents(complaint)
+    attachments = forwarded_documents(complaint, sheets=sheets, print_names=office.print_file_names)
     return {
         "kind": "referral",
         "office": office_facts(office),

@@ -67,6 +67,13 @@ class OfficeProfile(BaseModel):
         "مدیرکل دفتر بازرسی، مدیریت عملکرد و امور حقوقی",
         description="Title under the signatory's name.",
     )
+    print_file_names: bool = Field(
+        False,
+        description=(
+            "Print each attachment's file name beside its title in the letters' attachment "
+            "table (off: the title by document kind and the sheet count only)."
+        ),
+    )
     number_format: str = Field(
         "{year}/{series}/{seq}",
         description="Letter number format; placeholders {year} (Jalali), {series}, {seq}.",

@@ -51,16 +51,21 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def docx_text(docx: bytes) -> str:
-    """Every paragraph of the DOCX body and footers, one a line."""
+    """Every paragraph of the DOCX body and its footer, one a line.
+
+    The first page's footer and the others' are the same text (address, «صفحه X از Y»):
+    it is read once, page numbers removed, as ``pdf_text`` does.  The continuation pages'
+    header (number, date, page) is not read: the PDF shows it only past page 1.
+    """
     lines: list[str] = []
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
         footers = sorted(n for n in archive.namelist() if re.match(r"word/footer\d*\.xml$", n))
-        names = ["word/document.xml", *footers]
+        names = ["word/document.xml", *footers[:1]]
         for name in names:
             root = etree.fromstring(archive.read(name))
             for paragraph in root.iter(f"{W}p"):
                 lines.append("".join(t.text or "" for t in paragraph.iter(f"{W}t")))
-    return "\n".join(lines)
+    return _PAGE_NUMBER.sub(" ", "\n".join(lines))
 
 
 def pdf_pages(pdf: bytes) -> int:
@@ -89,19 +94,32 @@ def differing_fraction(a: Image.Image, b: Image.Image, tolerance: int = 48) -> f
     return histogram[255] / (a.size[0] * a.size[1])
 
 
-def libreoffice_pdf(docx: bytes, workdir: Path) -> bytes:
-    """The DOCX converted by LibreOffice with its own profile and the shipped fonts."""
+def libreoffice_pdf(docx: bytes, workdir: Path, *, with_fonts: bool = True) -> bytes:
+    """The DOCX converted by LibreOffice with its own profile and the shipped fonts
+    (``with_fonts=False``: a machine without Vazirmatn, where only the fonts embedded in the
+    DOCX can give it)."""
+    return libreoffice_pdfs({"letter": docx}, workdir, with_fonts=with_fonts)["letter"]
+
+
+def libreoffice_pdfs(
+    documents: dict[str, bytes], workdir: Path, *, with_fonts: bool = True
+) -> dict[str, bytes]:
+    """Several DOCX files converted by one LibreOffice run (it starts slowly): name → PDF."""
     soffice = shutil.which("soffice")
     assert soffice, "libreoffice-writer-nogui is required"
     fonts = Path(__file__).resolve().parent.parent / "letter_templates" / "fonts"
     conf = workdir / "fonts.conf"
+    folder = f"<dir>{fonts}</dir>" if with_fonts else ""
     conf.write_text(
         '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
         '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
-        f"<dir>{fonts}</dir><cachedir>{workdir / 'fc-cache'}</cachedir></fontconfig>"
+        f"{folder}<cachedir>{workdir / 'fc-cache'}</cachedir></fontconfig>"
     )
-    source = workdir / "letter.docx"
-    source.write_bytes(docx)
+    sources = []
+    for name, docx in documents.items():
+        source = workdir / f"{name}.docx"
+        source.write_bytes(docx)
+        sources.append(str(source))
     subprocess.run(
         [
             soffice,
@@ -111,11 +129,20 @@ def libreoffice_pdf(docx: bytes, workdir: Path) -> bytes:
             "pdf",
             "--outdir",
             str(workdir),
-            str(source),
+            *sources,
         ],
         check=True,
         capture_output=True,
         env={"FONTCONFIG_FILE": str(conf), "HOME": str(workdir), "PATH": "/usr/bin:/bin"},
-        timeout=120,
+        timeout=240,
     )
-    return (workdir / "letter.pdf").read_bytes()
+    return {name: (workdir / f"{name}.pdf").read_bytes() for name in documents}
+
+
+def pdf_page_texts(pdf: bytes) -> list[str]:
+    """``pdftotext`` of each page (logical order), bidi marks removed."""
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    pages = strip_bidi_marks(out).split("\f")
+    return pages[: pdf_pages(pdf)]
