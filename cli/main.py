@@ -37,6 +37,8 @@ COMMANDS: Mapping[str, str] = {
     "report": "cli.inspection_cmd:report",
     "init": "cli.init_cmd:init",
     "upgrade": "cli.upgrade_cmd:upgrade",
+    "backup": "cli.backup_cmd:backup",
+    "restore": "cli.backup_cmd:restore",
     "agency": "cli.agency_cmd:app",
     "complaint": "cli.complaint_cmd:app",
     "letter": "cli.letter_cmd:app",

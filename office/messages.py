@@ -136,6 +136,18 @@ MESSAGES: dict[str, str] = {
     "search_query_too_long": "متن جست‌وجو {size} نویسه است و بیش از {limit} نویسه پذیرفته نمی‌شود؛ کد رهگیری، شماره نامه، کد ملی یا چند واژه از نام، دستگاه یا موضوع را بنویسید.",
     "search_query_too_many_words": "جست‌وجو {size} واژه دارد و بیش از {limit} واژه پذیرفته نمی‌شود؛ چند واژه از نام، دستگاه یا موضوع را بنویسید.",
     "search_too_slow": "جست‌وجو در {limit} ثانیه به پایان نرسید و متوقف شد؛ واژه‌های دقیق‌تر بنویسید یا بازه تاریخ را کوتاه‌تر کنید و دوباره بکوشید.",
+    # hardening (issue 17): backup and restore (office/backup.py, registry/snapshot.py),
+    # one error path for failures of the system, signatures, workers, images, active content
+    "target_not_empty": "«{path}» باید پوشه‌ای تازه یا خالی در پوشه‌ای موجود باشد؛ چیزی نوشته نشد.",
+    "backup_no_private_key": "کلید خصوصی دفتر در «{path}» نیست و در پشتیبان گذاشته نشد؛ پشتیبان ساخته نشد.",
+    "backup_unreadable": "«{path}» پوشه پشتیبان residegi نیست یا فهرست آن (manifest.json) خوانده نشد؛ چیزی بازگردانده نشد.",
+    "backup_damaged": "پشتیبان با فهرست خود نمی‌خواند ({what}): آسیب دیده یا دست‌کاری شده است؛ چیزی بازگردانده نشد. پشتیبان دیگری را به کار ببرید.",
+    "restore_mismatch": "آنچه بازگردانده شد با فهرست پشتیبان نمی‌خواند ({what})؛ پوشه داده تازه ساخته نشد. پشتیبان را با «residegi restore» در جای دیگری بیازمایید و به پشتیبانی فنی اطلاع دهید.",
+    "restore_archive_elsewhere": "بازگردانی فقط به بایگانی درون پوشه داده تازه ممکن است، نه «{url}»؛ RESIDEGI_ARCHIVE_URL را برای این فرمان بردارید.",
+    "restore_database_mismatch": "این پشتیبان از پایگاه داده {backup} است و مقصد {target}؛ برای پشتیبان PostgreSQL پایگاه داده خالی را با --database-url بدهید و برای پشتیبان SQLite هیچ‌کدام را.",
+    "restore_database_not_empty": "پایگاه داده «{url}» خالی نیست؛ پشتیبان فقط در پایگاه داده‌ای تازه و خالی بازگردانده می‌شود.",
+    "tool_missing": "ابزار «{tool}» روی این رایانه نصب نیست؛ بسته postgresql-client را نصب کنید و دوباره بکوشید.",
+    "tool_failed": "ابزار «{tool}» کار را به پایان نبرد ({detail})؛ چیزی نوشته نشد. دسترسی به پایگاه داده و جای خالی دیسک را بررسی کنید.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {
