@@ -12,7 +12,9 @@ import os
 from collections.abc import MutableMapping
 from pathlib import Path
 
+from office.failures import ensure_room
 from registry.private import private_dir
+from registry.settings import Settings
 
 QUIET = {
     # No network here: telemetry would only fail and log.
@@ -46,3 +48,11 @@ def configure_prefect(prefect_home: Path, environ: MutableMapping[str, str] | No
             "PREFECT_API_DATABASE_CONNECTION_URL",
             f"sqlite+aiosqlite:///{prefect_home / 'prefect.db'}",
         )
+
+
+def prepare_flows(settings: Settings) -> None:
+    """Before a flow runs here: refuse at once a data folder that is not writable or whose
+    disk is (nearly) full, then point Prefect at its home.  Prefect's embedded server would
+    otherwise try to create its database there for minutes before giving up."""
+    ensure_room(settings)
+    configure_prefect(settings.prefect_home)

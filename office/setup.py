@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from office.failures import check_home
 from office.runtime import Runtime
 from registry import migrate
 from registry.agencies import load_sample
@@ -43,6 +44,7 @@ def initialise(runtime: Runtime, *, sample: bool, actor: str) -> Initialised:
     ``sample``, also load Qazvin's agencies and write a trial office profile if the data
     folder has none.  Safe to run again: nothing is added twice.  A data folder made here
     is private to the service's account (0700, registry/private.py)."""
+    check_home(runtime.settings)
     private_dir(runtime.settings.home)
     runtime.initialise()
     now = runtime.clock.now()
@@ -71,6 +73,7 @@ def upgrade(runtime: Runtime) -> Upgraded:
 
     Run once per installation after installing a new version, before the web workers and
     flow runs start (each of them refuses a registry that is behind)."""
+    check_home(runtime.settings)
     private_dir(runtime.settings.home)
     before = migrate.current_revision(runtime.engine)
     runtime.initialise()

@@ -8,45 +8,28 @@ out, and the drill checks the snapshot caught it mid-way (some letters, not all)
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import selectors
-import signal
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from archive.store import ArchiveStore
-from flows.prefect_setup import configure_prefect
 from registry import complaints
 from registry.db import make_engine, session_factory, transaction
 from registry.models import Letter
 from registry.snapshot import describe
+from tests import dispatch_support
 from tests.cli_support import Cli, isolated_cli, register_args
+from tests.dispatch_support import dispatch_all, dispatching
 from tests.factories import AT, complainant_input, complaint_input, national_id, png_bytes
 
 pytestmark = pytest.mark.slow
 
-RESIDEGI = str(Path(sys.executable).with_name("residegi"))
+prefect_api = dispatch_support.prefect_api  # the module's Prefect server (a fixture)
+
 BULK = 80  # accepted complaints made directly, one referral each
 AGENCIES = ["شهرداری قزوین", "شهرداری آبیک", "فرمانداری تاکستان", "شهرداری الوند"]
-
-
-@pytest.fixture(scope="module")
-def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One Prefect API server for the module's dispatches (each would otherwise start one)."""
-    configure_prefect(tmp_path_factory.mktemp("prefect-server"))
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
-    server.start(timeout=180)
-    yield server.api_url
-    server.stop()
 
 
 def settings_file(home: Path, url: str) -> None:
@@ -84,45 +67,6 @@ def office_with_cases(cli: Cli, tmp_path: Path, url: str) -> None:
             ).complaint
             complaints.accept(session, complaint, actor="test", at=AT, note="نمونه آزمون")
     engine.dispose()
-
-
-@contextlib.contextmanager
-def dispatching(home: Path, api_url: str) -> Iterator[tuple[subprocess.Popen[str], Iterator[str]]]:
-    """The real ``letter dispatch`` in its own process group, and its progress lines."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RESIDEGI_", "PREFECT_"))}
-    env["PREFECT_API_URL"] = api_url
-    process = subprocess.Popen(
-        [RESIDEGI, "--home", str(home), "letter", "dispatch", "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    assert process.stderr is not None
-    stderr = process.stderr
-    watch = selectors.DefaultSelector()
-    watch.register(stderr, selectors.EVENT_READ)
-
-    def lines() -> Iterator[str]:
-        # Read while it lives: its render workers hold the pipe open after it ends.
-        while process.poll() is None:
-            if watch.select(timeout=1.0):
-                yield stderr.readline()
-
-    try:
-        yield process, lines()
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        watch.close()
-        stderr.close()
-
-
-def dispatch_all(home: Path, api_url: str) -> None:
-    with dispatching(home, api_url) as (process, lines):
-        seen = list(lines)
-        assert process.wait(timeout=60) == 0, "".join(seen[-40:])
 
 
 def letters_of(url: str) -> dict[str, str | None]:
