@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from archive.attachments import Attachment, read_attachment
+from archive.attachments import DEFAULT_MAX_IMAGE_PIXELS, Attachment, read_attachment
 from archive.catalogue import ObjectMeta, put
 from archive.derived import PDF, image_to_pdf, needs_derived_pdf
 from archive.store import ArchiveStore, sha256_of
@@ -33,11 +33,16 @@ CheckedFile = tuple[DocumentKind, Attachment]
 FileSpec = tuple[DocumentKind, Path | Attachment]
 
 
-def read_files(specs: Sequence[FileSpec], max_bytes: int) -> list[CheckedFile]:
+def read_files(
+    specs: Sequence[FileSpec], max_bytes: int, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
+) -> list[CheckedFile]:
     """Every file read and checked by content (an ``Attachment`` was checked when it was
     made: a scanner's upload, a sample); the first refusal raises, nothing is stored."""
     return [
-        (kind, item if isinstance(item, Attachment) else read_attachment(item, max_bytes))
+        (
+            kind,
+            item if isinstance(item, Attachment) else read_attachment(item, max_bytes, max_pixels),
+        )
         for kind, item in specs
     ]
 

@@ -78,7 +78,7 @@ def register(
 
         ensure_ready(Batch(runtime, actor), [LetterKind.RECEIPT])
     settings = runtime.settings
-    files = read_files(attachments, settings.attachment_max_bytes)
+    files = read_files(attachments, settings.attachment_max_bytes, settings.max_image_pixels)
     window = settings.duplicate_window_days
     with transaction(runtime.sessions) as session:
         registration = file_complaint(
@@ -167,7 +167,9 @@ def attach(
     """Add checked files to a case (an incomplete one returns to review); its record."""
     from archive.intake import attach_files, read_files
 
-    files = read_files(attachments, runtime.settings.attachment_max_bytes)
+    files = read_files(
+        attachments, runtime.settings.attachment_max_bytes, runtime.settings.max_image_pixels
+    )
     with transaction(runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
         attach_files(session, runtime.store, complaint, files, actor=actor, at=runtime.clock.now())

@@ -8,6 +8,7 @@ transaction.  Prefect tasks (flows/dispatch.py) wrap these; tests call them dire
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -174,6 +175,16 @@ def move_complaint_to(batch: Batch, target: ComplaintState) -> AfterSent:
             )
 
     return after
+
+
+def allowed_workers(settings: Settings, workers: int) -> int:
+    """``workers`` rendering processes, if this machine may start that many: at most the
+    setting ``max_workers``, by default twice its cores (each process holds ~110 MB; more
+    than the cores only queue for them).  InvalidInput ``workers_too_many`` otherwise."""
+    limit = settings.max_workers or 2 * (os.cpu_count() or 1)
+    if not 1 <= workers <= limit:
+        raise InvalidInput("workers_too_many", field="workers", value=workers, limit=limit)
+    return workers
 
 
 def store_and_send(

@@ -155,10 +155,10 @@ class Settings(BaseSettings):
         "default twice the machine's cores.",
     )
     max_image_pixels: int = Field(
-        60_000_000,
+        200_000_000,
         ge=1,
-        description="Largest scanned image (or TIFF page), in pixels, converted to PDF; "
-        "larger ones are refused before decoding.",
+        description="Most pixels a scanned image may hold over all its pages (a TIFF's "
+        "together); more is refused from the headers, before any page is decoded.",
     )
     attachment_max_bytes: int = Field(
         20 * 1024 * 1024, ge=1, description="Largest attachment accepted, in bytes."

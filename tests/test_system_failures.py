@@ -243,3 +243,31 @@ def test_no_nul_reaches_either_database_whatever_the_path(
     with pytest.raises(InvalidInput) as refused, sessions() as session, session.begin():
         session.add(Holiday(day=dt.date(2026, 3, 21), name="نوروز\x00", source="test"))
     assert refused.value.code == "text_has_nul"
+
+
+# -- bounds on what one command may ask of the machine -----------------------------------------
+
+
+def test_workers_beyond_twice_the_cores_are_refused_before_any_starts(cli: Cli) -> None:
+    limit = 2 * (os.cpu_count() or 1)
+    code, out, err = cli("letter", "dispatch", "--workers", str(limit + 1), "--json")
+    assert code == 2
+    one_line_error(out, err, "workers_too_many")
+    assert not (cli.home / "prefect" / "prefect.db").exists()
+
+
+def test_a_tiff_of_huge_pages_is_refused_from_its_headers(cli: Cli, tmp_path: Path) -> None:
+    import time
+
+    from PIL import Image
+
+    pages = [Image.new("1", (6000, 6000), 1) for _ in range(8)]  # 288 Mpx, a few KB
+    scan = tmp_path / "pages.tif"
+    pages[0].save(scan, save_all=True, append_images=pages[1:], compression="group4")
+    assert scan.stat().st_size < 200_000
+    started = time.perf_counter()
+    code, out, err = cli(*register_args(tmp_path, "--attach", f"other={scan}", "--json"))
+    assert code == 2
+    one_line_error(out, err, "attachment_too_many_pixels")
+    assert time.perf_counter() - started < 10  # refused before a page is decoded
+    assert count_complaints(cli.home) == 0
