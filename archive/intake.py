@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from archive.attachments import DEFAULT_MAX_IMAGE_PIXELS, Attachment, read_attachment
 from archive.catalogue import ObjectMeta, put
 from archive.derived import PDF, image_to_pdf, needs_derived_pdf
+from archive.sanitize import find_active_content, sanitized_pdf
 from archive.store import ArchiveStore, sha256_of
 from registry import complaints
 from registry.kinds import DocumentKind
@@ -77,14 +78,15 @@ def store_files(
     that dossiers never convert at read time.  Every conversion is done before anything
     is stored: a file that cannot be converted refuses the whole intake.
     """
-    derived = [
-        image_to_pdf(file.data, file.media_type) if needs_derived_pdf(file.media_type) else None
-        for _, file in files
-    ]
+    derived = [_derived(file) for _, file in files]
     for (kind, file), pdf in zip(files, derived, strict=True):
+        sanitized = pdf is not None and file.media_type == PDF
         meta = ObjectMeta(
             media_type=file.media_type,
             kind=f"document:{kind.value}",
+            # A PDF with active content is kept as filed, marked: its sanitized copy is
+            # what the office passes on (archive/sanitize.py).
+            role="active_content" if sanitized else "original",
             complaint_id=complaint.id,
             original_name=file.original_name,
         )
@@ -95,10 +97,30 @@ def store_files(
                 meta,
                 media_type=PDF,
                 role="derived",
-                original_name=f"{stem[:240]}.pdf",
+                original_name=f"{stem[:230]}{'.sanitized' if sanitized else ''}.pdf",
                 derived_from=file.sha256,
             )
             put(session, store, pdf, derived_meta, stored_by=actor, at=at)
+
+
+def _derived(file: Attachment) -> bytes | None:
+    """The PDF a file is passed on as, when not itself: a scan's conversion, or a PDF's copy
+    without its active content; None for a plain PDF."""
+    if needs_derived_pdf(file.media_type):
+        return image_to_pdf(file.data, file.media_type)
+    if file.media_type == PDF and find_active_content(file.data):
+        return sanitized_pdf(file.data)
+    return None
+
+
+def with_active_content(files: Sequence[CheckedFile]) -> list[str]:
+    """The names of the PDFs among ``files`` that carry active content (the staff is
+    warned: the office passes on a sanitized copy)."""
+    return [
+        file.original_name
+        for _, file in files
+        if file.media_type == PDF and find_active_content(file.data)
+    ]
 
 
 def file_complaint(

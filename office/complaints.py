@@ -70,7 +70,7 @@ def register(
     number and PDF) once the complaint is committed.  A complaint from the same person
     about the same agency within the ``duplicate_window_days`` setting is flagged.
     """
-    from archive.intake import file_complaint, read_files
+    from archive.intake import file_complaint, read_files, with_active_content
 
     if receipt:
         from office.pipeline import Batch, ensure_ready
@@ -94,6 +94,9 @@ def register(
         record["possible_duplicate_of"] = [
             c.tracking_code for c in registration.possible_duplicates
         ]
+        # PDFs that carried JavaScript, open or launch actions, embedded files, …: kept as
+        # filed, passed on sanitized; staff are told.
+        record["active_content"] = with_active_content(files)
     if not receipt:
         return Registered(record, window)
     from office.casework import issue_receipt
@@ -165,7 +168,7 @@ def attach(
     runtime: Runtime, actor: str, tracking: str, attachments: Sequence[FileSpec]
 ) -> dict[str, Any]:
     """Add checked files to a case (an incomplete one returns to review); its record."""
-    from archive.intake import attach_files, read_files
+    from archive.intake import attach_files, read_files, with_active_content
 
     files = read_files(
         attachments, runtime.settings.attachment_max_bytes, runtime.settings.max_image_pixels
@@ -173,7 +176,9 @@ def attach(
     with transaction(runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
         attach_files(session, runtime.store, complaint, files, actor=actor, at=runtime.clock.now())
-        return complaint_record(complaint, runtime.clock.zone)
+        record = complaint_record(complaint, runtime.clock.zone)
+    record["active_content"] = with_active_content(files)
+    return record
 
 
 def withdraw(runtime: Runtime, actor: str, tracking: str, *, reason: str) -> dict[str, Any]:

@@ -217,6 +217,14 @@ def possible_duplicate_warning(days: int, codes: list[str]) -> str:
     return POSSIBLE_DUPLICATE_FA.format(days=_fa(days), codes="، ".join(codes))
 
 
+# A filed PDF with active content (archive/sanitize.py): kept as filed, passed on sanitized.
+ACTIVE_CONTENT_FA = (
+    "پرونده «{name}» محتوای فعال داشت (اسکریپت، فرمان اجرایی هنگام باز شدن، پیوند یا پرونده "
+    "جاسازی‌شده)؛ اصل آن دست‌نخورده و نشانه‌دار بایگانی شد و در پرونده‌ها و نامه‌ها تنها نسخه "
+    "پاک‌شده آن به کار می‌رود."
+)
+
+
 GENERIC = "درخواست انجام نشد (کد خطا: {code})."
 UNEXPECTED = "خطای پیش‌بینی‌نشده‌ای رخ داد؛ جزئیات در گزارش فنی ثبت شد. ({detail})"
 
