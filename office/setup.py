@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from office.failures import check_home
 from office.runtime import Runtime
+from registry.errors import InvalidInput
 from registry import migrate
 from registry.agencies import load_sample
 from registry.db import transaction
@@ -93,10 +94,18 @@ def install_trial_key_if_missing(runtime: Runtime) -> bool:
 
 def make_trial_key(runtime: Runtime, *, common_name: str | None = None) -> dict[str, Any]:
     """``keys init``: a self-signed trial signing key and its certificate where the settings
-    say, encrypted with the configured passphrase if there is one; never overwrites
+    say, encrypted with the configured passphrase, which is required (InvalidInput
+    ``signing_passphrase_required``; only the demo makes an unencrypted one); never overwrites
     (SigningKeyExists, exit 4).  ``common_name`` defaults to «دفتر بازرسی» and the
     governorate.  Its record: key_path, certificate_path, subject, fingerprint_sha256,
     valid_until, self_signed, trial, encrypted."""
+    passphrase = runtime.settings.signing_key_passphrase
+    if passphrase is None or not passphrase.get_secret_value().strip():
+        # Outside the demo the office's key is never left readable by whoever copies the
+        # file: it is encrypted, or not made at all.
+        raise InvalidInput(
+            "signing_passphrase_required", path=str(runtime.settings.resolved_signing_key_path)
+        )
     # The real clock, never the training date: the certificate must be valid now.
     key = _install_trial_key(
         runtime, common_name=common_name, now=runtime.clock.fixed_now or dt.datetime.now(dt.UTC)

@@ -150,8 +150,10 @@ def test_restore_drill_backup_while_dispatching(
 
 
 @pytest.fixture
-def office(cli: Cli, tmp_path: Path) -> Cli:
-    """An office with one registered case and its scanned evidence in the archive."""
+def office(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """An office with one registered case and its scanned evidence in the archive, and a
+    signing key (encrypted: a passphrase is required outside the demo)."""
+    monkeypatch.setenv("RESIDEGI_SIGNING_KEY_PASSPHRASE", "گذرواژه آزمون")
     assert cli(*register_args(tmp_path))[0] == 0
     assert cli("keys", "init")[0] == 0
     return cli
