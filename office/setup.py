@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from office.failures import check_home
 from office.runtime import Runtime
-from registry.errors import InvalidInput
 from registry import migrate
 from registry.agencies import load_sample
 from registry.db import transaction
+from registry.errors import InvalidInput
 from registry.holidays import seed_holidays
 from registry.private import private_dir, write_private
 from registry.settings import SETTINGS_FILE_NAME
