@@ -199,10 +199,30 @@ def _check_pixels(size: tuple[int, int], path: Path) -> None:
         raise _unreadable(path, "decompression_bomb")
 
 
-def _check_image(data: bytes, path: Path, pillow_format: str) -> None:
+# Pixels of all the pages of one scan, together, that are decoded and converted at most
+# (the setting max_image_pixels): ~ 23 A4 pages at 300 dpi.
+DEFAULT_MAX_IMAGE_PIXELS = 200_000_000
+
+
+def _check_total_pixels(data: bytes, path: Path, pillow_format: str, max_pixels: int) -> None:
+    """Refuse a scan whose pages hold more than ``max_pixels`` pixels together, from their
+    headers alone, before any page is decoded: a small TIFF of many huge, well-compressed
+    pages would otherwise take minutes of CPU (and gigabytes) to check and convert."""
+    total = 0
+    with Image.open(io.BytesIO(data), formats=[pillow_format]) as image:
+        for frame in ImageSequence.Iterator(image):  # seeking reads a page's header only
+            total += frame.size[0] * frame.size[1]
+            if total > max_pixels:
+                raise _refused("attachment_too_many_pixels", path, limit_pixels=max_pixels)
+
+
+def _check_image(
+    data: bytes, path: Path, pillow_format: str, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
+) -> None:
     with Image.open(io.BytesIO(data), formats=[pillow_format]) as image:
         _check_pixels(image.size, path)
         image.verify()  # structure and checksums (PNG); must come straight after open
+    _check_total_pixels(data, path, pillow_format, max_pixels)
     # verify() leaves the image unusable: open again and decode every frame, which is
     # what finds truncated or damaged image data.
     with Image.open(io.BytesIO(data), formats=[pillow_format]) as image:
@@ -245,8 +265,11 @@ def _check_readable(check: Callable[[], None], path: Path) -> None:
             logger.warning("attachment %s: %s", path, warning.message)
 
 
-def read_attachment(path: Path, max_bytes: int) -> Attachment:
-    """Read and check the file at ``path`` (at most ``max_bytes``); see the module docstring."""
+def read_attachment(
+    path: Path, max_bytes: int, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
+) -> Attachment:
+    """Read and check the file at ``path`` (at most ``max_bytes``; an image of at most
+    ``max_pixels`` pixels over all its pages); see the module docstring."""
     if max_bytes < 1:
         raise ValueError(f"max_bytes must be positive, got {max_bytes}")
     path = Path(path)
@@ -287,7 +310,7 @@ def _checked(data: bytes, path: Path, original_name: str) -> Attachment:
         _check_readable(lambda: _check_pdf(data, path), path)
     else:
         pillow_format = _PILLOW_FORMATS[media_type]
-        _check_readable(lambda: _check_image(data, path, pillow_format), path)
+        _check_readable(lambda: _check_image(data, path, pillow_format, max_pixels), path)
 
     return Attachment(
         data=data,

@@ -156,9 +156,10 @@ def _derived_pdfs(session: Session, complaint: Complaint, originals: set[str]) -
 
 
 def _document_pdf(document: Document, derived: Mapping[str, str]) -> tuple[str | None, str | None]:
-    if document.media_type == PDF:
-        return document.sha256, None
     pdf = derived.get(document.sha256)
+    if document.media_type == PDF:
+        # A PDF filed with active content has a sanitized copy: that one goes in.
+        return pdf or document.sha256, None
     return pdf, None if pdf else _NO_PDF_SCAN
 
 
@@ -176,9 +177,7 @@ def dossier_entries(
     replies = case_record.case_replies(session, complaint)
     reply_documents = {reply.document_id for reply in replies}
     documents = list(complaint.documents)
-    derived = _derived_pdfs(
-        session, complaint, {d.sha256 for d in documents if d.media_type != PDF}
-    )
+    derived = _derived_pdfs(session, complaint, {d.sha256 for d in documents})
     entries: list[tuple[tuple[dt.datetime, int, int], DossierEntry]] = []
     for document in documents:
         if document.id in reply_documents:

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from archive.attachments import Attachment, read_attachment
+from archive.attachments import DEFAULT_MAX_IMAGE_PIXELS, Attachment, read_attachment
 from archive.catalogue import ObjectMeta, put
 from archive.derived import PDF, image_to_pdf, needs_derived_pdf
+from archive.sanitize import find_active_content, sanitized_pdf
 from archive.store import ArchiveStore, sha256_of
 from registry import complaints
 from registry.kinds import DocumentKind
@@ -33,11 +34,16 @@ CheckedFile = tuple[DocumentKind, Attachment]
 FileSpec = tuple[DocumentKind, Path | Attachment]
 
 
-def read_files(specs: Sequence[FileSpec], max_bytes: int) -> list[CheckedFile]:
+def read_files(
+    specs: Sequence[FileSpec], max_bytes: int, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
+) -> list[CheckedFile]:
     """Every file read and checked by content (an ``Attachment`` was checked when it was
     made: a scanner's upload, a sample); the first refusal raises, nothing is stored."""
     return [
-        (kind, item if isinstance(item, Attachment) else read_attachment(item, max_bytes))
+        (
+            kind,
+            item if isinstance(item, Attachment) else read_attachment(item, max_bytes, max_pixels),
+        )
         for kind, item in specs
     ]
 
@@ -72,14 +78,15 @@ def store_files(
     that dossiers never convert at read time.  Every conversion is done before anything
     is stored: a file that cannot be converted refuses the whole intake.
     """
-    derived = [
-        image_to_pdf(file.data, file.media_type) if needs_derived_pdf(file.media_type) else None
-        for _, file in files
-    ]
+    derived = [_derived(file) for _, file in files]
     for (kind, file), pdf in zip(files, derived, strict=True):
+        sanitized = pdf is not None and file.media_type == PDF
         meta = ObjectMeta(
             media_type=file.media_type,
             kind=f"document:{kind.value}",
+            # A PDF with active content is kept as filed, marked: its sanitized copy is
+            # what the office passes on (archive/sanitize.py).
+            role="active_content" if sanitized else "original",
             complaint_id=complaint.id,
             original_name=file.original_name,
         )
@@ -90,10 +97,30 @@ def store_files(
                 meta,
                 media_type=PDF,
                 role="derived",
-                original_name=f"{stem[:240]}.pdf",
+                original_name=f"{stem[:230]}{'.sanitized' if sanitized else ''}.pdf",
                 derived_from=file.sha256,
             )
             put(session, store, pdf, derived_meta, stored_by=actor, at=at)
+
+
+def _derived(file: Attachment) -> bytes | None:
+    """The PDF a file is passed on as, when not itself: a scan's conversion, or a PDF's copy
+    without its active content; None for a plain PDF."""
+    if needs_derived_pdf(file.media_type):
+        return image_to_pdf(file.data, file.media_type)
+    if file.media_type == PDF and find_active_content(file.data):
+        return sanitized_pdf(file.data)
+    return None
+
+
+def with_active_content(files: Sequence[CheckedFile]) -> list[str]:
+    """The names of the PDFs among ``files`` that carry active content (the staff is
+    warned: the office passes on a sanitized copy)."""
+    return [
+        file.original_name
+        for _, file in files
+        if file.media_type == PDF and find_active_content(file.data)
+    ]
 
 
 def file_complaint(

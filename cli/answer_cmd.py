@@ -25,12 +25,12 @@ def answer(
     as_json: JsonOption = False,
 ) -> None:
     """Render, archive and send the final answer; the complaint becomes answered."""
-    from flows.prefect_setup import configure_prefect
+    from flows.prefect_setup import prepare_flows
 
     state: App = ctx.obj
     decision = read_text_file(text_file, "decision")
     state.sessions  # noqa: B018 - refuse an uninitialised data folder before Prefect starts
-    configure_prefect(state.settings.prefect_home)
+    prepare_flows(state.settings)
     from flows.answer import run_answers
 
     (done,) = run_answers(

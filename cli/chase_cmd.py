@@ -22,11 +22,11 @@ def chase(
     as_json: JsonOption = False,
 ) -> None:
     """Send today's reminders and escalations for overdue referrals."""
-    from flows.prefect_setup import configure_prefect
+    from flows.prefect_setup import prepare_flows
 
     state: App = ctx.obj
     state.sessions  # noqa: B018 - refuse an uninitialised data folder before Prefect starts
-    configure_prefect(state.settings.prefect_home)
+    prepare_flows(state.settings)
     from flows.chase import run_chase
 
     with output.progress(STAGES_FA, quiet=as_json) as progress:

@@ -11,7 +11,7 @@ from cli import output
 from cli.context import App, acting
 from cli.options import ActorOption, JsonOption, attach_specs, choice, text_or_file
 from office import complaints as office
-from office.messages import REVIEW_WARNINGS_FA, possible_duplicate_warning
+from office.messages import ACTIVE_CONTENT_FA, REVIEW_WARNINGS_FA, possible_duplicate_warning
 from registry.complaints import ComplainantInput, ComplaintInput
 from registry.errors import InvalidInput
 from registry.kinds import Channel, ComplainantKind, ComplaintState, DocumentKind, Honorific
@@ -120,6 +120,8 @@ def register(
                 registered.duplicate_window_days, registered.possible_duplicate_of
             )
         )
+    for name in record["active_content"]:
+        output.warn(ACTIVE_CONTENT_FA.format(name=name))
 
 
 @app.command("show")
@@ -229,6 +231,8 @@ def attach(
         output.say(
             f"{len(specs)} پیوست افزوده شد؛ وضعیت: {ComplaintState(record['state']).label_fa}"
         )
+        for name in record["active_content"]:
+            output.warn(ACTIVE_CONTENT_FA.format(name=name))
 
 
 def _simple_move(

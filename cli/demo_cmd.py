@@ -31,10 +31,10 @@ def demo(
     as_json: JsonOption = False,
 ) -> None:
     """Run the whole pipeline on sample data in a fresh data folder."""
-    from flows.prefect_setup import configure_prefect
+    from flows.prefect_setup import prepare_flows
 
     state: App = ctx.obj
-    configure_prefect(state.settings.prefect_home)
+    prepare_flows(state.settings)
     from flows.demo import run_demo
 
     with output.progress(STAGES_FA, quiet=as_json) as progress:

@@ -52,8 +52,3 @@ def init(
         persian_digits=False,
     )
     output.warn(TRIAL_WARNING)
-    if not result["encrypted"]:
-        output.warn(
-            "کلید بدون گذرواژه ذخیره شد؛ برای حفاظت، RESIDEGI_SIGNING_KEY_PASSPHRASE را "
-            "پیش از ساخت کلید تنظیم کنید."
-        )

@@ -140,13 +140,13 @@ def dispatch(
     as_json: JsonOption = False,
 ) -> None:
     """Send a referral letter to each agency of every accepted complaint."""
-    from flows.prefect_setup import configure_prefect
+    from flows.prefect_setup import prepare_flows
     from office.failpoints import Failpoints
 
     state: App = ctx.obj
     state.sessions  # noqa: B018 - refuse an uninitialised data folder before Prefect starts
     failpoints = Failpoints.parse(state.settings.failpoints)
-    configure_prefect(state.settings.prefect_home)
+    prepare_flows(state.settings)
     from flows.dispatch import DispatchParams, run_dispatch
 
     params = DispatchParams(

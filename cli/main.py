@@ -18,7 +18,7 @@ from cli.context import App
 from cli.lazy import LazyGroup
 from office.messages import UNEXPECTED, staff_message
 from registry.errors import ResidegiError
-from registry.settings import load_settings
+from registry.settings import Settings, load_settings
 
 log = logging.getLogger("residegi")
 
@@ -37,6 +37,8 @@ COMMANDS: Mapping[str, str] = {
     "report": "cli.inspection_cmd:report",
     "init": "cli.init_cmd:init",
     "upgrade": "cli.upgrade_cmd:upgrade",
+    "backup": "cli.backup_cmd:backup",
+    "restore": "cli.backup_cmd:restore",
     "agency": "cli.agency_cmd:app",
     "complaint": "cli.complaint_cmd:app",
     "letter": "cli.letter_cmd:app",
@@ -111,11 +113,35 @@ def main(argv: list[str] | None = None) -> int:
         output.error("usage", f"فرمان نادرست است: {text}", as_json=as_json)
         return int(getattr(exc, "exit_code", 2) or 2)
     except Exception as exc:  # the last line of defence: a message, never a bare traceback
+        from office.failures import as_system_failure
+
+        failure = as_system_failure(exc, _settings_for_message(args))
+        if failure is not None:
+            # The system failed (a full disk, a read-only folder, …): one sentence naming
+            # what and the remedy; the details go to the log, not to the staff's screen.
+            log.info("system failure: %s", exc, exc_info=True)
+            message = staff_message(failure.code, failure.params)
+            output.error(failure.code, message, as_json=as_json)
+            return failure.kind.exit_code
         log.exception("unexpected failure")
         detail = f"{type(exc).__name__}: {exc}"
         output.error("unexpected", UNEXPECTED.format(detail=detail), as_json=as_json)
         return 1
     return result if isinstance(result, int) else 0
+
+
+def _settings_for_message(args: list[str]) -> Settings | None:
+    """The settings the failed command ran with (its ``--home``), to name its places."""
+    home: str | None = None
+    for n, arg in enumerate(args):
+        if arg == "--home" and n + 1 < len(args):
+            home = args[n + 1]
+        elif arg.startswith("--home="):
+            home = arg.partition("=")[2]
+    try:
+        return load_settings(home=Path(home).expanduser().resolve() if home else None)
+    except Exception:  # settings that do not load name no place: the message says less
+        return None
 
 
 def run() -> None:

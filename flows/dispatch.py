@@ -81,7 +81,9 @@ def letter_dispatch(
     with run_context(home) as context, ExitStack() as stack:
         batch = context.batch(actor)
         pipeline.ensure_ready(batch, [LetterKind.REFERRAL])
-        pool = context.pool or stack.enter_context(RenderPool[int](workers))
+        pool = context.pool or stack.enter_context(
+            RenderPool[int](pipeline.allowed_workers(context.runtime.settings, workers))
+        )
         # What a crashed run numbered and left unrendered goes first, under its numbers.
         unrendered = pipeline.unrendered_letters(batch, (LetterKind.REFERRAL,))
         pending = pipeline.pending_referrals(batch, limit)
@@ -109,7 +111,7 @@ def run_dispatch(
 ) -> DispatchSummary:
     """Run the dispatch flow in this process, on Prefect's configured API."""
     runtime = Runtime(settings)
-    pool = RenderPool[int](params.workers)
+    pool = RenderPool[int](pipeline.allowed_workers(settings, params.workers))
     context = RunContext(runtime, progress, failpoints or Failpoints(), pool)
     try:
         with pool, given(context):

@@ -8,11 +8,15 @@ database under ``<data folder>/prefect``, never the registry's.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import MutableMapping
 from pathlib import Path
 
+from office.failures import ensure_room
+from registry.errors import ResidegiError
 from registry.private import private_dir
+from registry.settings import Settings
 
 QUIET = {
     # No network here: telemetry would only fail and log.
@@ -46,3 +50,50 @@ def configure_prefect(prefect_home: Path, environ: MutableMapping[str, str] | No
             "PREFECT_API_DATABASE_CONNECTION_URL",
             f"sqlite+aiosqlite:///{prefect_home / 'prefect.db'}",
         )
+
+
+def prepare_flows(settings: Settings) -> None:
+    """Before a flow runs here: refuse at once a data folder that is not writable or whose
+    disk is (nearly) full, then point Prefect at its home.  Prefect's embedded server would
+    otherwise try to create its database there for minutes before giving up.  A refusal
+    inside the flow is the shell's to report, in one line: Prefect does not log it again
+    with its traceback."""
+    ensure_room(settings)
+    configure_prefect(settings.prefect_home)
+    for name in RUN_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _RefusalsReported) for f in logger.filters):
+            logger.addFilter(_RefusalsReported())
+
+
+# Where Prefect logs a failed flow or task run, with the exception's traceback.
+RUN_LOGGERS = (
+    "prefect.flow_runs",
+    "prefect.task_runs",
+    "prefect.flow_engine",
+    "prefect.task_engine",
+)
+
+
+class _RefusalsReported(logging.Filter):
+    """Drops Prefect's log records about a run that failed on a residegi refusal (bad input,
+    a rule, a full disk): the command reports it once, as the staff's sentence."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, ResidegiError):
+            return False
+        # "Finished in state Failed('… encountered an exception: InvalidInput: …')"
+        message = record.getMessage()
+        return not any(f"{name}: " in message for name in _refusal_names())
+
+
+def _refusal_names() -> set[str]:
+    """The names of every residegi error class (those loaded so far)."""
+    names: set[str] = set()
+    pending: list[type[ResidegiError]] = [ResidegiError]
+    while pending:
+        cls = pending.pop()
+        names.add(cls.__name__)
+        pending.extend(cls.__subclasses__())
+    return names

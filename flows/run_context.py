@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generators.batch import RenderPool
 from office.failpoints import Failpoints
+from office.failures import ensure_room
 from office.pipeline import Batch, Progress
 from office.runtime import Runtime
 from registry.settings import load_settings
@@ -60,6 +61,9 @@ def run_context(home: str | None) -> Iterator[RunContext]:
         yield context
         return
     runtime = Runtime(load_settings(home=Path(home).expanduser() if home else None))
+    # On a worker, nothing checked the data folder before: refuse a full or read-only one
+    # now, with a message, rather than fail half-way through the run.
+    ensure_room(runtime.settings)
     try:
         yield RunContext(runtime, failpoints=Failpoints.parse(runtime.settings.failpoints))
     finally:

@@ -150,9 +150,7 @@ def _verify(
     try:
         reader = PdfFileReader(io.BytesIO(pdf))
         embedded = list(reader.embedded_signatures)
-        reports = tuple(
-            _report(sig, validate_pdf_signature(sig, context, context)) for sig in embedded
-        )
+        reports = tuple(_validated(sig, context, validate_pdf_signature) for sig in embedded)
         pdfa = _pdfa_of(pdf)
     except PdfUnreadable:
         raise
@@ -162,6 +160,44 @@ def _verify(
         log.info("verification could not read the file: %r", exc)
         raise PdfUnreadable(f"{type(exc).__name__}: {exc}") from exc
     return Verification(sha256=digest, pdfa=pdfa, signatures=reports)
+
+
+def _validated(embedded: Any, context: Any, validate: Any) -> SignatureReport:
+    """pyHanko's verdict on one signature; a signature value (the CMS in /Contents) so
+    damaged that pyHanko cannot even validate it is a failed signature, not an unreadable
+    file: the file was read, its signature does not hold."""
+    try:
+        return _report(embedded, validate(embedded, context, context))
+    except Exception as exc:  # asn1crypto's ValueError, pyHanko's SignatureValidationError, …
+        log.info("signature %s could not be validated: %r", embedded.field_name, exc)
+        return _damaged(embedded)
+
+
+def _damaged(embedded: Any) -> SignatureReport:
+    """The report of a signature whose value could not be validated at all."""
+    signer = ""
+    fingerprint = ""
+    try:
+        cert = embedded.signer_cert
+        signer, fingerprint = cert.subject.human_friendly, hashlib.sha256(cert.dump()).hexdigest()
+    except Exception:  # the certificate itself may be what is damaged
+        log.debug("no readable signer certificate in %s", embedded.field_name)
+    return SignatureReport(
+        field_name=str(embedded.field_name),
+        intact=False,
+        valid=False,
+        trusted=False,
+        self_signed=False,
+        signer_subject=signer,
+        signer_common_name="",
+        signer_fingerprint=fingerprint,
+        signing_time=None,
+        timestamp_time=None,
+        timestamp_ok=None,
+        level="B-B",
+        coverage="unclear",
+        modified_after_signing=False,
+    )
 
 
 def _pdfa_of(pdf: bytes) -> str:

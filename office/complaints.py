@@ -78,7 +78,7 @@ def register(
     about the same agency within the ``duplicate_window_days`` setting is flagged.
     """
     actor = require(actor, Action.REGISTER)
-    from archive.intake import file_complaint, read_files
+    from archive.intake import file_complaint, read_files, with_active_content
 
     if receipt:
         from office.pipeline import Batch, ensure_ready
@@ -86,7 +86,7 @@ def register(
 
         ensure_ready(Batch(runtime, actor), [LetterKind.RECEIPT])
     settings = runtime.settings
-    files = read_files(attachments, settings.attachment_max_bytes)
+    files = read_files(attachments, settings.attachment_max_bytes, settings.max_image_pixels)
     window = settings.duplicate_window_days
     with transaction(runtime.sessions) as session:
         registration = file_complaint(
@@ -102,6 +102,9 @@ def register(
         record["possible_duplicate_of"] = [
             c.tracking_code for c in registration.possible_duplicates
         ]
+        # PDFs that carried JavaScript, open or launch actions, embedded files, …: kept as
+        # filed, passed on sanitized; staff are told.
+        record["active_content"] = with_active_content(files)
     if not receipt:
         return Registered(record, window)
     from office.casework import issue_receipt
@@ -255,13 +258,17 @@ def attach(
 ) -> dict[str, Any]:
     """Add checked files to a case (an incomplete one returns to review); its record."""
     actor = require(actor, Action.ATTACH)
-    from archive.intake import attach_files, read_files
+    from archive.intake import attach_files, read_files, with_active_content
 
-    files = read_files(attachments, runtime.settings.attachment_max_bytes)
+    files = read_files(
+        attachments, runtime.settings.attachment_max_bytes, runtime.settings.max_image_pixels
+    )
     with transaction(runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
         attach_files(session, runtime.store, complaint, files, actor=actor, at=runtime.clock.now())
-        return complaint_record(complaint, runtime.clock.zone)
+        record = complaint_record(complaint, runtime.clock.zone)
+    record["active_content"] = with_active_content(files)
+    return record
 
 
 def withdraw(runtime: Runtime, actor: Actor, tracking: str, *, reason: str) -> dict[str, Any]:

@@ -61,7 +61,9 @@ def inspect(
     could not be made (no signatory, exit 2; its template failing, exit 4)."""
     actor = require(actor, Action.INSPECT)
     batch = _ready_batch(runtime, actor, LetterKind.INSPECTION_ASSIGNMENT)
-    checked = read_files(files, runtime.settings.attachment_max_bytes)
+    checked = read_files(
+        files, runtime.settings.attachment_max_bytes, runtime.settings.max_image_pixels
+    )
     clock = runtime.clock
     zone, office = clock.zone, runtime.settings.office
     with transaction(runtime.sessions) as session:

@@ -168,6 +168,32 @@ MESSAGES: dict[str, str] = {
     "date_required": "تاریخ را بنویسید (نمونه: ۱۴۰۵/۰۹/۰۴).",
     "invalid_number": "«{value}» عدد درستی نیست.",
     "roles_not_chosen": "دست‌کم یک نقش برای کاربر برگزینید.",
+    # hardening (issue 17): backup and restore (office/backup.py, registry/snapshot.py),
+    # one error path for failures of the system, signatures, workers, images, active content
+    "target_not_empty": "«{path}» باید پوشه‌ای تازه یا خالی در پوشه‌ای موجود باشد؛ چیزی نوشته نشد.",
+    "backup_no_private_key": "کلید خصوصی دفتر در «{path}» نیست و در پشتیبان گذاشته نشد؛ پشتیبان ساخته نشد.",
+    "backup_unreadable": "«{path}» پوشه پشتیبان residegi نیست یا فهرست آن (manifest.json) خوانده نشد؛ چیزی بازگردانده نشد.",
+    "backup_damaged": "پشتیبان با فهرست خود نمی‌خواند ({what}): آسیب دیده یا دست‌کاری شده است؛ چیزی بازگردانده نشد. پشتیبان دیگری را به کار ببرید.",
+    "restore_mismatch": "آنچه بازگردانده شد با فهرست پشتیبان نمی‌خواند ({what})؛ پوشه داده تازه ساخته نشد. پشتیبان را با «residegi restore» در جای دیگری بیازمایید و به پشتیبانی فنی اطلاع دهید.",
+    "restore_archive_elsewhere": "بازگردانی فقط به بایگانی درون پوشه داده تازه ممکن است، نه «{url}»؛ RESIDEGI_ARCHIVE_URL را برای این فرمان بردارید.",
+    "restore_database_mismatch": "این پشتیبان از پایگاه داده {backup} است و مقصد {target}؛ برای پشتیبان PostgreSQL پایگاه داده خالی را با --database-url بدهید و برای پشتیبان SQLite هیچ‌کدام را.",
+    "restore_database_not_empty": "پایگاه داده «{url}» خالی نیست؛ پشتیبان فقط در پایگاه داده‌ای تازه و خالی بازگردانده می‌شود.",
+    "tool_missing": "ابزار «{tool}» روی این رایانه نصب نیست؛ بسته postgresql-client را نصب کنید و دوباره بکوشید.",
+    "tool_failed": "ابزار «{tool}» کار را به پایان نبرد ({detail})؛ چیزی نوشته نشد. دسترسی به پایگاه داده و جای خالی دیسک را بررسی کنید.",
+    "home_not_a_folder": "«{path}» پرونده است نه پوشه و نمی‌تواند پوشه داده residegi باشد؛ پوشه داده درست را با --home یا RESIDEGI_HOME بدهید. چیزی نوشته نشد.",
+    "disk_full": "دیسکِ «{path}» پر است و کار انجام نشد؛ چیزی در پایگاه داده ثبت نشد. جا باز کنید و دوباره بکوشید.",
+    "disk_full_before": "دیسکِ «{path}» تنها {free_mb} مگابایت جای خالی دارد و کار آغاز نشد (دست‌کم {need_mb} مگابایت لازم است)؛ جا باز کنید و دوباره بکوشید.",
+    "folder_read_only": "پوشه «{path}» فقط‌خواندنی است و کار انجام نشد؛ residegi حتی برای خواندن در پوشه داده می‌نویسد (پرونده‌های کناری پایگاه داده). پوشه را نوشتنی کنید یا رونوشتی از آن را در جای نوشتنی به کار ببرید.",
+    "permission_denied": "این کاربر به «{path}» دسترسی ندارد و کار انجام نشد؛ فرمان را با کاربر سرویس residegi اجرا کنید یا دسترسی پوشه را درست کنید.",
+    "disk_io": "خواندن یا نوشتن در «{path}» با خطای دیسک روبه‌رو شد و کار انجام نشد؛ جای خالی و سلامت دیسک را بررسی کنید و دوباره بکوشید.",
+    "os_failure": "سیستم عامل کار روی «{path}» را نپذیرفت ({detail})؛ کار انجام نشد. مسیر و دسترسی‌ها را بررسی کنید و دوباره بکوشید.",
+    "registry_damaged": "پایگاه داده «{path}» آسیب دیده است یا پرونده SQLite نیست و خوانده نشد؛ چیزی تغییر نکرد. آن را از واپسین پشتیبان بازگردانید (residegi restore) و به پشتیبانی فنی اطلاع دهید.",
+    "database_unreachable": "به پایگاه داده «{url}» وصل نشد و کار انجام نشد؛ روشن‌بودن کارساز PostgreSQL و نشانی RESIDEGI_DATABASE_URL را بررسی کنید.",
+    "prefect_unavailable": "کارساز محلی Prefect در «{path}» راه نیفتاد و کار آغاز نشد؛ جای خالی دیسک و نوشتنی‌بودن پوشه داده را بررسی کنید و دوباره بکوشید.",
+    "text_has_nul": "فیلد «{field_fa}» نویسه تهی (NUL) دارد که در متن پذیرفته نیست؛ متن را دوباره بنویسید یا پرونده متن را بررسی کنید. چیزی ثبت نشد.",
+    "attachment_too_many_pixels": "تصویر پیوست «{path}» بیش از {limit_pixels} پیکسل (همه صفحه‌ها با هم) دارد و پذیرفته نشد؛ آن را با وضوح کمتر (۳۰۰ نقطه در اینچ بس است) دوباره اسکن کنید. چیزی ثبت نشد.",
+    "workers_too_many": "شمار پردازه‌های ساخت نامه ({value}) بیش از حد مجاز این رایانه ({limit}) است؛ عددی از ۱ تا {limit} بدهید (هر پردازه حدود ۱۱۰ مگابایت حافظه می‌گیرد).",
+    "signing_passphrase_required": "کلید امضای دفتر بدون گذرواژه ساخته نمی‌شود؛ گذرواژه‌ای استوار را در RESIDEGI_SIGNING_KEY_PASSPHRASE بگذارید و «residegi keys init» را دوباره اجرا کنید. چیزی در «{path}» نوشته نشد.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {
@@ -227,6 +253,14 @@ POSSIBLE_DUPLICATE_FA = (
 def possible_duplicate_warning(days: int, codes: list[str]) -> str:
     """The staff's warning for a registration like another within ``days`` (Persian digits)."""
     return POSSIBLE_DUPLICATE_FA.format(days=_fa(days), codes="، ".join(codes))
+
+
+# A filed PDF with active content (archive/sanitize.py): kept as filed, passed on sanitized.
+ACTIVE_CONTENT_FA = (
+    "پرونده «{name}» محتوای فعال داشت (اسکریپت، فرمان اجرایی هنگام باز شدن، پیوند یا پرونده "
+    "جاسازی‌شده)؛ اصل آن دست‌نخورده و نشانه‌دار بایگانی شد و در پرونده‌ها و نامه‌ها تنها نسخه "
+    "پاک‌شده آن به کار می‌رود."
+)
 
 
 GENERIC = "درخواست انجام نشد (کد خطا: {code})."

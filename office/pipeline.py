@@ -8,6 +8,7 @@ transaction.  Prefect tasks (flows/dispatch.py) wrap these; tests call them dire
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -183,15 +184,32 @@ def move_complaint_to(batch: Batch, target: ComplaintState) -> AfterSent:
     return after
 
 
+def allowed_workers(settings: Settings, workers: int) -> int:
+    """``workers`` rendering processes, if this machine may start that many: at most the
+    setting ``max_workers``, by default twice its cores (each process holds ~110 MB; more
+    than the cores only queue for them).  InvalidInput ``workers_too_many`` otherwise."""
+    limit = settings.max_workers or 2 * (os.cpu_count() or 1)
+    if not 1 <= workers <= limit:
+        raise InvalidInput("workers_too_many", field="workers", value=workers, limit=limit)
+    return workers
+
+
 def store_and_send(
     batch: Batch, letter_id: int, files: RenderedLetter, after: AfterSent | None = None
-) -> str:
+) -> str | None:
     """Archive a rendered letter, mark it sent with its due date, and let ``after`` move its
-    case on, all in one transaction; returns its number."""
+    case on, all in one transaction; returns its number.
+
+    None when another batch running at the same time sent it first (a batch that starts
+    while another is rendering finds that one's numbered letters unstored and renders them
+    too: rendering is deterministic, so whichever finishes first sends the same letter, and
+    the other leaves it).  The letter's row is locked, so only one of them sends it."""
     settings = batch.runtime.settings
     clock = batch.runtime.clock
     with transaction(batch.runtime.sessions) as session:
-        letter = session.get_one(Letter, letter_id)
+        letter = session.get_one(Letter, letter_id, with_for_update=True)
+        if letter.state in (LetterState.SENT, LetterState.VOID):
+            return None
         now = clock.now()
         store_letter(
             session,
@@ -263,7 +281,9 @@ def _send_rendered(
     after = move_complaint_when_referred(batch)
     sent = []
     for letter_id, files in pool.render(jobs):
-        sent.append(store_and_send(batch, letter_id, files, after))
+        number = store_and_send(batch, letter_id, files, after)
+        if number is not None:
+            sent.append(number)
         batch.report("send", done_before + len(sent), total)
     return sent
 
@@ -281,7 +301,9 @@ def deliver(
         files = render_letter_files(kind, facts)
         if seal is not None:
             files = RenderedLetter(pdf=seal(facts, files.pdf), docx=files.docx)
-        sent.append(store_and_send(batch, letter_id, files, after))
+        number = store_and_send(batch, letter_id, files, after)
+        if number is not None:
+            sent.append(number)
     return sent
 
 

@@ -84,7 +84,11 @@ def record(
     from archive.intake import as_new_documents, read_files, store_files
 
     scan = file.expanduser() if isinstance(file, Path) else file
-    files = read_files([(DocumentKind.AGENCY_REPLY, scan)], runtime.settings.attachment_max_bytes)
+    files = read_files(
+        [(DocumentKind.AGENCY_REPLY, scan)],
+        runtime.settings.attachment_max_bytes,
+        runtime.settings.max_image_pixels,
+    )
     now, today = runtime.clock.now(), runtime.clock.today()
     with transaction(runtime.sessions) as session:
         letter = letter_by_number(runtime, session, number)

@@ -68,6 +68,9 @@ class Runtime:
         never upgraded here: several web workers starting at once would race on it.
         """
         if not self._checked:
+            from office.failures import check_home
+
+            check_home(self.settings)
             home = str(self.settings.home)
             # A command that only reads must not leave an empty registry (or data folder)
             # behind where none was: it would look initialised to the next one.

@@ -10,10 +10,12 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from office.failures import check_home
 from office.runtime import Runtime
 from registry import migrate
 from registry.agencies import load_sample
 from registry.db import transaction
+from registry.errors import InvalidInput
 from registry.holidays import seed_holidays
 from registry.private import private_dir, write_private
 from registry.settings import SETTINGS_FILE_NAME
@@ -48,6 +50,7 @@ def initialise(runtime: Runtime, *, sample: bool, actor: str) -> Initialised:
     ``sample``, also load Qazvin's agencies and write a trial office profile if the data
     folder has none.  Safe to run again: nothing is added twice.  A data folder made here
     is private to the service's account (0700, registry/private.py)."""
+    check_home(runtime.settings)
     private_dir(runtime.settings.home)
     runtime.initialise()
     now = runtime.clock.now()
@@ -98,6 +101,7 @@ def upgrade(runtime: Runtime) -> Upgraded:
 
     Run once per installation after installing a new version, before the web workers and
     flow runs start (each of them refuses a registry that is behind)."""
+    check_home(runtime.settings)
     private_dir(runtime.settings.home)
     before = migrate.current_revision(runtime.engine)
     runtime.initialise()
@@ -117,10 +121,18 @@ def install_trial_key_if_missing(runtime: Runtime) -> bool:
 
 def make_trial_key(runtime: Runtime, *, common_name: str | None = None) -> dict[str, Any]:
     """``keys init``: a self-signed trial signing key and its certificate where the settings
-    say, encrypted with the configured passphrase if there is one; never overwrites
+    say, encrypted with the configured passphrase, which is required (InvalidInput
+    ``signing_passphrase_required``; only the demo makes an unencrypted one); never overwrites
     (SigningKeyExists, exit 4).  ``common_name`` defaults to «دفتر بازرسی» and the
     governorate.  Its record: key_path, certificate_path, subject, fingerprint_sha256,
     valid_until, self_signed, trial, encrypted."""
+    passphrase = runtime.settings.signing_key_passphrase
+    if passphrase is None or not passphrase.get_secret_value().strip():
+        # Outside the demo the office's key is never left readable by whoever copies the
+        # file: it is encrypted, or not made at all.
+        raise InvalidInput(
+            "signing_passphrase_required", path=str(runtime.settings.resolved_signing_key_path)
+        )
     # The real clock, never the training date: the certificate must be valid now.
     key = _install_trial_key(
         runtime, common_name=common_name, now=runtime.clock.fixed_now or dt.datetime.now(dt.UTC)

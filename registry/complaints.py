@@ -87,6 +87,9 @@ def required_text(value: str | None, field_name: str, limit: int | None = None) 
     than ``limit`` characters)."""
     if value is None or not value.strip():
         raise InvalidInput("field_required", field=field_name)
+    if "\x00" in value:
+        # PostgreSQL cannot store it and SQLite would: refused alike on both, here.
+        raise InvalidInput("text_has_nul", field=field_name)
     text = value.strip()
     if limit is not None and len(text) > limit:
         raise InvalidInput("field_too_long", field=field_name, limit=limit)

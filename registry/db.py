@@ -16,21 +16,41 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from registry.errors import InvalidInput
 from registry.private import private_file
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
+
+
+def _refuse_nul(
+    _conn: Any, _cursor: Any, _statement: str, parameters: Any, _context: Any, _many: bool
+) -> None:
+    """No text with a NUL character reaches either database: PostgreSQL cannot store it
+    (psycopg fails with a bare ValueError) and SQLite would, so the two would differ.  The
+    use cases refuse it at their input checks; this is the one guard behind them all."""
+    rows = parameters if isinstance(parameters, list | tuple) and _many else [parameters]
+    for row in rows:
+        values = (
+            row.values() if isinstance(row, dict) else row if isinstance(row, list | tuple) else ()
+        )
+        for value in values:
+            if isinstance(value, str) and "\x00" in value:
+                raise InvalidInput("text_has_nul", field="text")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` with the registry's connection rules applied."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+        event.listen(engine, "before_cursor_execute", _refuse_nul)
+        return engine
     if parsed.database and parsed.database != ":memory:":
         # Created private before SQLite first opens it: SQLite gives its WAL, SHM and
         # journal files the database file's mode, so they are private too.
         private_file(Path(parsed.database))
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

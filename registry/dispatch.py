@@ -75,10 +75,15 @@ def number_referral(
     freeze: Callable[[Complaint, Agency, LetterIdentity], dict[str, Any]],
 ) -> Letter | None:
     """Number the referral in the caller's short transaction; None if one exists already
-    (a concurrent batch got there first) or the complaint is no longer accepted."""
+    (a concurrent batch got there first) or the complaint is no longer accepted.
+
+    The complaint's row is locked first: on PostgreSQL a concurrent batch numbering the same
+    referral waits here until this transaction ends, and then sees its letter.  (Checked
+    before the lock, both would see none and number it twice.)"""
     complaint = session.scalars(
         select(Complaint)
         .where(Complaint.id == pending.complaint_id)
+        .with_for_update()
         .options(
             selectinload(Complaint.agencies).selectinload(ComplaintAgency.agency),
             selectinload(Complaint.documents),

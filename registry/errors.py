@@ -18,6 +18,7 @@ class ErrorKind(enum.Enum):
     NOT_FOUND = 3
     REFUSED = 4  # refused by a rule: illegal transition, failed template check
     VERIFICATION = 5  # signature or fixity failed
+    SYSTEM = 1  # the operating system or the database failed: a full disk, a read-only folder
 
     @property
     def exit_code(self) -> int:
@@ -57,3 +58,18 @@ class Refused(RegistryError):
     """A rule forbids the action: illegal transition, duplicate reply, … (exit 4)."""
 
     kind = ErrorKind.REFUSED
+
+
+class VerificationFailed(RegistryError):
+    """What was checked does not match what it should: a backup's files against its
+    manifest, a restored registry against the backup's counts (exit 5)."""
+
+    kind = ErrorKind.VERIFICATION
+
+
+class SystemFailure(RegistryError):
+    """The operating system or the database failed under a command: a full disk, a
+    read-only or missing folder, a damaged registry (exit 1, one line naming what failed
+    and what to do; never a traceback)."""
+
+    kind = ErrorKind.SYSTEM

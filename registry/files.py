@@ -105,4 +105,6 @@ def read_text_file(path: Path, *, field: str, max_chars: int) -> str:
         raise InvalidInput("text_file_unreadable", path=str(path)) from None
     if len(text) > max_chars:
         raise InvalidInput("field_too_long", field=field, limit=max_chars)
+    if "\x00" in text:
+        raise InvalidInput("text_has_nul", field=field)
     return text

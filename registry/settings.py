@@ -149,6 +149,24 @@ class Settings(BaseSettings):
     chase_escalate_after: int = Field(
         5, ge=1, description="Working days after the second reminder before escalation."
     )
+    min_free_disk_mb: int = Field(
+        64,
+        ge=0,
+        description="Free space (MB) the data folder's disk must have before a batch or a "
+        "flow starts; below it the run is refused at once with a message.",
+    )
+    max_workers: int | None = Field(
+        None,
+        ge=1,
+        description="Most rendering processes a dispatch may start (--workers); "
+        "default twice the machine's cores.",
+    )
+    max_image_pixels: int = Field(
+        200_000_000,
+        ge=1,
+        description="Most pixels a scanned image may hold over all its pages (a TIFF's "
+        "together); more is refused from the headers, before any page is decoded.",
+    )
     attachment_max_bytes: int = Field(
         20 * 1024 * 1024, ge=1, description="Largest attachment accepted, in bytes."
     )

@@ -65,6 +65,8 @@ def test_messages_format_with_typical_params() -> None:
         "fields": "f", "problems": "p", "detail": "d", "size": 1, "reason": "r", "allowed": "a",
         "inspector": "i", "current": "0003", "head": "0004", "roles": "r", "role": "r",
         "username": "u", "minimum": 10, "seconds": 15,
+        "what": "w", "tool": "pg_dump", "backup": "sqlite", "target": "postgresql",
+        "free_mb": 3, "need_mb": 64, "limit_pixels": 100,
     }  # fmt: skip
     for code in MESSAGES:
         text = staff_message(code, params)

@@ -43,6 +43,7 @@ def test_registry_archive_settings_and_keys_are_private_under_umask_022(
     receipt = tmp_path / "receipt.pdf"
     assert cli("init", "--sample")[0] == 0
     cli.json(*register_args(tmp_path, "--receipt", str(receipt)))
+    monkeypatch.setenv("RESIDEGI_SIGNING_KEY_PASSPHRASE", "گذرواژه آزمون")
     assert cli("keys", "init", "--json")[0] == 0
 
     home = cli.home

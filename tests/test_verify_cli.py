@@ -62,6 +62,16 @@ def test_keys_init_says_trial_and_never_overwrites(cli: Cli) -> None:
     assert (key_path.read_bytes(), cert_path.read_bytes()) == before
 
 
+def test_keys_init_without_a_passphrase_is_refused_and_writes_nothing(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RESIDEGI_SIGNING_KEY_PASSPHRASE")
+    code, out, _ = cli("keys", "init", "--json")
+    assert code == 2
+    assert json.loads(out)["error"]["code"] == "signing_passphrase_required"
+    assert not (cli.home / "keys" / "office.p12").exists()
+
+
 def test_keys_init_refuses_a_mixed_name_and_writes_nothing(cli: Cli) -> None:
     code, out, _ = cli("keys", "init", "--name", "دفتر بازرسی (TEST)", "--json")
     assert code == 2
