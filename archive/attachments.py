@@ -286,10 +286,12 @@ def read_attachment(
     except OSError as exc:
         raise _unreadable(path, "io_error") from exc
 
-    return _checked(data, path, path.name)
+    return _checked(data, path, path.name, max_pixels)
 
 
-def check_upload(data: bytes, name: str, max_bytes: int) -> Attachment:
+def check_upload(
+    data: bytes, name: str, max_bytes: int, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
+) -> Attachment:
     """Check an uploaded file's bytes (the desk's upload, read no further than one byte
     past ``max_bytes``) as ``read_attachment`` checks a file: size, then content.  The
     name is only kept for the record: the content decides."""
@@ -299,10 +301,10 @@ def check_upload(data: bytes, name: str, max_bytes: int) -> Attachment:
     base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "upload"
     if len(data) > max_bytes:
         raise _too_large(Path(base), len(data), max_bytes)
-    return _checked(data, Path(base), base)
+    return _checked(data, Path(base), base, max_pixels)
 
 
-def _checked(data: bytes, path: Path, original_name: str) -> Attachment:
+def _checked(data: bytes, path: Path, original_name: str, max_pixels: int) -> Attachment:
     media_type = sniff_media_type(data)
     if media_type is None:
         raise _refused("attachment_type_refused", path, hint=content_hint(data))

@@ -203,10 +203,11 @@ def check_uploads(runtime: Runtime, uploads: Sequence[Upload]) -> list[FileSpec]
     from archive.errors import AttachmentRefused
 
     limit = runtime.settings.attachment_max_bytes
+    pixels = runtime.settings.max_image_pixels
     checked: list[FileSpec] = []
     for upload in uploads:
         try:
-            checked.append((upload.kind, check_upload(upload.data, upload.name, limit)))
+            checked.append((upload.kind, check_upload(upload.data, upload.name, limit, pixels)))
         except AttachmentRefused as exc:
             raise AttachmentRefused(exc.code, **{**exc.params, "field": upload.kind.value}) from exc
     return checked
