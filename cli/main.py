@@ -37,6 +37,7 @@ COMMANDS: Mapping[str, str] = {
     "report": "cli.inspection_cmd:report",
     "init": "cli.init_cmd:init",
     "upgrade": "cli.upgrade_cmd:upgrade",
+    "deploy": "cli.deploy_cmd:deploy",
     "agency": "cli.agency_cmd:app",
     "complaint": "cli.complaint_cmd:app",
     "letter": "cli.letter_cmd:app",

@@ -136,6 +136,9 @@ MESSAGES: dict[str, str] = {
     "search_query_too_long": "متن جست‌وجو {size} نویسه است و بیش از {limit} نویسه پذیرفته نمی‌شود؛ کد رهگیری، شماره نامه، کد ملی یا چند واژه از نام، دستگاه یا موضوع را بنویسید.",
     "search_query_too_many_words": "جست‌وجو {size} واژه دارد و بیش از {limit} واژه پذیرفته نمی‌شود؛ چند واژه از نام، دستگاه یا موضوع را بنویسید.",
     "search_too_slow": "جست‌وجو در {limit} ثانیه به پایان نرسید و متوقف شد؛ واژه‌های دقیق‌تر بنویسید یا بازه تاریخ را کوتاه‌تر کنید و دوباره بکوشید.",
+    # scale-out: deployments on a Prefect server (flows/deploy.py, cli/deploy_cmd.py, issue 15)
+    "deploy_needs_server": "نشانی سرور Prefect تعیین نشده است: پیش از residegi deploy متغیر PREFECT_API_URL را برابر نشانی سرور (مثلاً http://127.0.0.1:4200/api) بگذارید. چیزی ثبت نشد.",
+    "deploy_server_unreachable": "سرور Prefect در {url} پاسخ نداد ({detail})؛ سرور را راه بیندازید و دوباره بکوشید. چیزی ثبت نشد.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {

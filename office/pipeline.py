@@ -178,13 +178,17 @@ def move_complaint_to(batch: Batch, target: ComplaintState) -> AfterSent:
 
 def store_and_send(
     batch: Batch, letter_id: int, files: RenderedLetter, after: AfterSent | None = None
-) -> str:
+) -> str | None:
     """Archive a rendered letter, mark it sent with its due date, and let ``after`` move its
-    case on, all in one transaction; returns its number."""
+    case on, all in one transaction; returns its number, or None if another run stored it
+    first (a run on another worker may render a letter this one numbered: the letter's row
+    lock makes one of them the sender, the other leaves it as it is)."""
     settings = batch.runtime.settings
     clock = batch.runtime.clock
     with transaction(batch.runtime.sessions) as session:
-        letter = session.get_one(Letter, letter_id)
+        letter = session.get_one(Letter, letter_id, with_for_update=True)
+        if letter.state is not LetterState.NUMBERED:
+            return None
         now = clock.now()
         store_letter(
             session,
@@ -256,7 +260,9 @@ def _send_rendered(
     after = move_complaint_when_referred(batch)
     sent = []
     for letter_id, files in pool.render(jobs):
-        sent.append(store_and_send(batch, letter_id, files, after))
+        number = store_and_send(batch, letter_id, files, after)
+        if number is not None:
+            sent.append(number)
         batch.report("send", done_before + len(sent), total)
     return sent
 
@@ -274,7 +280,9 @@ def deliver(
         files = render_letter_files(kind, facts)
         if seal is not None:
             files = RenderedLetter(pdf=seal(facts, files.pdf), docx=files.docx)
-        sent.append(store_and_send(batch, letter_id, files, after))
+        number = store_and_send(batch, letter_id, files, after)
+        if number is not None:
+            sent.append(number)
     return sent
 
 
