@@ -76,9 +76,13 @@ def number_referral(
 ) -> Letter | None:
     """Number the referral in the caller's short transaction; None if one exists already
     (a concurrent batch got there first) or the complaint is no longer accepted."""
+    # The complaint's row lock makes the check below and the insert one step: two batches
+    # at once (two workers) would otherwise both see no live referral and both number one.
+    # Always the complaint first, then the register's row (number_letter), as a review does.
     complaint = session.scalars(
         select(Complaint)
         .where(Complaint.id == pending.complaint_id)
+        .with_for_update(of=Complaint)
         .options(
             selectinload(Complaint.agencies).selectinload(ComplaintAgency.agency),
             selectinload(Complaint.documents),
