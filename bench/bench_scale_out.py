@@ -297,6 +297,32 @@ def overhead_runs(cluster: Cluster, home: Path, database_url: str) -> dict[str, 
     }
 
 
+def numbering_run(database_url: str, home: Path, letters: int) -> dict[str, Any]:
+    """Numbering alone (no rendering) on PostgreSQL, one process: each letter's short
+    transaction holds the series' register row, so this is what one series can take
+    whatever the number of machines."""
+    from office import pipeline
+    from office.runtime import Runtime
+    from registry.settings import Settings
+
+    settings = Settings(
+        home=home, database_url=database_url, today=TODAY, office={"signatory_name": SIGNATORY}
+    )
+    batch = pipeline.Batch(Runtime(settings), "bench")
+    pending = pipeline.pending_referrals(batch, None)
+    started = time.perf_counter()
+    numbered = pipeline.number_referrals(batch, pending)
+    wall = time.perf_counter() - started
+    batch.runtime.close()
+    if len(numbered) != letters:
+        raise RuntimeError(f"numbered {len(numbered)} of {letters}")
+    return {
+        "seconds": round(wall, 2),
+        "letters_per_second": round(letters / wall, 1),
+        "ms_per_letter": round(1000 * wall / letters, 2),
+    }
+
+
 def main(quick: bool = False, letters: int | None = None) -> dict[str, Any]:
     """Run the four measurements and print the table."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -340,6 +366,9 @@ def main(quick: bool = False, letters: int | None = None) -> dict[str, Any]:
                 cluster, home, fresh_registry(), letters, count
             )
         figures["empty_run"] = overhead_runs(cluster, root / "home", fresh_registry())
+        figures["numbering_only_postgresql"] = numbering_run(
+            fresh_registry(), root / "home", letters
+        )
     one, two, emb = figures["workers_1"], figures["workers_2"], figures["embedded"]
     empty = figures["empty_run"]
     print_table(
@@ -373,6 +402,11 @@ def main(quick: bool = False, letters: int | None = None) -> dict[str, Any]:
                 empty["median_created_to_seen_completed_seconds"],
             ),
         ],
+    )
+    numbering = figures["numbering_only_postgresql"]
+    say(
+        f"numbering alone on PostgreSQL, one process: {numbering['ms_per_letter']} ms a letter"
+        f" ({numbering['letters_per_second']} letters/s): one series' ceiling"
     )
     figures["results_file"] = str(write_results("scale_out", figures))
     return figures
