@@ -175,6 +175,13 @@ class Cluster:
             "RESIDEGI_OFFICE__SIGNATORY_NAME": SIGNATORY,
         }
 
+    def taken_by(self, run: uuid.UUID) -> str:
+        """The worker that submitted ``run``, from the workers' logs."""
+        for log in sorted(self.folder.glob("*.log")):
+            if f"submitting flow run '{run}'" in log.read_text(errors="replace"):
+                return log.stem
+        return "?"
+
     def bucket(self) -> str:
         import boto3
 
@@ -222,8 +229,15 @@ class Cluster:
                             "residegi",
                             "--name",
                             name,
+                            "--limit",
+                            "1",
                         ],
-                        env | {"PREFECT_HOME": str(self.folder / f"{name}-prefect")},
+                        env
+                        | {
+                            "PREFECT_HOME": str(self.folder / f"{name}-prefect"),
+                            # INFO: the worker logs which flow runs it submits.
+                            "PREFECT_LOGGING_LEVEL": "INFO",
+                        },
                         self.folder / f"{name}.log",
                     )
                 )
@@ -246,10 +260,15 @@ def server_run(
         runs = start_dispatches(params, workers)
         ended = _wait(runs, seconds=1800)
     wall = ended - started
+    taken_by = {str(run): cluster.taken_by(run) for run in runs}
     sent = _count_sent(database_url)
     if sent != letters:
         raise RuntimeError(f"expected {letters} letters, the register has {sent}")
-    return {"seconds": round(wall, 2), "letters_per_second": round(letters / wall, 2)}
+    return {
+        "seconds": round(wall, 2),
+        "letters_per_second": round(letters / wall, 2),
+        "worker_of_each_run": taken_by,
+    }
 
 
 def _count_sent(database_url: str) -> int:

@@ -32,8 +32,11 @@ mkdir -p "$logs"
 pids=()
 stop() {
   trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait || true
+  # Workers first (they say goodbye to the server), the server last.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
 }
 trap stop INT TERM EXIT
 
@@ -60,7 +63,9 @@ fi
 "$bin/residegi" deploy --pool residegi
 for n in $(seq 1 "$workers"); do
   echo "worker $n (log: $logs/worker-$n.log)"
-  "$bin/prefect" worker start --pool residegi --name "$(hostname)-$n" \
+  # One flow run at a time: a dispatch run keeps the machine's cores busy with its render
+  # processes, so a second run goes to another worker.
+  "$bin/prefect" worker start --pool residegi --name "$(hostname)-$n" --limit 1 \
     >"$logs/worker-$n.log" 2>&1 &
   pids+=($!)
 done

@@ -9,6 +9,7 @@ the end.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -116,6 +117,8 @@ def cluster(
             env |= {
                 "PREFECT_API_URL": api,
                 "PREFECT_LOGGING_LEVEL": "WARNING",
+                # Workers ask for runs every 2 s (default 10 s): the test waits less.
+                "PREFECT_WORKER_QUERY_SECONDS": "2",
                 "RESIDEGI_HOME": str(settings.home),
                 "RESIDEGI_DATABASE_URL": registry_url,
                 "RESIDEGI_ARCHIVE_URL": f"s3://{BUCKET}/archive",
@@ -160,23 +163,45 @@ def add_accepted(settings: Settings, count: int) -> None:
     runtime.close()
 
 
+def worker(cluster: Cluster, name: str) -> contextlib.AbstractContextManager[Any]:
+    """``prefect worker start`` as an operator runs it: one flow run at a time, logging at
+    INFO (it names each flow run it submits)."""
+    return child(
+        [
+            str(BIN / "prefect"),
+            "worker",
+            "start",
+            "--pool",
+            "residegi",
+            "--name",
+            name,
+            "--limit",
+            "1",
+        ],
+        cluster.env
+        | {
+            "PREFECT_HOME": str(cluster.folder / f"{name}-prefect"),
+            "PREFECT_LOGGING_LEVEL": "INFO",
+        },
+        cluster.folder / f"{name}.log",
+    )
+
+
+def submitted_by(cluster: Cluster, run: uuid.UUID) -> list[str]:
+    """The workers whose logs say they submitted ``run``."""
+    return [
+        log.stem
+        for log in sorted(cluster.folder.glob("w*.log"))
+        if f"submitting flow run '{run}'" in log.read_text(errors="replace")
+    ]
+
+
 @pytest.fixture(scope="module")
 def two_workers(cluster: Cluster, deployed: dict[str, Any]) -> Iterator[Cluster]:
-    started = [
-        child(
-            [str(BIN / "prefect"), "worker", "start", "--pool", "residegi", "--name", name],
-            cluster.env | {"PREFECT_HOME": str(cluster.folder / f"{name}-prefect")},
-            cluster.folder / f"{name}.log",
-        )
-        for name in ("w1", "w2")
-    ]
-    try:
-        for name, stack in zip(("w1", "w2"), started, strict=True):
-            cluster.workers[name] = stack.__enter__()
+    with contextlib.ExitStack() as stack:
+        for name in ("w1", "w2"):
+            cluster.workers[name] = stack.enter_context(worker(cluster, name))
         yield cluster
-    finally:
-        for stack in reversed(started):
-            stack.__exit__(None, None, None)
 
 
 def wait_for_runs(cluster: Cluster, ids: list[uuid.UUID], seconds: float) -> dict[uuid.UUID, str]:
@@ -294,8 +319,10 @@ def test_two_dispatch_runs_on_two_workers_give_each_referral_one_letter_gapless(
     add_accepted(cluster.settings, 30)
     params = DispatchParams(actor="دبیرخانه", workers=1, chunk_size=5)
     runs = start_dispatches(params, 2)
-    states = wait_for_runs(cluster, runs, seconds=150)
+    states = wait_for_runs(cluster, runs, seconds=400)
     assert set(states.values()) == {"COMPLETED"}, states
+    # One run on each worker: the batch was spread over both (``--limit 1``).
+    assert sorted(name for run in runs for name in submitted_by(cluster, run)) == ["w1", "w2"]
     found = referrals(cluster.settings)
     assert len(found.pairs) == len(set(found.pairs)) == found.wanted == 30
     assert found.seqs == list(range(1, 31))
@@ -326,13 +353,9 @@ def test_a_worker_killed_mid_run_leaves_a_run_that_a_rerun_completes_nothing_twi
     kill_tree(doomed)  # the worker and the flow run's process, as a power cut
     assert sent_count(cluster.settings) < before + 24, "the run ended before the kill"
 
-    with child(
-        [str(BIN / "prefect"), "worker", "start", "--pool", "residegi", "--name", "w3"],
-        cluster.env | {"PREFECT_HOME": str(cluster.folder / "w3-prefect")},
-        cluster.folder / "w3.log",
-    ):
+    with worker(cluster, "w3"):
         (rerun,) = start_dispatches(params, 1)
-        states = wait_for_runs(cluster, [rerun], seconds=150)
+        states = wait_for_runs(cluster, [rerun], seconds=400)
     assert states == {rerun: "COMPLETED"}
     found = referrals(cluster.settings)
     assert len(found.pairs) == len(set(found.pairs)) == found.wanted == 54
