@@ -19,9 +19,18 @@ Promises:
 A crash leaves at worst a ``.tmp-*`` file beside the objects; :meth:`iter_objects` never
 lists it and a rerun writes the object afresh.
 
-Other stores than the local one publish with ``fs.mv`` after checking that the name is
-free; two writers racing on the same object write the same bytes there, so the worst a
-race does is refresh a modification time.
+On S3 (``s3://bucket/prefix``, any S3-compatible server through the standard ``AWS_*``
+variables and ``AWS_ENDPOINT_URL``) the storage itself refuses the overwrite: each object is
+one conditional PUT (``If-None-Match: *``); a PUT is atomic, so there is no temporary name,
+and a writer that loses a race gets ``412 Precondition Failed`` and checks the winner's size.
+A store that ignored the condition would let a racing writer of the *same bytes* replace an
+object with identical bytes; different bytes never share a name.  S3's listing cache is off:
+several machines write the same bucket, and a listing cached in one would hide the others'
+objects.
+
+Other stores (``memory://``, …) publish with ``fs.mv`` after checking that the name is free;
+two writers racing on the same object write the same bytes there, so the worst a race does
+is refresh a modification time.
 """
 
 from __future__ import annotations
@@ -44,6 +53,8 @@ from registry.private import private_dir
 __all__ = ["ArchiveStore", "check_sha256", "sha256_of"]
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+# Stores whose PUT takes ``If-None-Match: *`` (s3fs's ``mode="create"``).
+_CONDITIONAL_PUT = frozenset({"s3", "s3a"})
 _TMP_PREFIX = ".tmp-"
 # Errors of link(2) that mean "this file system has no hard links", not "something broke".
 _NO_HARD_LINKS = frozenset(
@@ -73,10 +84,14 @@ class ArchiveStore:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        fs, root = fsspec.core.url_to_fs(url)
+        protocol = fsspec.core.split_protocol(url)[0]
+        conditional = protocol in _CONDITIONAL_PUT
+        options: dict[str, Any] = {"use_listings_cache": False} if conditional else {}
+        fs, root = fsspec.core.url_to_fs(url, **options)
         self._fs: Any = fs
         self._root: str = str(root).rstrip("/")
         self._local = isinstance(fs, LocalFileSystem)
+        self._conditional = conditional
 
     def __repr__(self) -> str:
         return f"ArchiveStore({self.url!r})"
@@ -181,6 +196,8 @@ class ArchiveStore:
         key = self._key(sha256)
         if self._local:
             self._put_local(key, sha256, data)
+        elif self._conditional:
+            self._put_conditional(key, sha256, data)
         else:
             self._put_fs(key, sha256, data)
         return sha256
@@ -221,6 +238,13 @@ class ArchiveStore:
         _fsync_folder(folder)
         for made in created:
             _fsync_folder(made.parent)
+
+    def _put_conditional(self, key: str, sha256: str, data: bytes) -> None:
+        # No existence check first: the PUT's condition is the check, atomic on the server.
+        try:
+            self._fs.pipe_file(key, data, mode="create")
+        except FileExistsError:
+            self._check_existing_size(key, sha256, len(data))
 
     def _put_fs(self, key: str, sha256: str, data: bytes) -> None:
         fs = self._fs

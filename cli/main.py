@@ -39,6 +39,7 @@ COMMANDS: Mapping[str, str] = {
     "upgrade": "cli.upgrade_cmd:upgrade",
     "backup": "cli.backup_cmd:backup",
     "restore": "cli.backup_cmd:restore",
+    "deploy": "cli.deploy_cmd:deploy",
     "agency": "cli.agency_cmd:app",
     "complaint": "cli.complaint_cmd:app",
     "letter": "cli.letter_cmd:app",

@@ -29,6 +29,7 @@ __all__ = [
     "DeadlineExplained",
     "explain",
     "extend",
+    "is_working_day",
     "office_calendar",
     "pause",
     "resume",
@@ -40,6 +41,15 @@ def office_calendar(runtime: Runtime, session: Session) -> WorkingCalendar:
     from registry.holidays import working_calendar
 
     return working_calendar(session, runtime.settings.weekend_python_days)
+
+
+def is_working_day(runtime: Runtime, day: dt.date | None = None) -> bool:
+    """Whether ``day`` (default: today in the office's time zone) is a working day by the
+    office's calendar: not a weekend day of its settings, not in its holidays' table.
+    A schedule that fires every day asks this before acting (cron cannot know the Jalali
+    holidays)."""
+    with runtime.sessions() as session:
+        return office_calendar(runtime, session).is_working_day(day or runtime.clock.today())
 
 
 @dataclass(frozen=True)

@@ -194,6 +194,9 @@ MESSAGES: dict[str, str] = {
     "attachment_too_many_pixels": "تصویر پیوست «{path}» بیش از {limit_pixels} پیکسل (همه صفحه‌ها با هم) دارد و پذیرفته نشد؛ آن را با وضوح کمتر (۳۰۰ نقطه در اینچ بس است) دوباره اسکن کنید. چیزی ثبت نشد.",
     "workers_too_many": "شمار پردازه‌های ساخت نامه ({value}) بیش از حد مجاز این رایانه ({limit}) است؛ عددی از ۱ تا {limit} بدهید (هر پردازه حدود ۱۱۰ مگابایت حافظه می‌گیرد).",
     "signing_passphrase_required": "کلید امضای دفتر بدون گذرواژه ساخته نمی‌شود؛ گذرواژه‌ای استوار را در RESIDEGI_SIGNING_KEY_PASSPHRASE بگذارید و «residegi keys init» را دوباره اجرا کنید. چیزی در «{path}» نوشته نشد.",
+    # scale-out: deployments on a Prefect server (flows/deploy.py, cli/deploy_cmd.py, issue 15)
+    "deploy_needs_server": "نشانی سرور Prefect تعیین نشده است: پیش از residegi deploy متغیر PREFECT_API_URL را برابر نشانی سرور (مثلاً http://127.0.0.1:4200/api) بگذارید. چیزی ثبت نشد.",
+    "deploy_server_unreachable": "سرور Prefect در {url} پاسخ نداد ({detail})؛ سرور را راه بیندازید و دوباره بکوشید. چیزی ثبت نشد.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {

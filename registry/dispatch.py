@@ -75,15 +75,14 @@ def number_referral(
     freeze: Callable[[Complaint, Agency, LetterIdentity], dict[str, Any]],
 ) -> Letter | None:
     """Number the referral in the caller's short transaction; None if one exists already
-    (a concurrent batch got there first) or the complaint is no longer accepted.
-
-    The complaint's row is locked first: on PostgreSQL a concurrent batch numbering the same
-    referral waits here until this transaction ends, and then sees its letter.  (Checked
-    before the lock, both would see none and number it twice.)"""
+    (a concurrent batch got there first) or the complaint is no longer accepted."""
+    # The complaint's row lock makes the check below and the insert one step: two batches
+    # at once (two workers) would otherwise both see no live referral and both number one.
+    # Always the complaint first, then the register's row (number_letter), as a review does.
     complaint = session.scalars(
         select(Complaint)
         .where(Complaint.id == pending.complaint_id)
-        .with_for_update()
+        .with_for_update(of=Complaint)
         .options(
             selectinload(Complaint.agencies).selectinload(ComplaintAgency.agency),
             selectinload(Complaint.documents),

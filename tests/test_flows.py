@@ -103,6 +103,36 @@ def test_chase_flow(settings: Settings) -> None:
     runtime.close()
 
 
+def test_the_scheduled_chase_does_nothing_on_a_weekend_day_or_a_holiday(
+    settings: Settings,
+) -> None:
+    """What the deployment's daily 07:30 run does: ``working_days_only`` by the office's
+    calendar (its weekend setting, its holidays' table), decided in office/."""
+    from flows.chase import chase
+    from flows.run_context import RunContext, given
+    from office import holidays
+    from office.chasing import ChaseResult
+
+    send_referrals(settings).close()  # both reminders are due by 1405/10/01
+
+    def scheduled(today: str) -> ChaseResult:
+        runtime = Runtime(settings.model_copy(update={"today": today}))
+        try:
+            with given(RunContext(runtime)):
+                return chase("پیگیری", working_days_only=True)
+        finally:
+            runtime.close()
+
+    assert scheduled("1405/10/03").planned == []  # Thursday: the default weekend
+    assert scheduled("1405/10/04").planned == []  # Friday
+    runtime = Runtime(settings)
+    holidays.add(runtime, "x", dt.date(2026, 12, 26), "تعطیل رسمی")  # Saturday 1405/10/05
+    runtime.close()
+    assert scheduled("1405/10/05").planned == []
+    sunday = scheduled("1405/10/06")
+    assert (len(sunday.planned), sunday.sent) == (2, ["1405/ص/3", "1405/ص/4"])
+
+
 def test_answer_flow(settings: Settings) -> None:
     from flows.answer import run_answers
 
