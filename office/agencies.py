@@ -8,7 +8,7 @@ from typing import Any
 from office.runtime import Runtime
 from registry.agencies import AgencyChanges, add_agency, edit_agency, find_agency, list_agencies
 from registry.db import transaction
-from registry.kinds import AgencyKind
+from registry.kinds import AgencyKind, Honorific
 from registry.records import agency_record
 
 __all__ = ["add", "edit", "list_all"]
@@ -28,6 +28,7 @@ def add(
     kind: AgencyKind,
     head_title: str,
     head_name: str | None = None,
+    head_honorific: Honorific | None = None,
     parent: str | None = None,
     county: str | None = None,
     reply_deadline_days: int | None = None,
@@ -41,6 +42,7 @@ def add(
             kind=kind,
             head_title=head_title,
             head_name=head_name,
+            head_honorific=head_honorific or Honorific.NONE,
             parent=find_agency(session, parent) if parent else None,
             county=county,
             reply_deadline_days=reply_deadline_days,
@@ -57,6 +59,7 @@ def edit(
     *,
     head_title: str | None = None,
     head_name: str | None = None,
+    head_honorific: Honorific | None = None,
     parent: str | None = None,
     reply_deadline_days: int | None = None,
     active: bool | None = None,
@@ -68,6 +71,7 @@ def edit(
         changes = AgencyChanges(
             head_title=head_title,
             head_name=head_name,
+            head_honorific=head_honorific,
             parent=find_agency(session, parent) if parent else None,
             reply_deadline_days=reply_deadline_days,
             active=active,

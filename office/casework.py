@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from office.pipeline import Batch, Seal, deliver, move_complaint_to, number_case_letter
 from registry import complaints
 from registry.db import transaction
+from registry.errors import InvalidInput
 from registry.kinds import ComplaintState, DocumentKind, LetterKind, LetterState
 from registry.letter_facts import (
     Facts,
@@ -29,7 +30,7 @@ from registry.letter_facts import (
 from registry.models import Complaint, Letter
 from registry.people import display_name
 from registry.register import LetterIdentity
-from registry.settings import OfficeProfile
+from registry.settings import OfficeProfile, Settings
 from registry.states import ensure_transition
 
 
@@ -84,24 +85,53 @@ def _to_complainant(
     )
 
 
-def accept(batch: Batch, tracking: str, *, note: str | None = None) -> Reviewed:
-    """Accept for referral (no letter: the referrals go out with the next dispatch)."""
+def accept(
+    batch: Batch,
+    tracking: str,
+    *,
+    note: str | None = None,
+    summary: str | None = None,
+    forward: Sequence[int] = (),
+) -> Reviewed:
+    """Accept for referral with the reviewer's ``summary`` and, for an anonymous complaint,
+    the documents that may be forwarded (no letter: the referrals go out with the next
+    dispatch)."""
     with transaction(batch.runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
         outcome = complaints.accept(
-            session, complaint, actor=batch.actor, at=batch.runtime.clock.now(), note=note
+            session,
+            complaint,
+            actor=batch.actor,
+            at=batch.runtime.clock.now(),
+            note=note,
+            summary=summary,
+            forward=forward,
         )
         return Reviewed(complaint.tracking_code, outcome.state, outcome.warnings)
 
 
-def reject(batch: Batch, tracking: str, *, reason: str) -> Reviewed:
-    """Reject the complaint and send the complainant the rejection letter with the reason."""
+def competent_body(settings: Settings, code: str | None) -> str | None:
+    """The competent body a rejection points to, from the office's table (setting
+    ``office.competent_bodies``); InvalidInput for a code not in it."""
+    if code is None:
+        return None
+    bodies = settings.office.competent_bodies
+    if code not in bodies:
+        raise InvalidInput("unknown_competent_body", value=code, allowed=", ".join(sorted(bodies)))
+    return bodies[code]
+
+
+def reject(batch: Batch, tracking: str, *, reason: str, refer_to: str | None = None) -> Reviewed:
+    """Reject the complaint and send the complainant the rejection letter with the reason
+    and, with ``refer_to`` (a code of the ``office.competent_bodies`` table), the body
+    competent to hear it."""
+    authority = competent_body(batch.runtime.settings, refer_to)
     with transaction(batch.runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
         outcome = complaints.reject(
             session, complaint, reason=reason, actor=batch.actor, at=batch.runtime.clock.now()
         )
-        facts = partial(rejection_facts, reason=reason.strip())
+        facts = partial(rejection_facts, reason=reason.strip(), competent_authority=authority)
         letter = _to_complainant(batch, session, LetterKind.REJECTION, complaint, facts)
         letter_id, code = letter.id, complaint.tracking_code
     (number,) = deliver(batch, [letter_id])

@@ -136,6 +136,13 @@ MESSAGES: dict[str, str] = {
     "search_query_too_long": "متن جست‌وجو {size} نویسه است و بیش از {limit} نویسه پذیرفته نمی‌شود؛ کد رهگیری، شماره نامه، کد ملی یا چند واژه از نام، دستگاه یا موضوع را بنویسید.",
     "search_query_too_many_words": "جست‌وجو {size} واژه دارد و بیش از {limit} واژه پذیرفته نمی‌شود؛ چند واژه از نام، دستگاه یا موضوع را بنویسید.",
     "search_too_slow": "جست‌وجو در {limit} ثانیه به پایان نرسید و متوقف شد؛ واژه‌های دقیق‌تر بنویسید یا بازه تاریخ را کوتاه‌تر کنید و دوباره بکوشید.",
+    # letter content: summaries, forwarded documents, competent bodies, chaser previews (issue 12, content)
+    "summary_required_anonymous": "شکایت {tracking_code} ناشناس است؛ پذیرش آن بدون خلاصه بررسی‌کننده (--summary) ممکن نیست، زیرا متن خود شاکی برای دستگاه فرستاده نمی‌شود. چیزی ثبت نشد.",
+    "summary_too_long": "خلاصه شکایت {size} نویسه است و بیش از {limit} نویسه پذیرفته نمی‌شود؛ خلاصه کوتاه‌تری بنویسید.",
+    "forward_unknown_document": "سند شماره {value} در پرونده {tracking_code} نیست؛ شماره اسناد را با «complaint show» ببینید. چیزی ثبت نشد.",
+    "forward_needs_anonymous": "اسناد شکایت غیرناشناس همه برای دستگاه فرستاده می‌شوند؛ --forward فقط برای شکایت ناشناس است.",
+    "unknown_competent_body": "مرجع «{value}» در جدول مراجع صالح (تنظیم office.competent_bodies) نیست؛ یکی از این‌ها: {allowed}",
+    "preview_already_replied": "پاسخ دستگاه به نامه {number} ثبت شده است؛ نامه پیگیری یا تذکری که بگوید پاسخی نرسیده نوشته نمی‌شود.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {
@@ -169,6 +176,7 @@ FIELD_NAMES_FA: dict[str, str] = {
     "inspector": "نام بازرس",
     "findings": "یافته‌های بازرسی",
     "output": "پرونده خروجی (-o)",
+    "summary": "خلاصه شکایت",
 }
 
 REVIEW_WARNINGS_FA = {
