@@ -61,3 +61,7 @@ def _show(result: dict[str, Any]) -> None:
         ],
         persian_digits=False,
     )
+    for inner in result.get("embedded", []):
+        # A dossier: each signed original embedded in it, checked on its own.
+        output.say(f"سند امضاشده درون پرونده: {inner['path']}")
+        _show(inner)
