@@ -23,7 +23,7 @@ from generators.facts import (
     LetterFacts,
     LetterFactsBase,
 )
-from generators.kinds import COMPLAINANT_KINDS, KIND_TITLES, rendering
+from generators.kinds import COMPLAINANT_KINDS, FULL_TEXT, KIND_TITLES, rendering
 from registry.anonymity import Identifiers, identifying_mentions
 from registry.text import normalize_for_search
 
@@ -201,7 +201,12 @@ def build_context(kind: str, facts: LetterFacts | Mapping[str, Any]) -> dict[str
     person = complaint.complainant
     audience = "complainant" if kind in COMPLAINANT_KINDS else "agency"
     hidden = complaint.anonymous and audience == "agency"
-    attachments = [a for a in checked.attachments if not (hidden and _identifies(a, person))]
+    # An anonymous complainant's own words never reach the agency, not even as a file.
+    attachments = [
+        a
+        for a in checked.attachments
+        if not (hidden and (_identifies(a, person) or a.kind == FULL_TEXT))
+    ]
     count = len(attachments) if checked.attachments else checked.letter.attachments_count
     office = checked.office
     recipient = getattr(checked, "recipient", None)

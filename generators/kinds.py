@@ -30,7 +30,7 @@ from generators.facts import (
     RejectionFacts,
     ReminderFacts,
 )
-from registry.kinds import KIND_SPECS, LetterKind, Recipient
+from registry.kinds import KIND_SPECS, DocumentKind, LetterKind, Recipient
 
 F = TypeVar("F", bound=LetterFactsBase)
 
@@ -62,8 +62,16 @@ class KindRendering(Generic[F]):
         return f"{self.folder}/wording.j2"
 
 
+FULL_TEXT = DocumentKind.COMPLAINT_TEXT.label_fa
+
+
 def _referral(facts: ReferralFacts) -> dict[str, Any]:
-    return {"answer_within_days": fa(facts.answer_within_days)}
+    return {
+        "answer_within_days": fa(facts.answer_within_days),
+        # The complainant's full text goes with the referral (never an anonymous one's).
+        "full_text_attached": not facts.complaint.anonymous
+        and any(a.kind == FULL_TEXT for a in facts.attachments),
+    }
 
 
 ORDINALS_FA = ("اول", "دوم", "سوم", "چهارم", "پنجم")

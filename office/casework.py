@@ -9,7 +9,7 @@ import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +32,9 @@ from registry.people import display_name
 from registry.register import LetterIdentity
 from registry.settings import OfficeProfile, Settings
 from registry.states import ensure_transition
+
+if TYPE_CHECKING:
+    from archive.attachments import Attachment
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,37 @@ def _to_complainant(
     )
 
 
+def _full_text(batch: Batch, tracking: str, summary: str | None) -> Attachment | None:
+    """The complaint's full text as the referral's attachment, rendered before the
+    acceptance's transaction: for a complaint with a reviewer's summary that is not
+    anonymous (an anonymous complaint's own words go to no agency)."""
+    if summary is None or not summary.strip():
+        return None
+    from archive.attachments import Attachment
+    from archive.store import sha256_of
+    from generators.complaint_text import FILE_NAME, render_complaint_text
+    from registry.jalali import format_jalali
+
+    runtime = batch.runtime
+    office = runtime.settings.office
+    with runtime.sessions() as session:
+        complaint = complaints.get_complaint(session, tracking)
+        if complaint.anonymous or complaint.state is not ComplaintState.REGISTERED:
+            return None  # nothing to attach (a refused acceptance says why)
+        registered = complaint.registered_at.astimezone(runtime.clock.zone)
+        pdf = render_complaint_text(
+            office={"governorate": office.governorate, "office": office.name},
+            tracking_code=complaint.tracking_code,
+            subject=complaint.subject,
+            text=complaint.text,
+            registered_on=format_jalali(registered.date()),
+            registered_at=registered.isoformat(),
+        )
+    return Attachment(
+        data=pdf, media_type="application/pdf", original_name=FILE_NAME, sha256=sha256_of(pdf)
+    )
+
+
 def accept(
     batch: Batch,
     tracking: str,
@@ -95,18 +129,28 @@ def accept(
 ) -> Reviewed:
     """Accept for referral with the reviewer's ``summary`` and, for an anonymous complaint,
     the documents that may be forwarded (no letter: the referrals go out with the next
-    dispatch)."""
+    dispatch).  With a summary, the complaint's full text is filed on the case as a PDF
+    (``DocumentKind.COMPLAINT_TEXT``) that the referrals carry as an attachment."""
+    from archive.intake import attach_files
+
+    full_text = _full_text(batch, tracking, summary)
     with transaction(batch.runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
+        at = batch.runtime.clock.now()
         outcome = complaints.accept(
             session,
             complaint,
             actor=batch.actor,
-            at=batch.runtime.clock.now(),
+            at=at,
             note=note,
             summary=summary,
             forward=forward,
         )
+        if full_text is not None:
+            text_file = [(DocumentKind.COMPLAINT_TEXT, full_text)]
+            attach_files(
+                session, batch.runtime.store, complaint, text_file, actor=batch.actor, at=at
+            )
         return Reviewed(complaint.tracking_code, outcome.state, outcome.warnings)
 
 

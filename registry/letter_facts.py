@@ -99,10 +99,10 @@ def identifies_complainant(document: Document, person: Complainant) -> bool:
 def forwarded(complaint: Complaint, document: Document) -> bool:
     """Whether ``document`` goes to the agencies with the referral: every document of a
     named complaint; of an anonymous one, only those the reviewer marked forwardable
-    (``complaint review --forward``)."""
+    (``complaint review --forward``), never the complaint's full text."""
     if not complaint.anonymous:
         return True
-    return bool(document.forwardable)
+    return bool(document.forwardable) and document.kind is not DocumentKind.COMPLAINT_TEXT
 
 
 def forwarded_documents(complaint: Complaint) -> list[Facts]:

@@ -219,3 +219,65 @@ def test_the_dossier_carries_no_broken_signature_and_verify_checks_the_embedded_
     assert inner["intact"] is True and inner["valid"] is True
     assert inner["archive"] == "held"
     assert failed == 0 and report["problems"] == []
+
+
+def test_a_named_complaint_sends_its_full_text_as_an_attachment_of_the_referral(
+    cli: Cli, tmp_path: Path
+) -> None:
+    from office import pipeline
+    from office.runtime import Runtime
+    from registry.settings import load_settings
+
+    code = cli.json(*register_args(tmp_path))["tracking_code"]
+    cli.json("complaint", "review", code, "--accept", "--summary", "شاکی از سد معبر گله دارد.")
+    kinds = [d["kind"] for d in cli.json("complaint", "show", code)["documents"]]
+    assert kinds == ["evidence", "complaint_text"]
+    runtime = Runtime(load_settings(home=cli.home))
+    try:
+        batch = pipeline.Batch(runtime, "دبیرخانه")
+        ids = pipeline.number_referrals(batch, pipeline.pending_referrals(batch, None))
+        with runtime.sessions() as session:
+            from registry.models import Letter
+
+            facts = session.get_one(Letter, ids[0]).facts
+    finally:
+        runtime.close()
+    assert [a["kind"] for a in facts["attachments"]] == ["مستندات شکایت", "متن کامل شکایت"]
+    text = _text("referral", facts)
+    assert "شاکی از سد معبر گله دارد. متن کامل شکایت پیوست است." in text
+    assert "مغازه‌دار پیاده‌رو را بسته است" not in text
+
+
+def test_chaser_previews_cite_the_reminders_sent_and_respect_a_recorded_reply(
+    cli: Cli, tmp_path: Path
+) -> None:
+    from office.pipeline import Batch
+    from office.preview import preview_facts
+    from office.runtime import Runtime
+    from registry.errors import Refused
+    from registry.kinds import LetterKind
+    from registry.settings import load_settings
+    from tests.test_cli_replies import referral
+
+    number = referral(cli, tmp_path, reminder=True)
+    (code,) = [c["tracking_code"] for c in cli.json("complaint", "list")]
+    runtime = Runtime(load_settings(home=cli.home))
+    try:
+        batch = Batch(runtime, "بازرس")
+        with runtime.sessions() as session:
+            reminder = preview_facts(batch, session, LetterKind.REMINDER, code, None)
+            escalation = preview_facts(batch, session, LetterKind.ESCALATION, code, None)
+        assert reminder["ordinal"] == 2 and len(reminder["previous"]) == 1
+        assert reminder["letter"]["draft"] is True
+        assert escalation["reminders"] == reminder["previous"]
+        assert escalation["reminders"][0]["number"] != number  # the reminder, not the referral
+        scan = pdf_file(tmp_path / "reply.pdf")
+        cli.json(
+            "reply", "record", number, "--file", str(scan), "--their-number", "7/ش",
+            "--date", "1405/09/04",
+        )  # fmt: skip
+        with runtime.sessions() as session, pytest.raises(Refused) as refused:
+            preview_facts(batch, session, LetterKind.ESCALATION, code, None)
+        assert refused.value.code == "preview_already_replied"
+    finally:
+        runtime.close()
