@@ -162,6 +162,9 @@ def test_an_anonymous_complaint_needs_a_summary_and_forwards_only_what_is_marked
     ]
     failed, out, _ = cli("complaint", "review", code, "--accept", "--json")
     assert (failed, json.loads(out)["error"]["code"]) == (2, "summary_required_anonymous")
+    named = "آقای علی رضایی از اشغال پیاده‌رو گله دارد."
+    failed, out, _ = cli("complaint", "review", code, "--accept", "--summary", named, "--json")
+    assert (failed, json.loads(out)["error"]["code"]) == (4, "anonymous_summary_names")
     summary = "شاکی از اشغال پیاده‌رو به دست مغازه‌داران گله دارد و رفع سد معبر را می‌خواهد."
     cli.json("complaint", "review", code, "--accept", "--summary", summary, "--forward", "1")
     shown = cli.json("complaint", "show", code)
