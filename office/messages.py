@@ -139,7 +139,7 @@ MESSAGES: dict[str, str] = {
     # letter content: summaries, forwarded documents, competent bodies, chaser previews (issue 12, content)
     "summary_required_anonymous": "شکایت {tracking_code} ناشناس است؛ پذیرش آن بدون خلاصه بررسی‌کننده (--summary) ممکن نیست، زیرا متن خود شاکی برای دستگاه فرستاده نمی‌شود. چیزی ثبت نشد.",
     "summary_too_long": "خلاصه شکایت {size} نویسه است و بیش از {limit} نویسه پذیرفته نمی‌شود؛ خلاصه کوتاه‌تری بنویسید.",
-    "anonymous_summary_names": "شکایت {tracking_code} ناشناس است، اما خلاصه شما مشخصات شاکی ({what}) را دارد؛ خلاصه برای دستگاه فرستاده می‌شود، آن را بی‌نام بنویسید. چیزی ثبت نشد.",
+    "anonymous_summary_names": "شکایت {tracking_code} ناشناس است، اما خلاصه شما مشخصات شاکی ({detail}) را دارد؛ خلاصه برای دستگاه فرستاده می‌شود، آن را بی‌نام بنویسید. چیزی ثبت نشد.",
     "forward_unknown_document": "سند شماره {value} در پرونده {tracking_code} نیست؛ شماره اسناد را با «complaint show» ببینید. چیزی ثبت نشد.",
     "forward_needs_anonymous": "اسناد شکایت غیرناشناس همه برای دستگاه فرستاده می‌شوند؛ --forward فقط برای شکایت ناشناس است.",
     "unknown_competent_body": "مرجع «{value}» در جدول مراجع صالح (تنظیم office.competent_bodies) نیست؛ یکی از این‌ها: {allowed}",

@@ -368,7 +368,7 @@ def accept(
         named = anonymity.identifying_mentions(summary_text, identifiers(complaint.complainant))
         if named:
             raise Refused(
-                "anonymous_summary_names", tracking_code=complaint.tracking_code, what=named[0]
+                "anonymous_summary_names", tracking_code=complaint.tracking_code, detail=named[0]
             )
     chosen = _forwardable(complaint, forward)
     kinds = document_kinds(complaint)

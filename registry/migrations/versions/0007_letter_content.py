@@ -19,25 +19,22 @@ depends_on: str | Sequence[str] | None = None
 _HONORIFIC = sa.Enum("mr", "mrs", "none", name="honorific", native_enum=False, length=32)
 
 
+# Plain ADD/DROP COLUMN (SQLite has both): a batch copy of ``complaint`` would break the
+# search view that reads it (migration 0003).
 def upgrade() -> None:
-    with op.batch_alter_table("agency_head") as batch:
-        batch.add_column(sa.Column("honorific", _HONORIFIC, nullable=False, server_default="none"))
-    with op.batch_alter_table("inspection") as batch:
-        batch.add_column(
-            sa.Column("inspector_honorific", _HONORIFIC, nullable=False, server_default="none")
-        )
-    with op.batch_alter_table("complaint") as batch:
-        batch.add_column(sa.Column("summary", sa.Text(), nullable=True))
-    with op.batch_alter_table("document") as batch:
-        batch.add_column(sa.Column("forwardable", sa.Boolean(), nullable=True))
+    op.add_column(
+        "agency_head", sa.Column("honorific", _HONORIFIC, nullable=False, server_default="none")
+    )
+    op.add_column(
+        "inspection",
+        sa.Column("inspector_honorific", _HONORIFIC, nullable=False, server_default="none"),
+    )
+    op.add_column("complaint", sa.Column("summary", sa.Text(), nullable=True))
+    op.add_column("document", sa.Column("forwardable", sa.Boolean(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("document") as batch:
-        batch.drop_column("forwardable")
-    with op.batch_alter_table("complaint") as batch:
-        batch.drop_column("summary")
-    with op.batch_alter_table("inspection") as batch:
-        batch.drop_column("inspector_honorific")
-    with op.batch_alter_table("agency_head") as batch:
-        batch.drop_column("honorific")
+    op.drop_column("document", "forwardable")
+    op.drop_column("complaint", "summary")
+    op.drop_column("inspection", "inspector_honorific")
+    op.drop_column("agency_head", "honorific")
