@@ -284,3 +284,26 @@ def test_chaser_previews_cite_the_reminders_sent_and_respect_a_recorded_reply(
         assert refused.value.code == "preview_already_replied"
     finally:
         runtime.close()
+
+
+def test_the_report_lists_the_reminders_that_chased_each_referral(cli: Cli, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from office.runtime import Runtime
+    from registry.letter_facts import reply_records
+    from registry.models import Complaint
+    from registry.settings import load_settings
+    from tests.test_cli_replies import referral
+
+    number = referral(cli, tmp_path, reminder=True)
+    runtime = Runtime(load_settings(home=cli.home))
+    try:
+        with runtime.sessions() as session:
+            complaint = session.scalars(select(Complaint)).one()
+            (record,) = reply_records(session, complaint)
+    finally:
+        runtime.close()
+    assert record["letter"]["number"] == number
+    (followup,) = record["followups"]
+    assert followup["kind"] == "reminder" and followup["ordinal"] == 1
+    assert followup["letter"]["date"] == "1405/09/01"
