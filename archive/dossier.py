@@ -37,6 +37,12 @@ from sqlalchemy.orm import Session
 from archive import case_record
 from archive.atomic import write_atomically
 from archive.bagit import BagSummary, safe_file_name, write_bag
+from archive.dossier_pdf import (
+    dossier_title,
+    drop_signature_fields,
+    embedded_name,
+    is_signed,
+)
 from archive.errors import DossierLayoutUnstable, DossierOutputRefused
 from archive.store import ArchiveStore, sha256_of
 from registry.complaints import get_complaint
@@ -299,15 +305,25 @@ def build_dossier(
 
     writer = PdfWriter()
     writer.append(cover_reader, outline_item=COVER_TITLE, import_outline=False)
+    signed: list[tuple[str, bytes]] = []
     for n, (reader, item) in enumerate(zip(readers, placed, strict=True), start=1):
         if reader is not None:
             title = f"{to_persian_digits(n)}. {item.entry.title}"
             writer.append(reader, outline_item=title, import_outline=False)
+            if item.entry.pdf_sha256 is not None and is_signed(reader):
+                signed.append(
+                    (embedded_name(item.entry.originals), store.get(item.entry.pdf_sha256))
+                )
+    drop_signature_fields(writer)
+    for name, data in signed:
+        # The signed original, byte for byte, so its signature can still be verified
+        # (``residegi verify`` on the dossier checks every embedded original).
+        writer.add_attachment(name, data)
     writer.page_mode = "/UseOutlines"
     stamp = at.astimezone(zone).strftime("D:%Y%m%d%H%M%S") + _pdf_offset(at.astimezone(zone))
     writer.add_metadata(
         {
-            "/Title": f"پرونده شکایت {complaint.tracking_code}",
+            "/Title": dossier_title(complaint.tracking_code),
             "/Creator": "residegi dossier",
             "/Producer": "residegi (pypdf)",
             "/CreationDate": stamp,

@@ -230,8 +230,8 @@ def main(quick: bool = False) -> dict[str, Any]:
                     calendar=calendar,
                     zone=zone,
                     first_after=settings.chase_first_after,
-                    second_after=settings.chase_second_after,
-                    escalate_after=settings.chase_escalate_after,
+                    second_after=settings.chase_second_gap,
+                    escalate_after=settings.chase_escalate_gap,
                     agency=agency,
                 )
 

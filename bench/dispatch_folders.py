@@ -111,7 +111,7 @@ def _register(runtime: Any, sizes: list[int], folders: dict[int, Path], root: Pa
     from office.pipeline import Batch
     from registry.agencies import list_agencies
     from registry.db import transaction
-    from registry.kinds import AgencyKind
+    from registry.kinds import AgencyKind, DocumentKind
     from registry.samples import sample_complaints
 
     batch = Batch(runtime, ACTOR)
@@ -142,7 +142,14 @@ def _register(runtime: Any, sizes: list[int], folders: dict[int, Path], root: Pa
                 duplicate_window_days=runtime.settings.duplicate_window_days,
             ).complaint
             tracking = complaint.tracking_code
-        casework.accept(batch, tracking)
+        # As the demo does: the reviewer's summary, and an anonymous complaint's evidence
+        # marked forwardable.
+        forward = [
+            n
+            for n, f in enumerate(sample.files, start=1)
+            if sample.data.anonymous and f.kind is DocumentKind.EVIDENCE
+        ]
+        casework.accept(batch, tracking, summary=sample.summary, forward=forward)
         letters += agencies
         registered += 1
         if letters == pending[0]:

@@ -10,7 +10,7 @@ from cli import output
 from cli.context import App, acting
 from cli.options import ActorOption, JsonOption, choice
 from office import agencies
-from registry.kinds import AgencyKind
+from registry.kinds import AgencyKind, Honorific
 
 app = typer.Typer(help="دستگاه‌ها: فهرست، افزودن، ویرایش.", no_args_is_help=True)
 
@@ -47,6 +47,10 @@ def add(
     kind: Annotated[str, typer.Option(help=KIND_HELP)],
     head_title: Annotated[str, typer.Option(help="Title of its head, e.g. «شهردار محترم قزوین».")],
     head_name: Annotated[str | None, typer.Option(help="Name of its head.")] = None,
+    head_honorific: Annotated[
+        str | None,
+        typer.Option(help="mr or mrs: «جناب آقای» / «سرکار خانم» before the head's name."),
+    ] = None,
     parent: Annotated[str | None, typer.Option(help="Superior agency's name.")] = None,
     county: Annotated[str | None, typer.Option(help="County (شهرستان).")] = None,
     deadline: DeadlineOption = None,
@@ -62,6 +66,7 @@ def add(
         kind=choice(kind, AgencyKind, "kind"),
         head_title=head_title,
         head_name=head_name,
+        head_honorific=choice(head_honorific, Honorific, "honorific") if head_honorific else None,
         parent=parent,
         county=county,
         reply_deadline_days=deadline,
@@ -75,6 +80,10 @@ def edit(
     name: Annotated[str, typer.Argument(help="The agency's current name.")],
     head_title: Annotated[str | None, typer.Option(help="New head title.")] = None,
     head_name: Annotated[str | None, typer.Option(help="New head's name.")] = None,
+    head_honorific: Annotated[
+        str | None,
+        typer.Option(help="mr or mrs: «جناب آقای» / «سرکار خانم» before the head's name."),
+    ] = None,
     parent: Annotated[str | None, typer.Option(help="New superior agency.")] = None,
     deadline: DeadlineOption = None,
     active: Annotated[bool | None, typer.Option("--active/--inactive")] = None,
@@ -89,6 +98,7 @@ def edit(
         name,
         head_title=head_title,
         head_name=head_name,
+        head_honorific=choice(head_honorific, Honorific, "honorific") if head_honorific else None,
         parent=parent,
         reply_deadline_days=deadline,
         active=active,

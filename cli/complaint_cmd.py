@@ -186,6 +186,27 @@ def review(
     note: Annotated[
         str | None, typer.Option(help="Reviewer's note (why, when evidence is missing).")
     ] = None,
+    summary: Annotated[
+        str | None,
+        typer.Option(
+            help="With --accept: the reviewer's summary the referral prints under «خلاصه "
+            "شکایت» (required for an anonymous complaint)."
+        ),
+    ] = None,
+    forward: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--forward",
+            help="With --accept, anonymous complaint: position of a document (as complaint "
+            "show lists them) the agency may receive (repeatable; none by default).",
+        ),
+    ] = None,
+    refer_to: Annotated[
+        str | None,
+        typer.Option(
+            help="With --reject: the competent body's code (setting office.competent_bodies)."
+        ),
+    ] = None,
     actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -201,7 +222,16 @@ def review(
         decision = office.Decision.INCOMPLETE
         kinds = [choice(k, DocumentKind, "missing") for k in (missing or [])]
     reviewed = office.review(
-        ctx.obj, acting(ctx.obj, actor), tracking, decision, reason=reason, missing=kinds, note=note
+        ctx.obj,
+        acting(ctx.obj, actor),
+        tracking,
+        decision,
+        reason=reason,
+        missing=kinds,
+        note=note,
+        summary=summary,
+        forward=forward or (),
+        refer_to=refer_to,
     )
     if as_json:
         output.emit_json(reviewed.as_record())

@@ -9,7 +9,15 @@ import typer
 
 from cli import output
 from cli.context import App, acting
-from cli.options import ActorOption, JsonOption, attach_specs, jalali_date_or_none, read_text_file
+from cli.options import (
+    ActorOption,
+    JsonOption,
+    attach_specs,
+    choice,
+    jalali_date_or_none,
+    read_text_file,
+)
+from registry.kinds import Honorific
 from registry.text import to_persian_digits as fa
 from registry.tracking import format_tracking_code
 
@@ -37,6 +45,9 @@ def inspect(
     ctx: typer.Context,
     tracking: TrackingArg,
     inspector: Annotated[str, typer.Option(help="The inspector's name.")],
+    inspector_honorific: Annotated[
+        str, typer.Option(help="mr or mrs: «جناب آقای» / «سرکار خانم» before the name.")
+    ] = "none",
     date: Annotated[str | None, typer.Option(help="Inspection date (Jalali).")] = None,
     agency: Annotated[
         str | None, typer.Option(help="Agency to inspect (default: the first without a reply).")
@@ -65,6 +76,7 @@ def inspect(
         agency_name=agency,
         findings=findings,
         files=attach_specs(attach or []),
+        inspector_honorific=choice(inspector_honorific, Honorific, "honorific"),
     )
     _print(done, as_json, "نامه ابلاغ بازرسی به شماره {number} ساخته، بایگانی و ارسال شد.")
 

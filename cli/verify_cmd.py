@@ -61,3 +61,9 @@ def _show(result: dict[str, Any]) -> None:
         ],
         persian_digits=False,
     )
+    if result.get("dossier"):
+        output.say("این پرونده شکایت خود امضا ندارد؛ اصل اسناد امضاشده درون آن وارسی شد:")
+    for inner in result.get("embedded", []):
+        # A dossier: each signed original embedded in it, checked on its own.
+        output.say(f"سند امضاشده درون پرونده: {inner['path']}")
+        _show(inner)

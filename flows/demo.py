@@ -36,7 +36,7 @@ from registry.samples import sample_complaints, scan_png
 from registry.settings import load_settings
 
 REJECTION_REASON = (
-    "موضوع شکایت در صلاحیت مراجع قضایی است و رسیدگی به آن در حدود وظایف این دفتر نیست."
+    "موضوع شکایت اختلافی حقوقی میان اشخاص است که رسیدگی به آن در حدود وظایف این دفتر نیست."
 )
 DECISION = (
     "پس از بررسی پاسخ دستگاه‌های مربوط، موضوع شکایت شما پیگیری شد و دستور رفع مشکل صادر گردید. "
@@ -81,14 +81,33 @@ def _register_and_review(batch: Batch, count: int, progress: Progress | None) ->
         tracking = registered.record["tracking_code"]
         if sample.review == "reject":
             complaints.review(
-                runtime, batch.actor, tracking, Decision.REJECT, reason=REJECTION_REASON
+                runtime,
+                batch.actor,
+                tracking,
+                Decision.REJECT,
+                reason=REJECTION_REASON,
+                refer_to="judicial",
             )
         elif sample.review == "incomplete":
             complaints.review(
                 runtime, batch.actor, tracking, Decision.INCOMPLETE, missing=[DocumentKind.EVIDENCE]
             )
         else:
-            complaints.review(runtime, batch.actor, tracking, Decision.ACCEPT)
+            # An anonymous complainant's own evidence goes to the agency (the reviewer
+            # checked it names nobody); their follow-up scans and earlier replies do not.
+            forward = [
+                n
+                for n, f in enumerate(sample.files, start=1)
+                if sample.data.anonymous and f.kind is DocumentKind.EVIDENCE
+            ]
+            complaints.review(
+                runtime,
+                batch.actor,
+                tracking,
+                Decision.ACCEPT,
+                summary=sample.summary,
+                forward=forward,
+            )
         if progress:
             progress("register", done, len(samples))
 

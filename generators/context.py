@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from generators.cleaning import clean, fa
+from generators.cleaning import addressed, clean, fa, join_agencies, tracking_view
 from generators.errors import AnonymityViolation, InvalidFacts
 from generators.facts import (
     Addressee,
@@ -23,7 +23,7 @@ from generators.facts import (
     LetterFacts,
     LetterFactsBase,
 )
-from generators.kinds import COMPLAINANT_KINDS, KIND_TITLES, rendering
+from generators.kinds import COMPLAINANT_KINDS, FULL_TEXT, KIND_TITLES, rendering
 from registry.anonymity import Identifiers, identifying_mentions
 from registry.text import normalize_for_search
 
@@ -79,9 +79,23 @@ def anonymity_warnings(text: str, person: Complainant) -> list[str]:
     )
 
 
+DRAFT_MARK = "پیش‌نویس"
+"""What a preview prints where a numbered letter prints its number."""
+
+
+def complainant_addressed(person: Complainant) -> str:
+    """The complainant as a letter to somebody else names them: «جناب آقای محمدرضا حسینی»,
+    «سرکار خانم …», a company by its name; empty when no name was recorded."""
+    if person.kind == "legal" and person.company_name:
+        return clean(person.company_name)
+    full = " ".join(p for p in (person.first_name.strip(), person.last_name.strip()) if p)
+    return addressed(person.honorific, full) if full else ""
+
+
 def _addressee_lines(who: Addressee) -> list[str]:
     title = clean(who.title)
-    first = f"{clean(who.name)}، {title}" if who.name and who.name.strip() else title
+    named = who.name and who.name.strip()
+    first = f"{addressed(who.honorific, who.name)}، {title}" if named and who.name else title
     lines = [first]
     organisation = clean(who.organisation)
     if organisation and normalize_for_search(organisation) not in normalize_for_search(first):
@@ -91,7 +105,7 @@ def _addressee_lines(who: Addressee) -> list[str]:
 
 def _complainant_view(person: Complainant, hidden: bool) -> dict[str, str | None]:
     if hidden:
-        return dict.fromkeys(("name", "you", "national_id", "mobile", "address"))
+        return dict.fromkeys(("name", "addressed", "you", "national_id", "mobile", "address"))
     name = complainant_name(person)
     if person.kind == "legal":
         you = "آن شرکت"
@@ -99,6 +113,7 @@ def _complainant_view(person: Complainant, hidden: bool) -> dict[str, str | None
         you = {"آقای": "جنابعالی", "خانم": "سرکار عالی"}.get(person.honorific, "شما")
     return {
         "name": name or None,
+        "addressed": complainant_addressed(person) or None,
         "you": you,
         "national_id": fa(person.national_id) if person.national_id else None,
         "mobile": fa(person.mobile) if person.mobile else None,
@@ -120,6 +135,14 @@ def _complainant_lines(person: Complainant) -> list[str]:
 
 def _identifies(attachment: ForwardedAttachment, person: Complainant) -> bool:
     return attachment.identifies_complainant or bool(anonymity_warnings(attachment.name, person))
+
+
+def _copy_line(copy: CarbonCopy, person: Complainant) -> dict[str, str]:
+    """One «رونوشت» line; the complainant named with their honorific and «(شاکی)»."""
+    recipient = clean(copy.recipient)
+    if copy.audience == "complainant":
+        recipient = f"{complainant_addressed(person) or recipient} (شاکی)"
+    return {"recipient": recipient, "description": clean(copy.description)}
 
 
 def _copies(facts: LetterFacts, hidden: bool) -> list[CarbonCopy]:
@@ -178,7 +201,12 @@ def build_context(kind: str, facts: LetterFacts | Mapping[str, Any]) -> dict[str
     person = complaint.complainant
     audience = "complainant" if kind in COMPLAINANT_KINDS else "agency"
     hidden = complaint.anonymous and audience == "agency"
-    attachments = [a for a in checked.attachments if not (hidden and _identifies(a, person))]
+    # An anonymous complainant's own words never reach the agency, not even as a file.
+    attachments = [
+        a
+        for a in checked.attachments
+        if not (hidden and (_identifies(a, person) or a.kind == FULL_TEXT))
+    ]
     count = len(attachments) if checked.attachments else checked.letter.attachments_count
     office = checked.office
     recipient = getattr(checked, "recipient", None)
@@ -197,7 +225,8 @@ def build_context(kind: str, facts: LetterFacts | Mapping[str, Any]) -> dict[str
         },
         "signatory": {"name": clean(office.signatory_name), "title": clean(office.signatory_title)},
         "letter": {
-            "number": fa(letter.number),
+            "number": DRAFT_MARK if letter.draft else fa(letter.number),
+            "draft": letter.draft,
             "date": fa(letter.jalali_date),
             "attachments": f"{fa(count)} مورد" if count else "ندارد",
             "guid": letter.guid,
@@ -213,16 +242,18 @@ def build_context(kind: str, facts: LetterFacts | Mapping[str, Any]) -> dict[str
         },
         "complainant": _complainant_view(person, hidden),
         "complaint": {
-            "tracking_code": fa(complaint.tracking_code),
+            "tracking_code": tracking_view(complaint.tracking_code),
             "subject": clean(complaint.subject),
             "text": clean(complaint.text, multiline=True),
+            # The reviewer's summary; the complaint's own text when none was written (a
+            # case accepted before summaries existed).
+            "summary": clean(complaint.summary or complaint.text, multiline=True),
+            "has_summary": bool(complaint.summary.strip()),
             "registered_on": fa(complaint.registered_on),
             "agencies": [clean(a) for a in complaint.agencies],
+            "agencies_joined": join_agencies([clean(a) for a in complaint.agencies]),
         },
-        "copies": [
-            {"recipient": clean(c.recipient), "description": clean(c.description)}
-            for c in _copies(checked, hidden)
-        ],
+        "copies": [_copy_line(c, person) for c in _copies(checked, hidden)],
         "attachments": [
             {
                 "name": clean(a.name),

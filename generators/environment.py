@@ -33,6 +33,12 @@ def fa_digits(value: object) -> str:
     return to_persian_digits(value)
 
 
+def isolated_ltr(value: object) -> str:
+    """Jinja filter: a code (tracking code, number) in Persian digits, isolated left to
+    right (LRI … PDI) so its groups keep their order in a right-to-left line."""
+    return f"\u2066{to_persian_digits(value)}\u2069"
+
+
 def fa_join(values: object, separator: str = "، ") -> str:
     """Jinja filter: join with the Persian comma."""
     if isinstance(values, str):
@@ -78,6 +84,7 @@ def make_environment() -> SandboxedEnvironment:
     env.filters["fa_digits"] = fa_digits
     env.filters["fa_join"] = fa_join
     env.filters["rtl_numbers"] = rtl_numbers
+    env.filters["ltr_code"] = isolated_ltr
     env.globals.update({"P": PARAGRAPH, "H": HEADING, "I": ITEM})
     return env
 

@@ -85,6 +85,8 @@ class LetterIdentity(Facts):
     guid: Annotated[str, AfterValidator(_guid)]
     verification_code: Annotated[str, AfterValidator(_text)]
     attachments_count: int = Field(default=0, ge=0)
+    # A preview (never numbered): its number box says «پیش‌نویس» instead of a number.
+    draft: bool = False
 
 
 class Addressee(Facts):
@@ -92,7 +94,10 @@ class Addressee(Facts):
 
     organisation: Text
     title: Text  # e.g. «شهردار محترم قزوین»
-    name: str | None = None  # e.g. «آقای مهندس احمدی»
+    name: str | None = None  # e.g. «مهندس احمدی»
+    # «آقای» or «خانم»: printed «جناب آقای» / «سرکار خانم» before the name.  Facts frozen
+    # before the field existed have none (their name may carry it already).
+    honorific: Literal["آقای", "خانم", ""] = ""
 
 
 class Complainant(Facts):
@@ -118,6 +123,9 @@ class Complaint(Facts):
     complainant: Complainant
     anonymous: bool = False
     agencies: tuple[Text, ...] = ()
+    # The reviewer's summary written at acceptance (``complaint review --summary``): what
+    # letters to agencies print under «خلاصه شکایت»; empty on facts frozen before it.
+    summary: str = ""
 
 
 class CarbonCopy(Facts):
@@ -152,6 +160,14 @@ class LetterRef(Facts):
     date: JalaliDate
 
 
+class FollowUp(Facts):
+    """A reminder or escalation that chased a referral, as the inspection report lists it."""
+
+    kind: Literal["reminder", "escalation"]
+    letter: LetterRef
+    ordinal: int = Field(default=1, ge=1)
+
+
 class ReplyRecord(Facts):
     """An agency's reply to one of the office's letters, as the inspection report lists it."""
 
@@ -161,6 +177,8 @@ class ReplyRecord(Facts):
     reply_date: JalaliDate | None = None
     outcome: Text  # e.g. «پاسخ داده شد»، «بی‌پاسخ»
     summary: str = ""
+    # The reminders and escalations that chased this letter, oldest first.
+    followups: tuple[FollowUp, ...] = ()
 
 
 class _LetterFacts(Facts):
@@ -187,6 +205,8 @@ class ReminderFacts(_LetterFacts):
     referral: LetterRef
     ordinal: Literal[1, 2] = 1
     answer_within_days: int = Field(default=5, ge=1)
+    # The earlier reminders of the same referral: a second reminder cites the first.
+    previous: tuple[LetterRef, ...] = ()
 
 
 class EscalationFacts(_LetterFacts):
@@ -196,7 +216,7 @@ class EscalationFacts(_LetterFacts):
     recipient: Addressee
     superior: Addressee
     referral: LetterRef
-    reminders: tuple[LetterRef, ...] = Field(min_length=1)
+    reminders: tuple[LetterRef, ...] = ()  # none only in a preview before any reminder
     answer_within_days: int = Field(default=3, ge=1)
 
 
@@ -244,6 +264,9 @@ class FinalAnswerFacts(_LetterFacts):
     kind: Literal["final_answer"] = "final_answer"
     decision: Text
     replies_summary: Text
+    # Where the complainant may turn if not satisfied (setting ``recourse_body``); empty on
+    # facts frozen before the paragraph existed.
+    recourse: str = ""
 
 
 class ReceiptFacts(_LetterFacts):
@@ -251,7 +274,9 @@ class ReceiptFacts(_LetterFacts):
 
     kind: Literal["receipt"] = "receipt"
     documents_received: tuple[Text, ...] = ()
-    expected_answer_days: int = Field(default=31, ge=1)
+    # Facts frozen before issue 12 promised a number of working days; new receipts do not
+    # (the service card's average is no promise), so the field is None for them.
+    expected_answer_days: int | None = Field(default=None, ge=1)
 
 
 LetterFacts = (

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from generators.cleaning import addressee_view, clean, fa, ref_view
+from generators.cleaning import addressee_view, clean, fa, ref_view, sentence
 from generators.errors import UnknownKind
 from generators.facts import (
     Addressee,
@@ -30,7 +30,7 @@ from generators.facts import (
     RejectionFacts,
     ReminderFacts,
 )
-from registry.kinds import KIND_SPECS, LetterKind, Recipient
+from registry.kinds import KIND_SPECS, DocumentKind, LetterKind, Recipient
 
 F = TypeVar("F", bound=LetterFactsBase)
 
@@ -62,14 +62,30 @@ class KindRendering(Generic[F]):
         return f"{self.folder}/wording.j2"
 
 
+FULL_TEXT = DocumentKind.COMPLAINT_TEXT.label_fa
+
+
 def _referral(facts: ReferralFacts) -> dict[str, Any]:
-    return {"answer_within_days": fa(facts.answer_within_days)}
+    return {
+        "answer_within_days": fa(facts.answer_within_days),
+        # The complainant's full text goes with the referral (never an anonymous one's).
+        "full_text_attached": not facts.complaint.anonymous
+        and any(a.kind == FULL_TEXT for a in facts.attachments),
+    }
+
+
+ORDINALS_FA = ("اول", "دوم", "سوم", "چهارم", "پنجم")
+
+
+def _ordinal(n: int) -> str:
+    return ORDINALS_FA[n - 1] if 1 <= n <= len(ORDINALS_FA) else fa(n)
 
 
 def _reminder(facts: ReminderFacts) -> dict[str, Any]:
     return {
         "referral": ref_view(facts.referral),
-        "ordinal": "اول" if facts.ordinal == 1 else "دوم",
+        "ordinal": _ordinal(facts.ordinal),
+        "previous": [ref_view(r) for r in facts.previous],
         "answer_within_days": fa(facts.answer_within_days),
     }
 
@@ -102,7 +118,7 @@ def _missing_documents(facts: MissingDocumentsFacts) -> dict[str, Any]:
 def _rejection(facts: RejectionFacts) -> dict[str, Any]:
     authority = facts.competent_authority
     return {
-        "reason": clean(facts.reason, multiline=True),
+        "reason": sentence(clean(facts.reason, multiline=True)),
         "competent_authority": clean(authority) if authority and authority.strip() else None,
     }
 
@@ -130,7 +146,18 @@ def _inspection_report(facts: InspectionReportFacts) -> dict[str, Any]:
                 "reply_number": fa(clean(r.reply_number)) if r.reply_number else None,
                 "reply_date": fa(r.reply_date) if r.reply_date else None,
                 "outcome": clean(r.outcome),
-                "summary": clean(r.summary) if r.summary.strip() else None,
+                "summary": sentence(clean(r.summary)) if r.summary.strip() else None,
+                "followups": [
+                    {
+                        "label": (
+                            f"پیگیری نوبت {_ordinal(f.ordinal)}"
+                            if f.kind == "reminder"
+                            else "تذکر و گزارش به مقام مافوق"
+                        ),
+                        **ref_view(f.letter),
+                    }
+                    for f in r.followups
+                ],
             }
             for r in facts.replies
         ],
@@ -141,15 +168,18 @@ def _inspection_report(facts: InspectionReportFacts) -> dict[str, Any]:
 
 def _final_answer(facts: FinalAnswerFacts) -> dict[str, Any]:
     return {
-        "decision": clean(facts.decision, multiline=True),
-        "replies_summary": clean(facts.replies_summary, multiline=True),
+        "decision": sentence(clean(facts.decision, multiline=True)),
+        "replies_summary": sentence(clean(facts.replies_summary, multiline=True)),
+        "recourse": clean(facts.recourse) if facts.recourse.strip() else None,
     }
 
 
 def _receipt(facts: ReceiptFacts) -> dict[str, Any]:
     return {
         "documents_received": [clean(d) for d in facts.documents_received],
-        "expected_answer_days": fa(facts.expected_answer_days),
+        "expected_answer_days": (
+            fa(facts.expected_answer_days) if facts.expected_answer_days else None
+        ),
     }
 
 

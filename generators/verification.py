@@ -261,3 +261,25 @@ def trust_label(verification: Verification, *, office_fingerprint: str | None) -
         own = all(s.signer_fingerprint == office_fingerprint for s in signatures if s.self_signed)
         return "trial_untrusted" if own else "untrusted"
     return "trusted"
+
+
+# A dossier embeds a case's signed originals: a few files of a few hundred kilobytes.
+MAX_EMBEDDED_FILES = 200
+
+
+def embedded_pdfs(pdf: bytes) -> list[tuple[str, bytes]]:
+    """The PDF files embedded in ``pdf`` (a dossier's signed originals), by name, in the
+    order the file lists them; other embedded files (``case.json``) are left out."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        attachments = PdfReader(io.BytesIO(pdf)).attachments
+        found = []
+        for name in sorted(attachments)[:MAX_EMBEDDED_FILES]:
+            for data in attachments[name]:
+                if data.startswith(b"%PDF-"):
+                    found.append((name, data))
+    except (PdfReadError, ValueError, KeyError) as exc:
+        raise PdfUnreadable(f"{type(exc).__name__}: {exc}") from exc
+    return found

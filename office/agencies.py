@@ -9,7 +9,7 @@ from office.access import Action, Actor, require
 from office.runtime import Runtime
 from registry.agencies import AgencyChanges, add_agency, edit_agency, find_agency, list_agencies
 from registry.db import transaction
-from registry.kinds import AgencyKind
+from registry.kinds import AgencyKind, Honorific
 from registry.records import agency_record
 
 __all__ = ["add", "choices", "edit", "list_all"]
@@ -40,6 +40,7 @@ def add(
     kind: AgencyKind,
     head_title: str,
     head_name: str | None = None,
+    head_honorific: Honorific | None = None,
     parent: str | None = None,
     county: str | None = None,
     reply_deadline_days: int | None = None,
@@ -54,6 +55,7 @@ def add(
             kind=kind,
             head_title=head_title,
             head_name=head_name,
+            head_honorific=head_honorific or Honorific.NONE,
             parent=find_agency(session, parent) if parent else None,
             county=county,
             reply_deadline_days=reply_deadline_days,
@@ -70,6 +72,7 @@ def edit(
     *,
     head_title: str | None = None,
     head_name: str | None = None,
+    head_honorific: Honorific | None = None,
     parent: str | None = None,
     reply_deadline_days: int | None = None,
     active: bool | None = None,
@@ -82,6 +85,7 @@ def edit(
         changes = AgencyChanges(
             head_title=head_title,
             head_name=head_name,
+            head_honorific=head_honorific,
             parent=find_agency(session, parent) if parent else None,
             reply_deadline_days=reply_deadline_days,
             active=active,

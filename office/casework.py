@@ -9,7 +9,7 @@ import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from office.pipeline import Batch, Seal, deliver, move_complaint_to, number_case_letter
 from registry import complaints
 from registry.db import transaction
+from registry.errors import InvalidInput
 from registry.kinds import ComplaintState, DocumentKind, LetterKind, LetterState
 from registry.letter_facts import (
     Facts,
@@ -29,8 +30,11 @@ from registry.letter_facts import (
 from registry.models import Complaint, Letter
 from registry.people import display_name
 from registry.register import LetterIdentity
-from registry.settings import OfficeProfile
+from registry.settings import OfficeProfile, Settings
 from registry.states import ensure_transition
+
+if TYPE_CHECKING:
+    from archive.attachments import Attachment
 
 
 @dataclass(frozen=True)
@@ -84,24 +88,94 @@ def _to_complainant(
     )
 
 
-def accept(batch: Batch, tracking: str, *, note: str | None = None) -> Reviewed:
-    """Accept for referral (no letter: the referrals go out with the next dispatch)."""
+def _full_text(batch: Batch, tracking: str, summary: str | None) -> Attachment | None:
+    """The complaint's full text as the referral's attachment, rendered before the
+    acceptance's transaction: for a complaint with a reviewer's summary that is not
+    anonymous (an anonymous complaint's own words go to no agency)."""
+    if summary is None or not summary.strip():
+        return None
+    from archive.attachments import Attachment
+    from archive.store import sha256_of
+    from generators.complaint_text import FILE_NAME, render_complaint_text
+    from registry.jalali import format_jalali
+
+    runtime = batch.runtime
+    office = runtime.settings.office
+    with runtime.sessions() as session:
+        complaint = complaints.get_complaint(session, tracking)
+        if complaint.anonymous or complaint.state is not ComplaintState.REGISTERED:
+            return None  # nothing to attach (a refused acceptance says why)
+        registered = complaint.registered_at.astimezone(runtime.clock.zone)
+        pdf = render_complaint_text(
+            office={"governorate": office.governorate, "office": office.name},
+            tracking_code=complaint.tracking_code,
+            subject=complaint.subject,
+            text=complaint.text,
+            registered_on=format_jalali(registered.date()),
+            registered_at=registered.isoformat(),
+        )
+    return Attachment(
+        data=pdf, media_type="application/pdf", original_name=FILE_NAME, sha256=sha256_of(pdf)
+    )
+
+
+def accept(
+    batch: Batch,
+    tracking: str,
+    *,
+    note: str | None = None,
+    summary: str | None = None,
+    forward: Sequence[int] = (),
+) -> Reviewed:
+    """Accept for referral with the reviewer's ``summary`` and, for an anonymous complaint,
+    the documents that may be forwarded (no letter: the referrals go out with the next
+    dispatch).  With a summary, the complaint's full text is filed on the case as a PDF
+    (``DocumentKind.COMPLAINT_TEXT``) that the referrals carry as an attachment."""
+    from archive.intake import attach_files
+
+    full_text = _full_text(batch, tracking, summary)
     with transaction(batch.runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
+        at = batch.runtime.clock.now()
         outcome = complaints.accept(
-            session, complaint, actor=batch.actor, at=batch.runtime.clock.now(), note=note
+            session,
+            complaint,
+            actor=batch.actor,
+            at=at,
+            note=note,
+            summary=summary,
+            forward=forward,
         )
+        if full_text is not None:
+            text_file = [(DocumentKind.COMPLAINT_TEXT, full_text)]
+            attach_files(
+                session, batch.runtime.store, complaint, text_file, actor=batch.actor, at=at
+            )
         return Reviewed(complaint.tracking_code, outcome.state, outcome.warnings)
 
 
-def reject(batch: Batch, tracking: str, *, reason: str) -> Reviewed:
-    """Reject the complaint and send the complainant the rejection letter with the reason."""
+def competent_body(settings: Settings, code: str | None) -> str | None:
+    """The competent body a rejection points to, from the office's table (setting
+    ``office.competent_bodies``); InvalidInput for a code not in it."""
+    if code is None:
+        return None
+    bodies = settings.office.competent_bodies
+    if code not in bodies:
+        raise InvalidInput("unknown_competent_body", value=code, allowed=", ".join(sorted(bodies)))
+    return bodies[code]
+
+
+def reject(batch: Batch, tracking: str, *, reason: str, refer_to: str | None = None) -> Reviewed:
+    """Reject the complaint and send the complainant the rejection letter with the reason
+    and, with ``refer_to`` (a code of the ``office.competent_bodies`` table), the body
+    competent to hear it."""
+    authority = competent_body(batch.runtime.settings, refer_to)
     with transaction(batch.runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
         outcome = complaints.reject(
             session, complaint, reason=reason, actor=batch.actor, at=batch.runtime.clock.now()
         )
-        facts = partial(rejection_facts, reason=reason.strip())
+        facts = partial(rejection_facts, reason=reason.strip(), competent_authority=authority)
         letter = _to_complainant(batch, session, LetterKind.REJECTION, complaint, facts)
         letter_id, code = letter.id, complaint.tracking_code
     (number,) = deliver(batch, [letter_id])

@@ -64,8 +64,8 @@ def _outstanding(batch: Batch) -> list[OutstandingRow]:
             calendar=working_calendar(session, settings.weekend_python_days),
             zone=clock.zone,
             first_after=settings.chase_first_after,
-            second_after=settings.chase_second_after,
-            escalate_after=settings.chase_escalate_after,
+            second_after=settings.chase_second_gap,
+            escalate_after=settings.chase_escalate_gap,
         )
 
 
@@ -139,6 +139,7 @@ def number_step(batch: Batch, planned: PlannedStep) -> int | None:
                 answer_within_days=days,
                 zone=zone,
                 ordinal=ordinal,
+                previous=reminders,
             )
         letter = number_case_letter(
             batch,

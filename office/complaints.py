@@ -230,6 +230,9 @@ def review(
     reason: str | None = None,
     missing: Sequence[DocumentKind] = (),
     note: str | None = None,
+    summary: str | None = None,
+    forward: Sequence[int] = (),
+    refer_to: str | None = None,
 ) -> Reviewed:
     """The initial review of a registered complaint.
 
@@ -237,7 +240,10 @@ def review(
     rejection letter is sent), or ask for the ``missing`` documents (the letter is sent).
     A letter's readiness is checked before anything is written.  The warnings the reviewer
     should still read (no earlier follow-up, an anonymous text that names its complainant)
-    come back as codes in ``Reviewed.warnings``.
+    come back as codes in ``Reviewed.warnings``.  Accepting takes the reviewer's
+    ``summary`` (required for an anonymous complaint) and, for an anonymous complaint, the
+    positions of the documents to ``forward``; rejecting may name the competent body by its
+    code in the ``office.competent_bodies`` setting (``refer_to``).
     """
     actor = require(actor, Action.REVIEW)
     from office import casework
@@ -246,10 +252,10 @@ def review(
 
     batch = Batch(runtime, actor)
     if decision is Decision.ACCEPT:
-        return casework.accept(batch, tracking, note=note)
+        return casework.accept(batch, tracking, note=note, summary=summary, forward=forward)
     if decision is Decision.REJECT:
         ensure_ready(batch, [LetterKind.REJECTION])
-        return casework.reject(batch, tracking, reason=reason or "")
+        return casework.reject(batch, tracking, reason=reason or "", refer_to=refer_to)
     ensure_ready(batch, [LetterKind.MISSING_DOCUMENTS])
     return casework.ask_for_documents(batch, tracking, missing=missing, note=note)
 

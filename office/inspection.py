@@ -21,7 +21,7 @@ from registry.agencies import find_agency
 from registry.db import transaction
 from registry.errors import NotFound
 from registry.inspections import current_inspection, findings_and_conclusion, record_inspection
-from registry.kinds import ComplaintState, LetterKind
+from registry.kinds import ComplaintState, Honorific, LetterKind
 from registry.letter_facts import inspection_assignment_facts, inspection_report_facts
 from registry.replies import replied_agency_ids
 from registry.states import ensure_transition
@@ -54,6 +54,7 @@ def inspect(
     agency_name: str | None,
     findings: str | None,
     files: Sequence[FileSpec] = (),
+    inspector_honorific: Honorific = Honorific.NONE,
 ) -> InspectionDone:
     """Assign an inspection of the agency (default: the first that has not replied) and
     send the assignment letter to the inspector; while one is under way, record findings
@@ -83,6 +84,7 @@ def inspect(
             findings=findings,
             at=clock.now(),
             actor=batch.actor,
+            inspector_honorific=inspector_honorific,
         )
         if checked:
             attach_files(

@@ -197,6 +197,14 @@ MESSAGES: dict[str, str] = {
     # scale-out: deployments on a Prefect server (flows/deploy.py, cli/deploy_cmd.py, issue 15)
     "deploy_needs_server": "نشانی سرور Prefect تعیین نشده است: پیش از residegi deploy متغیر PREFECT_API_URL را برابر نشانی سرور (مثلاً http://127.0.0.1:4200/api) بگذارید. چیزی ثبت نشد.",
     "deploy_server_unreachable": "سرور Prefect در {url} پاسخ نداد ({detail})؛ سرور را راه بیندازید و دوباره بکوشید. چیزی ثبت نشد.",
+    # letter content: summaries, forwarded documents, competent bodies, chaser previews (issue 12, content)
+    "summary_required_anonymous": "شکایت {tracking_code} ناشناس است؛ پذیرش آن بدون خلاصه بررسی‌کننده (--summary) ممکن نیست، زیرا متن خود شاکی برای دستگاه فرستاده نمی‌شود. چیزی ثبت نشد.",
+    "summary_too_long": "خلاصه شکایت {size} نویسه است و بیش از {limit} نویسه پذیرفته نمی‌شود؛ خلاصه کوتاه‌تری بنویسید.",
+    "anonymous_summary_names": "شکایت {tracking_code} ناشناس است، اما خلاصه شما مشخصات شاکی ({detail}) را دارد؛ خلاصه برای دستگاه فرستاده می‌شود، آن را بی‌نام بنویسید. چیزی ثبت نشد.",
+    "forward_unknown_document": "سند شماره {value} در پرونده {tracking_code} نیست؛ شماره اسناد را با «complaint show» ببینید. چیزی ثبت نشد.",
+    "forward_needs_anonymous": "اسناد شکایت غیرناشناس همه برای دستگاه فرستاده می‌شوند؛ --forward فقط برای شکایت ناشناس است.",
+    "unknown_competent_body": "مرجع «{value}» در جدول مراجع صالح (تنظیم office.competent_bodies) نیست؛ یکی از این‌ها: {allowed}",
+    "preview_already_replied": "پاسخ دستگاه به نامه {number} ثبت شده است؛ نامه پیگیری یا تذکری که بگوید پاسخی نرسیده نوشته نمی‌شود.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {
@@ -235,6 +243,7 @@ FIELD_NAMES_FA: dict[str, str] = {
     "landline": "تلفن ثابت",
     "postal_code": "کد پستی",
     "note": "یادداشت",
+    "summary": "خلاصه شکایت",
 }
 
 REVIEW_WARNINGS_FA = {

@@ -20,7 +20,7 @@ from office.runtime import Runtime
 from office.sheets import document_sheets
 from registry import complaints
 from registry.agencies import find_agency, superior_of
-from registry.errors import InvalidInput, NotFound
+from registry.errors import InvalidInput, NotFound, Refused
 from registry.jalali import jalali_year
 from registry.kinds import DocumentKind, LetterKind, LetterState
 from registry.letter_facts import (
@@ -79,6 +79,11 @@ def _identity(batch: Batch, kind: LetterKind, complaint: Complaint) -> LetterIde
     )
 
 
+def _draft(facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts marked as a draft: the letter prints «پیش‌نویس» where its number goes."""
+    return {**facts, "letter": {**facts["letter"], "draft": True}}
+
+
 def _referral(session: Session, complaint: Complaint, agency: Agency) -> Letter:
     referral = session.scalars(
         select(Letter).where(
@@ -91,6 +96,26 @@ def _referral(session: Session, complaint: Complaint, agency: Agency) -> Letter:
     if referral is None:
         raise NotFound("preview_needs_referral", tracking_code=complaint.tracking_code)
     return referral
+
+
+def _unanswered(case: _Case) -> tuple[Letter, list[Letter]]:
+    """The referral a chaser would chase and its reminders so far (void ones aside);
+    Refused when the agency's reply is recorded (no letter says no reply came then)."""
+    referral = _referral(case.session, case.complaint, case.agency)
+    if referral.replied_at is not None:
+        raise Refused("preview_already_replied", number=referral.number)
+    reminders = list(
+        case.session.scalars(
+            select(Letter)
+            .where(
+                Letter.chases_id == referral.id,
+                Letter.kind == LetterKind.REMINDER,
+                Letter.state != LetterState.VOID,
+            )
+            .order_by(Letter.issued_at, Letter.id)
+        )
+    )
+    return referral, reminders
 
 
 def _referral_preview(case: _Case) -> dict[str, Any]:
@@ -107,23 +132,26 @@ def _referral_preview(case: _Case) -> dict[str, Any]:
 
 
 def _reminder_preview(case: _Case) -> dict[str, Any]:
-    referral = _referral(case.session, case.complaint, case.agency)
+    """The next reminder: the first, or the second citing the first."""
+    referral, reminders = _unanswered(case)
     return reminder_facts(
         referral,
         case.identity,
         case.office,
-        ordinal=1,
+        ordinal=min(len(reminders) + 1, 2),
         answer_within_days=stated_reply_days(case.settings, case.kind),
         zone=case.zone,
+        previous=reminders[:1],
     )
 
 
 def _escalation_preview(case: _Case) -> dict[str, Any]:
-    referral = _referral(case.session, case.complaint, case.agency)
+    """The escalation listing the reminders actually sent (none yet: it lists none)."""
+    referral, reminders = _unanswered(case)
     superior = superior_of(case.agency) or case.agency
     return escalation_facts(
         referral,
-        [referral],
+        reminders,
         superior,
         case.identity,
         case.office,
@@ -199,7 +227,7 @@ def preview_facts(
     identity = _identity(batch, kind, complaint)
     agency = find_agency(session, agency_name) if agency_name else complaint.agencies[0].agency
     facts = build(_Case(batch, session, kind, complaint, agency, identity))
-    return batch.frozen(kind, facts)
+    return batch.frozen(kind, _draft(facts))
 
 
 def preview(

@@ -207,8 +207,8 @@ def outstanding_replies(
             calendar=office_calendar(runtime, session),
             zone=runtime.clock.zone,
             first_after=settings.chase_first_after,
-            second_after=settings.chase_second_after,
-            escalate_after=settings.chase_escalate_after,
+            second_after=settings.chase_second_gap,
+            escalate_after=settings.chase_escalate_gap,
             overdue_only=overdue,
             agency=only,
         )

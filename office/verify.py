@@ -143,10 +143,38 @@ def verify_signed(runtime: Runtime, data: bytes, *, path: str) -> SignatureCheck
     """Check a signed PDF's bytes: intact, signer and time, trust (the office's own key, the
     configured trusted certificates), and whether this archive holds exactly these bytes.
 
+    A case dossier is not signed itself: it embeds the signed originals of the case's
+    letters.  For an unsigned file that embeds signed PDFs, each embedded original is
+    checked the same way (``embedded``: one record each, named ``path#name``) and the
+    dossier's verdict is theirs.
+
     ``path`` only names the file in the record.  Nothing is raised for a failed check: the
     problems are in the result (the CLI exits 5 on any); a malformed trusted certificate in
     the settings is InvalidInput (exit 2), an unreadable PDF PdfUnreadable (exit 5).
     """
+    from generators.verification import embedded_pdfs
+
+    check = _verify_one(runtime, data, path=path)
+    if check.record["signed"]:
+        return check
+    inner = [_verify_one(runtime, pdf, path=f"{path}#{name}") for name, pdf in embedded_pdfs(data)]
+    inner = [c for c in inner if c.record["signed"]]
+    if not inner:
+        return check
+    record = dict(check.record)
+    problems = list(dict.fromkeys(p for c in inner for p in c.problems))
+    record.update(
+        {
+            "dossier": True,
+            "embedded": [c.record for c in inner],
+            "verdict": "doubt" if problems else "ok",
+            "problems": problems,
+        }
+    )
+    return SignatureCheck(record)
+
+
+def _verify_one(runtime: Runtime, data: bytes, *, path: str) -> SignatureCheck:
     from generators.verification import problems_of, trust_label, verify_pdf
 
     roots, office_fingerprint = _trust_roots(runtime)
@@ -179,6 +207,8 @@ def verify_signed(runtime: Runtime, data: bytes, *, path: str) -> SignatureCheck
             "archive": "absent" if rows is None else ("held" if rows else "not_held"),
             "archive_records": rows or [],
             "problems": problems,
+            "dossier": False,
+            "embedded": [],
         }
     )
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import InvalidInput, NotFound, Refused
 from registry.events import record_event
-from registry.kinds import AgencyKind
+from registry.kinds import AgencyKind, Honorific
 from registry.models import Agency, AgencyHead
 from registry.text import normalize_for_search
 
@@ -58,11 +58,13 @@ def add_agency(
     at: dt.datetime,
     actor: str,
     head_name: str | None = None,
+    head_honorific: Honorific = Honorific.NONE,
     parent: Agency | None = None,
     county: str | None = None,
     reply_deadline_days: int | None = None,
 ) -> Agency:
-    """A new agency with its current head; refused if the name is taken."""
+    """A new agency with its current head (``head_honorific``: «جناب آقای» / «سرکار خانم»
+    before the head's name in letters); refused if the name is taken."""
     name = name.strip()
     if not name:
         raise InvalidInput("agency_name_required", field="name")
@@ -84,7 +86,9 @@ def add_agency(
         reply_deadline_days=reply_deadline_days,
         active=True,
     )
-    agency.heads.append(AgencyHead(title=head_title.strip(), name=head_name, since=at))
+    agency.heads.append(
+        AgencyHead(title=head_title.strip(), name=head_name, honorific=head_honorific, since=at)
+    )
     session.add(agency)
     session.flush()
     record_event(session, at=at, actor=actor, action="agency_added", data={"agency": name})
@@ -97,6 +101,7 @@ class AgencyChanges:
 
     head_title: str | None = None
     head_name: str | None = None
+    head_honorific: Honorific | None = None
     parent: Agency | None = None
     reply_deadline_days: int | None = None
     active: bool | None = None
@@ -109,13 +114,20 @@ def edit_agency(
     written keep the head they printed."""
     changed: dict[str, Any] = {}
     head = agency.current_head
-    if changes.head_title is not None or changes.head_name is not None:
+    if (
+        changes.head_title is not None
+        or changes.head_name is not None
+        or changes.head_honorific is not None
+    ):
         title = (changes.head_title or (head.title if head else "")).strip()
         if not title:
             raise InvalidInput("head_title_required", field="head_title")
         name = changes.head_name if changes.head_name is not None else (head.name if head else None)
-        agency.heads.append(AgencyHead(title=title, name=name or None, since=at))
-        changed["head"] = {"title": title, "name": name}
+        honorific = changes.head_honorific or (head.honorific if head else Honorific.NONE)
+        agency.heads.append(
+            AgencyHead(title=title, name=name or None, honorific=honorific, since=at)
+        )
+        changed["head"] = {"title": title, "name": name, "honorific": honorific.value}
     if changes.parent is not None:
         if changes.parent.id == agency.id:
             raise InvalidInput("agency_parent_self", field="parent")
@@ -142,6 +154,16 @@ def edit_agency(
             data={"agency": agency.name, **changed},
         )
     return agency
+
+
+def _head(row: dict[str, Any]) -> dict[str, Any]:
+    """A data row's optional head name and honorific («mr», «mrs»)."""
+    if not row.get("head_name"):
+        return {}
+    return {
+        "head_name": row["head_name"],
+        "head_honorific": Honorific(row.get("head_honorific", "none")),
+    }
 
 
 def load_sample(session: Session, *, at: dt.datetime, actor: str, path: Path = SAMPLE_FILE) -> int:
@@ -172,10 +194,15 @@ def load_sample(session: Session, *, at: dt.datetime, actor: str, path: Path = S
     for row in data["agency"]:
         kind = AgencyKind(row["kind"])
         if kind is AgencyKind.GOVERNORATE:
-            governorate = ensure(row["name"], kind, row["head_title"])
+            governorate = ensure(row["name"], kind, row["head_title"], **_head(row))
         elif kind is AgencyKind.COUNTY_GOVERNORATE:
             counties[row["county"]] = ensure(
-                row["name"], kind, row["head_title"], parent=governorate, county=row["county"]
+                row["name"],
+                kind,
+                row["head_title"],
+                parent=governorate,
+                county=row["county"],
+                **_head(row),
             )
     office = data["office"]
     ensure(office["name"], AgencyKind.OFFICE, "مدیرکل محترم " + office["name"], parent=governorate)

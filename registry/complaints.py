@@ -40,6 +40,8 @@ MAX_TEXT = 50_000
 MAX_NAME = 100
 MAX_COMPANY_NAME = 200
 MAX_ADDRESS = 1_000
+# A reviewer's summary is a paragraph or two: what fits a one-page referral.
+MAX_SUMMARY = 2_000
 
 
 @dataclass(frozen=True)
@@ -397,22 +399,64 @@ def identifying_mentions(complaint: Complaint) -> list[str]:
     return anonymity.identifying_mentions(complaint.text, identifiers(complaint.complainant))
 
 
+def _forwardable(complaint: Complaint, forward: Sequence[int]) -> set[int]:
+    """The ids of the documents at positions ``forward`` (1-based, as ``complaint show``
+    lists them); InvalidInput for a position the case does not have, or for a complaint
+    that is not anonymous (all of its documents are forwarded)."""
+    if forward and not complaint.anonymous:
+        raise InvalidInput("forward_needs_anonymous")
+    documents = list(complaint.documents)
+    chosen = set()
+    for position in forward:
+        if not 1 <= position <= len(documents):
+            raise InvalidInput(
+                "forward_unknown_document", value=position, tracking_code=complaint.tracking_code
+            )
+        chosen.add(documents[position - 1].id)
+    return chosen
+
+
 def accept(
-    session: Session, complaint: Complaint, *, actor: str, at: dt.datetime, note: str | None = None
+    session: Session,
+    complaint: Complaint,
+    *,
+    actor: str,
+    at: dt.datetime,
+    note: str | None = None,
+    summary: str | None = None,
+    forward: Sequence[int] = (),
 ) -> ReviewOutcome:
     """Accept a registered complaint for referral (a complaint in any other state is
     refused: a closed or withdrawn one returns by ``reopen``, with its reason).
 
     Without evidence of the complaint it is refused unless ``note`` records why; a missing
     earlier follow-up with the agency, and an anonymous text that names the complainant,
-    are returned as warnings for the reviewer.
+    are returned as warnings for the reviewer.  ``summary`` is the reviewer's summary the
+    referral prints under «خلاصه شکایت» (required for an anonymous complaint, whose own
+    text goes to no agency); ``forward``, for an anonymous complaint, the positions of the
+    documents that may go to the agency (none otherwise).
     """
     if complaint.state is not ComplaintState.REGISTERED:
         # The table lets a closed or withdrawn case back to accepted, but by reopen only.
         raise illegal_transition(complaint, ComplaintState.ACCEPTED)
+    summary_text = optional_text(summary, "summary", MAX_SUMMARY)
+    if complaint.anonymous and summary_text is None:
+        raise InvalidInput("summary_required_anonymous", tracking_code=complaint.tracking_code)
+    if complaint.anonymous and summary_text is not None:
+        # The summary goes to the agency word for word: it must not name the complainant.
+        named = anonymity.identifying_mentions(summary_text, identifiers(complaint.complainant))
+        if named:
+            raise Refused(
+                "anonymous_summary_names", tracking_code=complaint.tracking_code, detail=named[0]
+            )
+    chosen = _forwardable(complaint, forward)
     kinds = document_kinds(complaint)
     if DocumentKind.EVIDENCE not in kinds and not (note and note.strip()):
         raise Refused("evidence_missing", tracking_code=complaint.tracking_code)
+    complaint.summary = summary_text
+    if complaint.anonymous:
+        for document in complaint.documents:
+            document.forwardable = document.id in chosen
     warnings = []
     if DocumentKind.FOLLOWUP not in kinds:
         warnings.append("followup_missing")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from registry.errors import InvalidInput, Refused
 from registry.events import record_event
-from registry.kinds import ComplaintState
+from registry.kinds import ComplaintState, Honorific
 from registry.models import Agency, Complaint, Inspection
 from registry.states import transition
 
@@ -38,6 +38,7 @@ def record_inspection(
     findings: str | None,
     at: dt.datetime,
     actor: str,
+    inspector_honorific: Honorific = Honorific.NONE,
 ) -> tuple[Inspection, bool]:
     """Assign an inspection (the complaint moves to under_inspection) or, while one is under
     way, add its findings.  Returns the inspection and whether it is new (a new one gets
@@ -71,6 +72,7 @@ def record_inspection(
         complaint_id=complaint.id,
         agency_id=agency.id,
         inspector=inspector,
+        inspector_honorific=inspector_honorific,
         inspection_date=inspection_date,
         findings=findings.strip() if findings and findings.strip() else None,
         recorded_at=at,

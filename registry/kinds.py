@@ -48,6 +48,9 @@ class DocumentKind(enum.StrEnum):
     FOLLOWUP = "followup"  # the complainant's earlier follow-up with the agency
     AGENCY_REPLY = "agency_reply"  # the agency's earlier written reply
     OTHER = "other"
+    # The complaint's full text as registered, made at acceptance when the reviewer wrote a
+    # summary: referrals print the summary and carry the full text as this attachment.
+    COMPLAINT_TEXT = "complaint_text"
 
     @property
     def label_fa(self) -> str:
@@ -59,6 +62,7 @@ DOCUMENT_KIND_FA = {
     DocumentKind.FOLLOWUP: "مستندات پیگیری قبلی از دستگاه",
     DocumentKind.AGENCY_REPLY: "تصویر پاسخ کتبی دستگاه",
     DocumentKind.OTHER: "سایر مدارک",
+    DocumentKind.COMPLAINT_TEXT: "متن کامل شکایت",
 }
 
 

@@ -11,11 +11,12 @@ import zoneinfo
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.anonymity import identifying_mentions
 from registry.jalali import format_jalali, format_jalali_fa
-from registry.kinds import DocumentKind, Honorific
+from registry.kinds import DocumentKind, Honorific, LetterKind, LetterState
 from registry.models import Agency, Complainant, Complaint, Document, Inspection, Letter
 from registry.people import display_name, identifiers
 from registry.register import LetterIdentity
@@ -62,11 +63,17 @@ def complainant_facts(person: Complainant) -> Facts:
     }
 
 
+def honorific_fa(honorific: Honorific) -> str:
+    """«آقای», «خانم» or empty: what the facts carry (the generators add «جناب»/«سرکار»)."""
+    return honorific.label_fa if honorific is not Honorific.NONE else ""
+
+
 def complaint_facts(complaint: Complaint, zone: zoneinfo.ZoneInfo) -> Facts:
     return {
         "tracking_code": complaint.tracking_code,
         "subject": complaint.subject,
         "text": complaint.text,
+        "summary": complaint.summary or "",
         "registered_on": format_jalali(complaint.registered_at.astimezone(zone).date()),
         "complainant": complainant_facts(complaint.complainant),
         "anonymous": complaint.anonymous,
@@ -81,6 +88,7 @@ def addressee(agency: Agency) -> Facts:
         "organisation": agency.name,
         "title": head.title if head else agency.name,
         "name": head.name if head else None,
+        "honorific": honorific_fa(head.honorific) if head and head.name else "",
     }
 
 
@@ -93,6 +101,15 @@ def attachment_title(kind: DocumentKind) -> str:
     """What an attachment table calls a document of ``kind``: «تصویر مستندات شکایت»."""
     label = kind.label_fa
     return label if label.startswith("تصویر") else f"تصویر {label}"
+
+
+def forwarded(complaint: Complaint, document: Document) -> bool:
+    """Whether ``document`` goes to the agencies with the referral: every document of a
+    named complaint; of an anonymous one, only those the reviewer marked forwardable
+    (``complaint review --forward``), never the complaint's full text."""
+    if not complaint.anonymous:
+        return True
+    return bool(document.forwardable) and document.kind is not DocumentKind.COMPLAINT_TEXT
 
 
 def forwarded_documents(
@@ -114,6 +131,7 @@ def forwarded_documents(
             "identifies_complainant": identifies_complainant(document, complaint.complainant),
         }
         for document in complaint.documents
+        if forwarded(complaint, document)
     ]
 
 
@@ -174,9 +192,15 @@ def rejection_facts(
     *,
     reason: str,
     zone: zoneinfo.ZoneInfo,
+    competent_authority: str | None = None,
 ) -> Facts:
-    """عدم صلاحیت رسیدگی: the complainant told why the office cannot take the case."""
-    return {**_to_complainant("rejection", complaint, identity, office, zone), "reason": reason}
+    """عدم صلاحیت رسیدگی: the complainant told why the office cannot take the case and,
+    when the office named one, which body can."""
+    return {
+        **_to_complainant("rejection", complaint, identity, office, zone),
+        "reason": reason,
+        "competent_authority": competent_authority,
+    }
 
 
 def missing_documents_facts(
@@ -203,16 +227,44 @@ def final_answer_facts(
     replies_summary: str,
     zone: zoneinfo.ZoneInfo,
 ) -> Facts:
-    """پاسخ نهایی: the office's decision and what the agencies answered."""
+    """پاسخ نهایی: the office's decision, what the agencies answered, where the
+    complainant may turn next (setting ``recourse_body``), and a «رونوشت» to each agency,
+    except for an anonymous complaint, whose answer goes to the complainant alone."""
+    copies = []
+    if not complaint.anonymous:
+        copies = [
+            {
+                "recipient": addressee(link.agency)["title"],
+                "description": "جهت اطلاع",
+                "audience": "agency",
+            }
+            for link in complaint.agencies
+        ]
     return {
         **_to_complainant("final_answer", complaint, identity, office, zone),
         "decision": decision,
         "replies_summary": replies_summary,
+        "recourse": office.recourse_body,
+        "copies": copies,
     }
 
 
+def _you(person: Complainant) -> str:
+    """How a letter to the complainant calls them: «سرکار عالی», «جنابعالی», «آن شرکت»."""
+    if person.company_name:
+        return "آن شرکت"
+    return {Honorific.MR: "جنابعالی", Honorific.MRS: "سرکار عالی"}.get(person.honorific, "شما")
+
+
+def _full_stop(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?؟…»)" else f"{text}."
+
+
 def replies_summary(session: Session, complaint: Complaint) -> str:
-    """What each agency answered (or that it did not), one sentence an agency, in Persian."""
+    """What each agency answered (or that it did not), one full sentence an agency, in
+    Persian, the complainant called as a letter to them calls them («خواسته سرکار عالی»)."""
+    you = _you(complaint.complainant)
     sentences = []
     for referral, reply in referrals_with_replies(session, complaint):
         agency = referral.recipient
@@ -222,10 +274,10 @@ def replies_summary(session: Session, complaint: Complaint) -> str:
         said = f"{agency} طی نامه شماره {to_persian_digits(reply.their_number)} مورخ "
         said += format_jalali_fa(reply.their_date)
         if reply.outcome is not None:
-            said += f" اعلام کرده است که {reply.outcome.label_fa}"
+            said += " اعلام کرده است که " + reply.outcome.label_fa.replace("شاکی", you, 1)
         else:
             said += " پاسخ داده است"
-        said += f": {reply.summary}" if reply.summary else "."
+        said += f": {_full_stop(reply.summary)}" if reply.summary else "."
         sentences.append(said)
     return " ".join(sentences) or "دستگاهی در این پرونده مکاتبه نشده است."
 
@@ -265,10 +317,12 @@ def reminder_facts(
     ordinal: int,
     answer_within_days: int,
     zone: zoneinfo.ZoneInfo,
+    previous: list[Letter] | None = None,
 ) -> Facts:
-    """پیگیری: the first or second reminder of an unanswered referral."""
+    """پیگیری: the first or second reminder of an unanswered referral; ``previous``, the
+    earlier reminders of the same referral, which a second reminder cites."""
     facts = _chaser_base("reminder", referral, identity, office, zone, answer_within_days)
-    return {**facts, "ordinal": ordinal}
+    return {**facts, "ordinal": ordinal, "previous": [letter_ref(r) for r in previous or []]}
 
 
 def escalation_facts(
@@ -298,17 +352,36 @@ def receipt_facts(
     expected_answer_days: int,
     zone: zoneinfo.ZoneInfo,
 ) -> Facts:
-    """رسید ثبت شکایت: the tracking code, what was received, when to expect an answer."""
+    """رسید ثبت شکایت: the tracking code and what was received.  No number of days is
+    promised (``expected_answer_days`` is the service card's average, not a promise; the
+    argument stays for callers and is not frozen)."""
     received = [f"{d.original_name} ({d.kind.label_fa})" for d in complaint.documents]
     return {
         **_to_complainant("receipt", complaint, identity, office, zone),
         "documents_received": received,
-        "expected_answer_days": expected_answer_days,
     }
 
 
-def inspector_addressee(office: OfficeProfile, inspector: str) -> Facts:
-    return {"organisation": office.name, "title": "بازرس محترم", "name": inspector}
+def inspector_addressee(
+    office: OfficeProfile, inspector: str, honorific: Honorific = Honorific.NONE
+) -> Facts:
+    return {
+        "organisation": office.name,
+        "title": "بازرس محترم",
+        "name": inspector,
+        "honorific": honorific_fa(honorific),
+    }
+
+
+def report_addressee(office: OfficeProfile) -> Facts:
+    """Whom the inspection report goes to: the authority the office reports to (settings
+    ``office.report_to_*``), never the office's own head, who signs it."""
+    return {
+        "organisation": office.report_to_organisation,
+        "title": office.report_to_title,
+        "name": office.report_to_name or None,
+        "honorific": honorific_fa(office.report_to_honorific) if office.report_to_name else "",
+    }
 
 
 def inspection_assignment_facts(
@@ -326,17 +399,46 @@ def inspection_assignment_facts(
         "office": office_facts(office),
         "letter": identity_facts(identity),
         "complaint": complaint_facts(complaint, zone),
-        "recipient": inspector_addressee(office, inspection.inspector),
+        "recipient": inspector_addressee(
+            office, inspection.inspector, inspection.inspector_honorific
+        ),
         "agency": addressee(agency),
         "inspection_date": format_jalali(inspection.inspection_date),
     }
 
 
+def followups(session: Session, referral: Letter) -> list[Facts]:
+    """The reminders and escalations that chased ``referral`` (void ones aside), oldest
+    first, each with its ordinal among its kind."""
+    chasers = session.scalars(
+        select(Letter)
+        .where(
+            Letter.chases_id == referral.id,
+            Letter.state != LetterState.VOID,
+            Letter.kind.in_((LetterKind.REMINDER, LetterKind.ESCALATION)),
+        )
+        .order_by(Letter.issued_at, Letter.id)
+    )
+    found: list[Facts] = []
+    seen: dict[LetterKind, int] = {}
+    for chaser in chasers:
+        seen[chaser.kind] = seen.get(chaser.kind, 0) + 1
+        found.append(
+            {"kind": chaser.kind.value, "letter": letter_ref(chaser), "ordinal": seen[chaser.kind]}
+        )
+    return found
+
+
 def reply_records(session: Session, complaint: Complaint) -> list[Facts]:
-    """Each live referral of the case with its agency's current reply (or none)."""
+    """Each live referral of the case with the reminders and escalations that followed it
+    and its agency's current reply (or none)."""
     records = []
     for referral, reply in referrals_with_replies(session, complaint):
-        record: Facts = {"letter": letter_ref(referral), "agency": referral.recipient}
+        record: Facts = {
+            "letter": letter_ref(referral),
+            "agency": referral.recipient,
+            "followups": followups(session, referral),
+        }
         if reply is None:
             record["outcome"] = "پاسخی واصل نشده است"
         else:
@@ -369,8 +471,10 @@ def inspection_report_facts(
         "office": office_facts(office),
         "letter": identity_facts(identity),
         "complaint": complaint_facts(complaint, zone),
-        "recipient": {"organisation": office.name, "title": f"ریاست محترم {office.name}"},
-        "inspector": inspector_addressee(office, inspection.inspector),
+        "recipient": report_addressee(office),
+        "inspector": inspector_addressee(
+            office, inspection.inspector, inspection.inspector_honorific
+        ),
         "inspection_date": format_jalali(inspection.inspection_date),
         "replies": reply_records(session, complaint),
         "findings": findings,

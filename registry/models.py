@@ -126,6 +126,10 @@ class AgencyHead(Base):
     title: Mapped[str] = mapped_column(String(200))
     name: Mapped[str | None] = mapped_column(String(200))
     since: Mapped[dt.datetime]
+    # «جناب آقای» / «سرکار خانم» before the name in letters (migration 0007).
+    honorific: Mapped[Honorific] = mapped_column(
+        _enum(Honorific), default=Honorific.NONE, server_default=Honorific.NONE.value
+    )
 
     agency: Mapped[Agency] = relationship(back_populates="heads")
 
@@ -175,6 +179,9 @@ class Complaint(Base):
     possible_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"))
     missing_kinds: Mapped[list[str] | None] = mapped_column(JSON)
     decision: Mapped[str | None] = mapped_column(Text)
+    # The reviewer's summary written at acceptance: what letters to agencies print under
+    # «خلاصه شکایت» instead of the complainant's own words (migration 0007).
+    summary: Mapped[str | None] = mapped_column(Text)
 
     complainant: Mapped[Complainant] = relationship()
     agencies: Mapped[list[ComplaintAgency]] = relationship(
@@ -212,6 +219,9 @@ class Document(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     added_at: Mapped[dt.datetime]
     added_by: Mapped[str] = mapped_column(String(100))
+    # Whether the reviewer marked it to be forwarded to the agency: consulted for anonymous
+    # complaints only, whose documents go to no agency unless marked (migration 0007).
+    forwardable: Mapped[bool | None] = mapped_column(Boolean)
 
     complaint: Mapped[Complaint] = relationship(back_populates="documents")
 
@@ -403,6 +413,9 @@ class Inspection(Base):
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), index=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     inspector: Mapped[str] = mapped_column(String(200))
+    inspector_honorific: Mapped[Honorific] = mapped_column(
+        _enum(Honorific), default=Honorific.NONE, server_default=Honorific.NONE.value
+    )
     inspection_date: Mapped[dt.date] = mapped_column(Date)
     findings: Mapped[str | None] = mapped_column(Text)
     assignment_letter_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"))

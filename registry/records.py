@@ -33,6 +33,7 @@ def agency_record(agency: Agency) -> dict[str, Any]:
         "county": agency.county,
         "head_title": head.title if head else None,
         "head_name": head.name if head else None,
+        "head_honorific": head.honorific.value if head else None,
         "reply_deadline_days": agency.reply_deadline_days,
         "active": agency.active,
     }
@@ -46,6 +47,7 @@ def document_record(document: Document, zone: zoneinfo.ZoneInfo) -> dict[str, An
         "size": document.size,
         "sha256": document.sha256,
         "added_at": iso_time(document.added_at, zone),
+        "forwardable": document.forwardable,
     }
 
 
@@ -85,6 +87,7 @@ def complaint_record(
         record.update(
             {
                 "text": complaint.text,
+                "summary": complaint.summary,
                 "channel": complaint.channel.value,
                 "complainant_detail": complainant_detail(person),
                 "missing": complaint.missing_kinds or [],

@@ -114,6 +114,62 @@ TOPICS: list[tuple[str, str, list[str], str]] = [
 ]
 
 
+# The reviewer's summary of each topic (``complaint review --accept --summary``), in the
+# office's third-person voice: what the referral prints under «خلاصه شکایت».  Written as a
+# reviewer writes one, the complaint's facts and its request, not cut short.
+SUMMARIES: dict[str, str] = {
+    "آسفالت نشدن معابر محله": (
+        "شاکی اعلام کرده است معابر محله واقع در {street} بیش از سه سال آسفالت نشده و در فصل "
+        "بارندگی تردد ساکنان، به‌ویژه سالمندان و دانش‌آموزان، با دشواری همراه است؛ به گفته وی "
+        "مراجعات مکرر به واحد عمران شهرداری تنها به وعده انجامیده است. خواسته شاکی قرار گرفتن "
+        "آسفالت معابر محله در اولویت برنامه عمرانی شهرداری است."
+    ),
+    "تأخیر در صدور پروانه ساختمانی": (
+        "شاکی اظهار داشته است پرونده درخواست پروانه ساختمانی وی با وجود تحویل کامل مدارک و "
+        "پرداخت عوارض تعیین‌شده، بیش از شش ماه در شهرداری بلاتکلیف مانده و هر بار به دلیلی "
+        "تازه به تعویق افتاده است. خواسته شاکی رسیدگی به پرونده و صدور پروانه در مهلت قانونی است."
+    ),
+    "جمع‌آوری نشدن پسماند": (
+        "شاکی اعلام کرده است پسماند خانگی در {street} چند روز است جمع‌آوری نمی‌شود و انباشت "
+        "زباله بوی نامطبوع و حضور حیوانات ولگرد را در پی داشته و تماس با سامانه ۱۳۷ نیز نتیجه‌ای "
+        "نداشته است. خواسته شاکی جمع‌آوری منظم پسماند و تعویض مخازن فرسوده محله است."
+    ),
+    "ساخت‌وساز غیرمجاز مجاور ملک": (
+        "شاکی اعلام کرده است مالک ملک مجاور وی در {street} بدون پروانه طبقه اضافه احداث می‌کند "
+        "و با وجود گزارش به شهرداری منطقه، عملیات ساختمانی متوقف نشده و بیم آسیب به دیوار "
+        "مشترک می‌رود. خواسته شاکی توقف عملیات و رسیدگی طبق ماده ۱۰۰ قانون شهرداری‌ها است."
+    ),
+    "سد معبر و اشغال پیاده‌رو": (
+        "شاکی اعلام کرده است پیاده‌روی {street} با کالای مغازه‌داران اشغال شده و عابران، از جمله "
+        "افراد دارای ویلچر و کالسکه، ناچار به عبور از سواره‌رو هستند. خواسته شاکی صدور دستور رفع "
+        "سد معبر است."
+    ),
+    "اعتراض به عوارض نوسازی": (
+        "شاکی به عوارض نوسازی ملک خود که چند برابر سال گذشته تعیین شده اعتراض دارد و اظهار "
+        "می‌دارد در محاسبه، مساحتی بیش از مساحت سند منظور شده و اعتراض کتبی وی به واحد درآمد "
+        "شهرداری بی‌پاسخ مانده است. خواسته شاکی بررسی و اصلاح مبلغ عوارض است."
+    ),
+    "خاموشی روشنایی معابر": (
+        "شاکی اعلام کرده است چراغ‌های روشنایی {street} ماه‌هاست خاموش است و تاریکی معبر موجب "
+        "ناامنی و نگرانی ساکنان شده، و شهرداری موضوع را به اداره برق مربوط دانسته است. خواسته "
+        "شاکی هماهنگی میان دستگاه‌های مسئول و رفع مشکل روشنایی است."
+    ),
+    "بی‌پاسخ ماندن درخواست در فرمانداری": (
+        "شاکی اعلام کرده است درخواست کتبی وی درباره مشکل آب‌رسانی روستا بیش از دو ماه در "
+        "فرمانداری بی‌پاسخ مانده، در حالی که دهیاری و شورای روستا نیز موضوع را پیگیری کرده‌اند "
+        "و اهالی در تابستان با کم‌آبی شدید روبه‌رو بوده‌اند. خواسته شاکی رسیدگی به درخواست و "
+        "اعلام نتیجه است."
+    ),
+}
+_FOLLOWUP_NOTE = " مستندات پیگیری قبلی شاکی از دستگاه پیوست شکایت است."
+
+
+def reviewer_summary(subject: str, street: str, followed_up: bool) -> str:
+    """The summary a reviewer writes for a sample complaint of ``subject``."""
+    text = SUMMARIES[subject].format(street=street)
+    return text + _FOLLOWUP_NOTE if followed_up else text
+
+
 @dataclass(frozen=True)
 class SampleFile:
     kind: DocumentKind
@@ -128,6 +184,7 @@ class SampleComplaint:
     data: ComplaintInput
     files: tuple[SampleFile, ...]
     review: str  # accept | incomplete | reject
+    summary: str = ""  # the reviewer's summary at acceptance
 
 
 def _national_id(rng: random.Random) -> str:
@@ -259,4 +316,7 @@ def sample_complaints(
             channel=rng.choice(list(Channel)),
             anonymous=rng.random() < 0.17,
         )
-        yield SampleComplaint(data=data, files=tuple(files), review=review)
+        # Drawn from no random numbers, so the complaints stay those of the same seed.
+        followed_up = any(f.kind is DocumentKind.FOLLOWUP for f in files)
+        summary = reviewer_summary(subject, street, followed_up)
+        yield SampleComplaint(data=data, files=tuple(files), review=review, summary=summary)

@@ -19,7 +19,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from registry.errors import InvalidInput
 from registry.files import FileRefused, read_bounded
-from registry.kinds import AgencyKind
+from registry.kinds import AgencyKind, Honorific
 
 SETTINGS_FILE_NAME = "residegi.toml"
 MAX_SETTINGS_FILE_BYTES = 1024 * 1024  # a settings file is a few lines; never read more
@@ -82,6 +82,32 @@ class OfficeProfile(BaseModel):
         default_factory=lambda: {"outgoing": "ص"},
         description="Letter series (registers) by name, each with the code printed in its numbers.",
     )
+    report_to_title: str = Field(
+        "استاندار محترم قزوین",
+        description="Whom the inspection report is addressed to: the authority the office "
+        "reports to (the governor, or the deputy the governor named), as the letter's "
+        "first line prints it.",
+    )
+    report_to_organisation: str = Field(
+        "استانداری قزوین", description="The organisation of the inspection report's addressee."
+    )
+    report_to_name: str = Field(
+        "", description="The inspection report addressee's name (left out when empty)."
+    )
+    report_to_honorific: Honorific = Field(
+        Honorific.NONE,
+        description="mr or mrs: «جناب آقای» / «سرکار خانم» before report_to_name.",
+    )
+    recourse_body: str = Field(
+        "دیوان عدالت اداری",
+        description="The body a final answer names for the complainant's further recourse "
+        "(empty: no recourse paragraph).",
+    )
+    competent_bodies: dict[str, str] = Field(
+        default_factory=lambda: dict(COMPETENT_BODIES),
+        description="Reasons for a rejection (complaint review --reject --refer-to CODE) and "
+        "the competent body the rejection letter points the complainant to.",
+    )
 
     @field_validator("number_format")
     @classmethod
@@ -90,6 +116,18 @@ class OfficeProfile(BaseModel):
             if part not in value:
                 raise ValueError(f"number_format must contain {part}")
         return value
+
+
+COMPETENT_BODIES: dict[str, str] = {
+    "municipal_dues": "کمیسیون ماده ۷۷ قانون شهرداری‌ها",
+    "building_violation": "کمیسیون ماده ۱۰۰ قانون شهرداری‌ها",
+    "land_use": "کمیسیون ماده ۵ قانون تأسیس شورای عالی شهرسازی و معماری ایران",
+    "private_dispute": "شورای حل اختلاف شهرستان",
+    "judicial": "مراجع قضایی صالح",
+    "administrative_decision": "دیوان عدالت اداری",
+}
+"""The default table of rejection reasons and the competent body for each (the office may
+replace it with setting ``office.competent_bodies``)."""
 
 
 def _default_deadlines() -> dict[AgencyKind, int]:
@@ -179,8 +217,8 @@ class Settings(BaseSettings):
     expected_answer_days: int = Field(
         31,
         ge=1,
-        description="Working days within which the registration receipt tells the "
-        "complainant to expect the answer (the office's service card).",
+        description="The service card's average working days to an answer: a statistic "
+        "for reports, not a promise (the receipt no longer prints it).",
     )
     delivery_period_days: int = Field(
         30, ge=1, description="Days after the answer before a case may be closed automatically."
@@ -253,6 +291,19 @@ class Settings(BaseSettings):
     def prefect_home(self) -> Path:
         """Prefect's own folder, inside the data folder and never the registry's database."""
         return self.home / "prefect"
+
+    @property
+    def chase_second_gap(self) -> int:
+        """Working days from the first reminder to the second: the setting, but never
+        before the first reminder's own deadline has passed (a letter saying no reply came
+        is never dated the day the reply is still due)."""
+        return max(self.chase_second_after, self.reminder_deadline_days + 1)
+
+    @property
+    def chase_escalate_gap(self) -> int:
+        """Working days from the second reminder to the escalation, likewise never on or
+        before the second reminder's own due day."""
+        return max(self.chase_escalate_after, self.reminder_deadline_days + 1)
 
     @property
     def weekend_python_days(self) -> frozenset[int]:

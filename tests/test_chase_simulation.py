@@ -103,8 +103,10 @@ def test_forty_working_days_of_chasing(batch: pipeline.Batch) -> None:
         due_date = due[referral_id]
         assert due_date == calendar.add_working_days(START, 10)
         first = calendar.add_working_days(due_date, 3)
-        second = calendar.add_working_days(first, 5)
-        escalation = calendar.add_working_days(second, 5)
+        # The settings say 5, but a reminder gives 5 working days to reply: the next step
+        # comes the working day after that deadline, never on it (issue 12, item 9).
+        second = calendar.add_working_days(first, 6)
+        escalation = calendar.add_working_days(second, 6)
         replied = REPLY_ON.get(index)
         reply_day = calendar.add_working_days(START, replied) if replied is not None else None
         for step, day in (("first", first), ("second", second), ("escalation", escalation)):
@@ -139,8 +141,8 @@ def test_forty_working_days_of_chasing(batch: pipeline.Batch) -> None:
                 calendar=calendar,
                 zone=TEHRAN,
                 first_after=3,
-                second_after=5,
-                escalate_after=5,
+                second_after=batch.runtime.settings.chase_second_gap,
+                escalate_after=batch.runtime.settings.chase_escalate_gap,
             )
         waiting = {
             referral_id

@@ -136,7 +136,8 @@ def test_reply_record_and_outstanding(cli: Cli, tmp_path: Path) -> None:
     assert (
         first["last_chaser"]["kind"] == "reminder" and first["last_chaser"]["date"] == "1405/09/01"
     )
-    assert (first["next_step"], first["next_step_date"]) == ("second_reminder", "1405/09/08")
+    # 5 working days after the reminder is its own due day: the second comes the day after.
+    assert (first["next_step"], first["next_step_date"]) == ("second_reminder", "1405/09/09")
     assert table["totals"] == [
         {
             "agency": "شهرداری قزوین",

@@ -156,10 +156,11 @@ def test_accept_needs_evidence_or_a_reason(session: Session) -> None:
 def test_accept_warns_when_an_anonymous_text_names_the_complainant(session: Session) -> None:
     text = "اینجانب زهرا كريمي با شماره ۰۹۱۲۱۲۳۴۵۶۷ شکایت دارم."
     complaint = registered(session, anonymous=True, text=text)
-    outcome = complaints.accept(session, complaint, actor="x", at=AT)
+    summary = "شاکی از شهرداری شکایت دارد."
+    outcome = complaints.accept(session, complaint, actor="x", at=AT, summary=summary)
     assert outcome.warnings == ["anonymous_text_names_name", "anonymous_text_names_mobile"]
     quiet = registered(session, anonymous=True)
-    assert complaints.accept(session, quiet, actor="x", at=AT).warnings == []
+    assert complaints.accept(session, quiet, actor="x", at=AT, summary=summary).warnings == []
 
 
 def test_incomplete_then_attach_returns_to_review(session: Session) -> None:

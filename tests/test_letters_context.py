@@ -24,7 +24,8 @@ def test_context_is_json_and_persian(kind: str) -> None:
     assert json.loads(json.dumps(context)) == context
     assert context["letter"]["date"] == "۱۴۰۵/۰۹/۰۴"
     assert context["letter"]["number"].startswith("۱۴۰۵/ص/")
-    assert context["complaint"]["tracking_code"] == "۱۴۰۵۰۹۰۷۹۱۹"
+    # Grouped in fours, isolated left to right so the groups keep their order.
+    assert context["complaint"]["tracking_code"] == "\u2066۱۴۰۵-۰۹۰۷-۹۱۹\u2069"
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -138,7 +139,11 @@ def test_anonymity_warnings() -> None:
 def test_clean_keeps_text_and_removes_what_could_forge_or_reverse_it() -> None:
     text = "سلام\u202e{{ x }}\x1e<b>&]]>\u200cمی‌شود Latin 123 😀 中"
     cleaned = clean(text)
-    assert cleaned == "سلام{{ x }}<b>&]]>\u200cمی‌شود Latin 123 😀 \ufffd"
+    # Latin runs come back isolated (LRI … PDI), their digits as typed.
+    assert (
+        cleaned
+        == "سلام{{ \u2066x\u2069 }}<\u2066b\u2069>&]]>\u200cمی‌شود \u2066Latin 123\u2069 😀 \ufffd"
+    )
 
 
 def test_wording_markers_cannot_be_forged_by_user_text() -> None:
@@ -147,7 +152,7 @@ def test_wording_markers_cannot_be_forged_by_user_text() -> None:
     text = compose("final_answer", build_context("final_answer", data))
     styles = [(b.style, b.text) for b in text.blocks]
     assert ("p", "خط اولعنوان جعلیمورد جعلی") in styles
-    assert ("p", "خط دوم") in styles
+    assert ("p", "خط دوم.") in styles  # the decision ends with a full stop
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -86,7 +86,8 @@ def test_review_warnings_come_back_as_data(
 ) -> None:
     data = complaint_input(anonymous=True, text="اینجانب زهرا كريمي از شهرداری شکایت دارم.")
     code = office.register(runtime, ACTOR, data, evidence).record["tracking_code"]
-    reviewed = office.review(runtime, "بازرس", code, office.Decision.ACCEPT)
+    summary = "شاکی از عملکرد شهرداری گله دارد و رسیدگی می‌خواهد."
+    reviewed = office.review(runtime, "بازرس", code, office.Decision.ACCEPT, summary=summary)
     assert reviewed.state is ComplaintState.ACCEPTED
     # No follow-up document, and the anonymous complainant's text names her.
     assert reviewed.warnings == ["followup_missing", "anonymous_text_names_name"]
