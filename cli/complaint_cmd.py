@@ -9,7 +9,14 @@ import typer
 
 from cli import output
 from cli.context import App, acting
-from cli.options import ActorOption, JsonOption, attach_specs, choice, text_or_file
+from cli.options import (
+    ActorOption,
+    JsonOption,
+    attach_specs,
+    choice,
+    jalali_date_or_none,
+    text_or_file,
+)
 from office import complaints as office
 from office.messages import ACTIVE_CONTENT_FA, REVIEW_WARNINGS_FA, possible_duplicate_warning
 from registry.complaints import ComplainantInput, ComplaintInput
@@ -156,12 +163,30 @@ def list_(
         str | None, typer.Option("--state", help="Only complaints in this state.")
     ] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many, newest first.")] = None,
+    agency: Annotated[str | None, typer.Option(help="Only complaints about this agency.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Registered on or after this Jalali date.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Registered on or before this Jalali date.")
+    ] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only those with a referral unanswered past due.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Complaints, newest first."""
     state: App = ctx.obj
     wanted = choice(state_name, ComplaintState, "state") if state_name else None
-    records = office.list_complaints(state, wanted, limit)
+    records = office.list_complaints(
+        state,
+        wanted,
+        limit,
+        agency=agency,
+        since=jalali_date_or_none(since),
+        until=jalali_date_or_none(until),
+        overdue=overdue,
+    )
     if as_json:
         output.emit_json(records)
     else:

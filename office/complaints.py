@@ -122,14 +122,24 @@ def show(runtime: Runtime, tracking: str) -> dict[str, Any]:
 
 
 def list_complaints(
-    runtime: Runtime, state: ComplaintState | None = None, limit: int | None = None
+    runtime: Runtime,
+    state: ComplaintState | None = None,
+    limit: int | None = None,
+    *,
+    agency: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    overdue: bool = False,
 ) -> list[dict[str, Any]]:
-    """Complaints' records, newest first; only those in ``state`` when given."""
+    """Complaints' records, newest first (at most ``limit``), narrowed as
+    ``find_complaints`` narrows them; ``agency`` by name (NotFound if there is none)."""
+    from registry.agencies import find_agency
+
     with runtime.sessions() as session:
-        zone = runtime.clock.zone
-        return [
-            complaint_record(c, zone) for c in complaints.list_complaints(session, state, limit)
-        ]
+        agency_id = find_agency(session, agency).id if agency else None
+        wanted = _filter(runtime, state, agency_id, since, until, overdue)
+        rows = complaints.filtered_complaints(session, wanted, offset=0, limit=limit)
+        return [complaint_record(c, runtime.clock.zone) for c in rows]
 
 
 # The complaint list's page: enough to scan, small enough to answer fast on 100,000.
@@ -168,13 +178,7 @@ def find_complaints(
     referral unanswered past its due date today: page ``page`` of them, newest first,
     with the total.  A page past the last gives the last."""
     zone = runtime.clock.zone
-    wanted = complaints.ComplaintFilter(
-        state=state,
-        agency_id=agency_id,
-        since=dt.datetime.combine(since, dt.time(), zone) if since else None,
-        until=dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), zone) if until else None,
-        overdue_on=runtime.clock.today() if overdue else None,
-    )
+    wanted = _filter(runtime, state, agency_id, since, until, overdue)
     with runtime.sessions() as session:
         total = complaints.count_complaints(session, wanted)
         last = max(1, -(-total // page_size))
@@ -184,6 +188,27 @@ def find_complaints(
         )
         records = [complaint_record(c, zone) for c in rows]
     return ComplaintPage(records, total, page, page_size)
+
+
+def _filter(
+    runtime: Runtime,
+    state: ComplaintState | None,
+    agency_id: int | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    overdue: bool,
+) -> complaints.ComplaintFilter:
+    """The registry's filter: office days as the instants that bound them (``until``
+    inclusive), overdue as of the office's today."""
+    zone = runtime.clock.zone
+    end = until + dt.timedelta(days=1) if until else None
+    return complaints.ComplaintFilter(
+        state=state,
+        agency_id=agency_id,
+        since=dt.datetime.combine(since, dt.time(), zone) if since else None,
+        until=dt.datetime.combine(end, dt.time(), zone) if end else None,
+        overdue_on=runtime.clock.today() if overdue else None,
+    )
 
 
 @dataclass(frozen=True)

@@ -360,10 +360,10 @@ def count_complaints(session: Session, wanted: ComplaintFilter) -> int:
 
 
 def filtered_complaints(
-    session: Session, wanted: ComplaintFilter, *, offset: int, limit: int
+    session: Session, wanted: ComplaintFilter, *, offset: int, limit: int | None
 ) -> list[Complaint]:
-    """One page of the complaints ``wanted`` admits, newest first (ties by id), with their
-    agencies and complainant loaded."""
+    """One page of the complaints ``wanted`` admits (all from ``offset`` when ``limit``
+    is None), newest first (ties by id), with their agencies and complainant loaded."""
     query = (
         _filtered(select(Complaint), wanted)
         .options(

@@ -30,6 +30,10 @@ def test_register_show_list_review(cli: Cli, tmp_path: Path) -> None:
     assert [c["tracking_code"] for c in cli.json("complaint", "list", "--state", "registered")] == [
         code
     ]
+    narrowed = ["--agency", "شهرداری قزوین", "--since", "۱۴۰۵/۰۹/۰۴", "--until", "1405/09/04"]
+    assert [c["tracking_code"] for c in cli.json("complaint", "list", *narrowed)] == [code]
+    assert cli.json("complaint", "list", "--until", "1405/09/03") == []
+    assert cli.json("complaint", "list", "--overdue") == []
     reviewed = cli.json("complaint", "review", code, "--accept", "--as", "بازرس")
     assert reviewed["state"] == "accepted"
     assert reviewed["warnings"] == ["followup_missing"]

@@ -191,6 +191,9 @@ def test_documents_are_served_inline_with_their_type_and_nosniff(desk: DeskUnder
     # A document of another case is not found through this one.
     other = new_complaint(desk)
     assert client.get(f"/complaints/{other}/documents/{case['document']}").status_code == 404
+    for wrong in ("abc", "۱", "1e3"):
+        response = client.get(f"{base}/{wrong}")
+        assert response.status_code == 404 and "سندی با این شناسه" in response.text
 
 
 def test_the_admin_sees_no_personal_detail(desk: DeskUnderTest) -> None:

@@ -17,7 +17,7 @@ from office.access import Action, Staff, may
 from office.cases import CaseFile
 from office.deadlines import explain
 from office.messages import REVIEW_WARNINGS_FA
-from registry.errors import ErrorKind, InvalidInput, ResidegiError
+from registry.errors import ErrorKind, InvalidInput, NotFound, ResidegiError
 from registry.kinds import DOCUMENT_KIND_FA, DocumentKind
 from web.desk import Desk, desk, needs, page
 from web.forms import FormErrors, refusal, submitted, text_of
@@ -93,6 +93,20 @@ def _file_response(file: CaseFile, *, inline: bool = True) -> StreamingResponse:
     )
 
 
+def _document_id(tracking: str, value: str) -> int:
+    """A document's id from its path (NotFound, the desk's 404 page, for anything else)."""
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise NotFound("document_not_found", tracking_code=tracking)
+    return int(value)
+
+
+def _letter_id(value: str) -> int:
+    """A letter's id from its path (NotFound for anything else)."""
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise NotFound("letter_not_found", number=value[:40])
+    return int(value)
+
+
 @router.get("/complaints/{tracking}/receipt.pdf")
 def receipt(
     tracking: str,
@@ -106,45 +120,53 @@ def receipt(
 @router.get("/complaints/{tracking}/documents/{document}")
 def document(
     tracking: str,
-    document: int,
+    document: str,
     staff: Staff = Depends(needs(Action.READ_PERSONAL)),
     the_desk: Desk = Depends(desk),
 ) -> StreamingResponse:
     """A document of the case as filed, shown in the browser."""
-    return _file_response(cases.document_file(the_desk.runtime, tracking, document))
+    return _file_response(
+        cases.document_file(the_desk.runtime, tracking, _document_id(tracking, document))
+    )
 
 
 @router.get("/complaints/{tracking}/documents/{document}/document.pdf")
 def document_pdf(
     tracking: str,
-    document: int,
+    document: str,
     staff: Staff = Depends(needs(Action.READ_PERSONAL)),
     the_desk: Desk = Depends(desk),
 ) -> StreamingResponse:
     """A document as PDF: a scanned image's converted PDF (a PDF is itself)."""
-    return _file_response(cases.document_file(the_desk.runtime, tracking, document, as_pdf=True))
+    return _file_response(
+        cases.document_file(
+            the_desk.runtime, tracking, _document_id(tracking, document), as_pdf=True
+        )
+    )
 
 
 @router.get("/complaints/{tracking}/letters/{letter}/letter.pdf")
 def letter_pdf(
     tracking: str,
-    letter: int,
+    letter: str,
     staff: Staff = Depends(needs(Action.READ_PERSONAL)),
     the_desk: Desk = Depends(desk),
 ) -> StreamingResponse:
     """A letter's archived PDF (the record)."""
-    return _file_response(cases.letter_file(the_desk.runtime, tracking, letter, fmt="pdf"))
+    return _file_response(
+        cases.letter_file(the_desk.runtime, tracking, _letter_id(letter), fmt="pdf")
+    )
 
 
 @router.get("/complaints/{tracking}/letters/{letter}/letter.docx")
 def letter_docx(
     tracking: str,
-    letter: int,
+    letter: str,
     staff: Staff = Depends(needs(Action.READ_PERSONAL)),
     the_desk: Desk = Depends(desk),
 ) -> StreamingResponse:
     """A letter's editable DOCX, downloaded."""
-    file = cases.letter_file(the_desk.runtime, tracking, letter, fmt="docx")
+    file = cases.letter_file(the_desk.runtime, tracking, _letter_id(letter), fmt="docx")
     return _file_response(file, inline=False)
 
 
@@ -152,14 +174,14 @@ def letter_docx(
 def deadline(
     request: Request,
     tracking: str,
-    letter: int,
+    letter: str,
     staff: Staff = Depends(needs(Action.READ_CASES)),
     the_desk: Desk = Depends(desk),
 ) -> HTMLResponse:
     """How a letter's due date was reached, day by day (the case page loads it with HTMX;
     without script it is a page of its own)."""
     runtime = the_desk.runtime
-    explained = explain(runtime, cases.letter_number(runtime, tracking, letter))
+    explained = explain(runtime, cases.letter_number(runtime, tracking, _letter_id(letter)))
     fragment = request.headers.get("HX-Request") == "true"
     return page(
         request,
