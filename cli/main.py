@@ -40,6 +40,7 @@ COMMANDS: Mapping[str, str] = {
     "backup": "cli.backup_cmd:backup",
     "restore": "cli.backup_cmd:restore",
     "deploy": "cli.deploy_cmd:deploy",
+    "serve": "cli.serve_cmd:serve",
     "agency": "cli.agency_cmd:app",
     "complaint": "cli.complaint_cmd:app",
     "letter": "cli.letter_cmd:app",
@@ -50,7 +51,6 @@ COMMANDS: Mapping[str, str] = {
     "keys": "cli.keys_cmd:app",
     "archive": "cli.archive_cmd:app",
     "user": "cli.user_cmd:app",
-    "serve": "cli.serve_cmd:serve",
 }
 
 
