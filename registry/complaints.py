@@ -441,13 +441,18 @@ def accept(
         raise illegal_transition(complaint, ComplaintState.ACCEPTED)
     summary_text = optional_text(summary, "summary", MAX_SUMMARY)
     if complaint.anonymous and summary_text is None:
-        raise InvalidInput("summary_required_anonymous", tracking_code=complaint.tracking_code)
+        raise InvalidInput(
+            "summary_required_anonymous", field="summary", tracking_code=complaint.tracking_code
+        )
     if complaint.anonymous and summary_text is not None:
         # The summary goes to the agency word for word: it must not name the complainant.
         named = anonymity.identifying_mentions(summary_text, identifiers(complaint.complainant))
         if named:
             raise Refused(
-                "anonymous_summary_names", tracking_code=complaint.tracking_code, detail=named[0]
+                "anonymous_summary_names",
+                field="summary",
+                tracking_code=complaint.tracking_code,
+                detail=named[0],
             )
     chosen = _forwardable(complaint, forward)
     kinds = document_kinds(complaint)

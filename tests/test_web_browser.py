@@ -99,7 +99,7 @@ def test_register_review_and_retrieve_a_complaint(
     log_in(page, served, "bazres")
     page.goto(f"{served.url}/complaints/{tracking}")
     page.get_by_label("پذیرش برای ارجاع").check()
-    page.get_by_label("یادداشت و خلاصه کارشناس").fill(
+    page.get_by_label(re.compile("^خلاصه شکایت برای نامه ارجاع")).fill(
         "شاکی از آب‌گرفتگی معبر جلوی منزل پس از بارندگی شکایت دارد؛ به شهرداری ارجاع شود."
     )
     page.get_by_role("button", name="ثبت تصمیم").click()

@@ -254,6 +254,35 @@ def test_review_accept_incomplete_and_reject(desk: DeskUnderTest) -> None:
     assert case_view(desk.runtime, rejected).state.value == "registered"
 
 
+def test_an_anonymous_complaint_is_accepted_with_a_summary_and_chosen_documents(
+    desk: DeskUnderTest,
+) -> None:
+    response = _post_intake(desk, {"anonymous": "1"})
+    assert response.status_code == 303
+    tracking = response.headers["location"].rsplit("/", 1)[1]
+    client = desk.client(Role.INSPECTOR)
+    token = desk.token(Role.INSPECTOR)
+    page = client.get(f"/complaints/{tracking}")
+    assert "برای شکایت ناشناس الزامی" in page.text and 'name="forward" value="1"' in page.text
+    refused = client.post(
+        f"/complaints/{tracking}/review", data={"decision": "accept", "csrf_token": token}
+    )
+    assert refused.status_code == 400
+    assert 'id="review-summary-error"' in refused.text
+    assert case_view(desk.runtime, tracking).state.value == "registered"
+    done = client.post(
+        f"/complaints/{tracking}/review",
+        data={
+            "decision": "accept",
+            "summary": "شاکی از آسفالت‌نشدن خیابان محل سکونت خود شکایت دارد.",
+            "forward": ["1"],
+            "csrf_token": token,
+        },
+    )
+    assert done.status_code == 303
+    assert case_view(desk.runtime, tracking).state.value == "accepted"
+
+
 def test_accept_without_evidence_needs_a_note(desk: DeskUnderTest) -> None:
     tracking = new_complaint(desk, evidence=False)
     response = desk.client(Role.HEAD).post(

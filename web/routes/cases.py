@@ -232,19 +232,27 @@ async def review(
     staff: Staff = Depends(needs(Action.REVIEW)),
     the_desk: Desk = Depends(desk),
 ) -> Response:
-    """Accept (with the reviewer's note), ask for the missing kinds, or reject with a reason."""
+    """Accept (with the reviewer's summary and, for an anonymous complaint, the documents
+    the agency may see), ask for the missing kinds, or reject with a reason and the
+    competent body."""
     form, _ = await submitted(request)
     values: dict[str, Any] = {
         "decision": text_of(form, "decision"),
         "note": text_of(form, "note"),
         "reason": text_of(form, "reason"),
         "missing": [m for m in form.getlist("missing") if isinstance(m, str)],
+        "summary": text_of(form, "summary"),
+        "forward": [f for f in form.getlist("forward") if isinstance(f, str)],
+        "refer_to": text_of(form, "refer_to"),
     }
     try:
         try:
             decision = office.Decision(values["decision"])
         except ValueError:
             raise InvalidInput("review_decision_required", field="decision") from None
+        accepting = decision is office.Decision.ACCEPT
+        # Positions of the documents, 1-based as the case page and `complaint show` list them.
+        forward = [int(p) for p in values["forward"] if p.isdigit()]
         missing = []
         for kind in values["missing"]:
             try:
@@ -262,6 +270,9 @@ async def review(
             reason=values["reason"] if decision is office.Decision.REJECT else None,
             missing=missing if decision is office.Decision.INCOMPLETE else (),
             note=values["note"] or None,
+            summary=(values["summary"] or None) if accepting else None,
+            forward=forward if accepting else (),
+            refer_to=(values["refer_to"] or None) if not accepting else None,
         )
     except ResidegiError as exc:
         return _refused(request, staff, the_desk, tracking, exc, "review", values)
