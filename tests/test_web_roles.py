@@ -155,3 +155,27 @@ def test_a_post_without_the_csrf_token_is_refused(desk: DeskUnderTest) -> None:
             response = client.post(_path(desk, path), data={})
             assert response.status_code == 403, f"{role.value}: POST {path} without CSRF"
             assert "فرم منقضی" in response.text
+
+
+def test_a_failure_of_the_system_is_one_persian_sentence(
+    desk: DeskUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from fastapi.testclient import TestClient
+
+    from web.routes import work_queue
+
+    def full_disk(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(work_queue, "work_queue", full_disk)
+    client = TestClient(desk.app, raise_server_exceptions=False, follow_redirects=False)
+    with client:
+        from tests.web_support import PASSWORD, USERS, log_in
+
+        log_in(client, USERS[Role.INSPECTOR], PASSWORD)
+        response = client.get("/")
+    assert response.status_code == 503
+    assert "Traceback" not in response.text and "OSError" not in response.text
+    assert "دیسک" in response.text or "فضا" in response.text

@@ -20,10 +20,12 @@ from starlette_wtf.csrf import CSRFError
 
 from generators.fonts import FONTS_DIR
 from office.access import Forbidden
+from office.failures import as_system_failure
+from office.messages import UNEXPECTED
 from office.runtime import Runtime
 from office.setup import desk_secret
 from office.users import LoginThrottled
-from registry.errors import InvalidInput, NotFound, Refused, ResidegiError
+from registry.errors import InvalidInput, NotFound, Refused, ResidegiError, SystemFailure
 from registry.settings import Settings
 from web import routes
 from web.desk import Desk, LoginRequired, check_csrf, error_text, make_templates, page
@@ -104,10 +106,26 @@ def _handle_errors(app: FastAPI) -> None:
         text = "فرم منقضی یا نامعتبر بود؛ صفحه را دوباره باز کنید و دوباره بفرستید."
         return page(request, "error.html", None, status_code=403, message=text)
 
+    @app.exception_handler(Exception)
+    async def failed(request: Request, exc: Exception) -> HTMLResponse:
+        # The system failed (a full disk, a read-only folder, the database gone): one
+        # Persian sentence naming what and the remedy, as the command line prints; anything
+        # else is logged with its traceback and shown as the generic sentence.
+        failure = as_system_failure(exc, request.app.state.desk.runtime.settings)
+        if failure is not None:
+            log.error("system failure on %s: %s", request.url.path, exc, exc_info=True)
+            text = error_text(failure)
+        else:
+            log.exception("unexpected failure on %s", request.url.path)
+            text = UNEXPECTED.format(detail=type(exc).__name__)
+        return page(request, "error.html", None, status_code=503 if failure else 500, message=text)
+
     @app.exception_handler(ResidegiError)
     async def refused(request: Request, exc: ResidegiError) -> HTMLResponse:
         status = 400
-        if isinstance(exc, Forbidden):
+        if isinstance(exc, SystemFailure):
+            status = 503
+        elif isinstance(exc, Forbidden):
             status = 403
         elif isinstance(exc, LoginThrottled):
             status = 429
