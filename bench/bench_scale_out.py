@@ -297,11 +297,11 @@ def overhead_runs(cluster: Cluster, home: Path, database_url: str) -> dict[str, 
     with cluster.workers(1, env, "empty"):
         # One run first, not counted: the worker's first flow run compiles and caches.
         (first,) = start_dispatches(DispatchParams(actor="bench", workers=1), 1)
-        _wait([first], seconds=300)
+        _wait([first], seconds=900)
         for _ in range(EMPTY_RUNS):
             created = time.monotonic()
             (run,) = start_dispatches(DispatchParams(actor="bench", workers=1), 1)
-            seen = _wait([run], seconds=300)
+            seen = _wait([run], seconds=900)
             with get_client(sync_client=True) as client:
                 found = client.read_flow_run(run)
             assert found.start_time and found.end_time and found.expected_start_time
@@ -375,6 +375,8 @@ def main(quick: bool = False, letters: int | None = None) -> dict[str, Any]:
             return _db_url(name)
 
         figures["embedded"] = embedded_run(sqlite_home, letters)
+        say(f"embedded default: {figures['embedded']}; {load()}")
+        write_results("scale_out", figures)  # each stage kept, should a later one fail
         cluster = Cluster(root, stack, made)
         stack.enter_context(temporary_settings(updates={PREFECT_API_URL: cluster.api}))
         deploy(Settings(home=root / "home"), pool="residegi", actor="bench")
@@ -384,6 +386,8 @@ def main(quick: bool = False, letters: int | None = None) -> dict[str, Any]:
             figures[f"workers_{count}"] = server_run(
                 cluster, home, fresh_registry(), letters, count
             )
+            say(f"{count} worker(s): {figures[f'workers_{count}']}; {load()}")
+            write_results("scale_out", figures)
         figures["empty_run"] = overhead_runs(cluster, root / "home", fresh_registry())
         figures["numbering_only_postgresql"] = numbering_run(
             fresh_registry(), root / "home", letters
