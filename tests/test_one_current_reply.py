@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry import holidays, migrate, replies
@@ -109,17 +109,28 @@ def test_the_index_is_partial_on_both_databases(engine: Engine) -> None:
 
 
 @pytest.fixture
-def at_0004(db_url: str) -> Iterator[str]:
+def at_head_without_the_constraint(db_url: str) -> Iterator[str]:
+    """A registry at HEAD whose one-current-reply index is a plain one, as if 0005 had
+    never made it unique: the rows a registry before 0005 could hold are written with
+    today's models, then the schema is taken down to 0004 with them."""
     engine = make_engine(db_url)
-    migrate.upgrade(engine, "0004")
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP INDEX uq_reply_current_letter_id"))
+        connection.execute(
+            text(
+                "CREATE INDEX uq_reply_current_letter_id ON reply (letter_id)"
+                " WHERE superseded_by_id IS NULL"
+            )
+        )
     engine.dispose()
     yield db_url
 
 
 def test_upgrading_a_registry_with_two_current_replies_keeps_the_newest(
-    at_0004: str, monkeypatch: pytest.MonkeyPatch
+    at_head_without_the_constraint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = make_engine(at_0004)
+    engine = make_engine(at_head_without_the_constraint)
     sessions = session_factory(engine)
     # Before 0005 nothing stopped it: three current replies to one referral (recorded on
     # three days, not in id order), one reply to another.
@@ -133,6 +144,7 @@ def test_upgrading_a_registry_with_two_current_replies_keeps_the_newest(
         _record(session, once, 4)
         twice_id, once_id = twice.id, once.id
     monkeypatch.undo()
+    migrate.downgrade(engine, "0004")
 
     migrate.upgrade(engine)
     assert migrate.current_revision(engine) == migrate.HEAD
