@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
@@ -99,6 +100,14 @@ def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
         return RedirectResponse(f"/login?next={exc.path}", status_code=303)
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, exc: RequestValidationError) -> HTMLResponse:
+        # A form the desk's own pages never send (a field missing, far too long): one
+        # Persian sentence, never FastAPI's English JSON.
+        log.info("malformed request on %s: %s", request.url.path, exc.errors())
+        text = "فرم کامل یا درست فرستاده نشد؛ صفحه را دوباره باز کنید و فیلدها را پر کنید."
+        return page(request, "error.html", None, status_code=400, message=text)
 
     @app.exception_handler(CSRFError)
     async def csrf_refused(request: Request, exc: CSRFError) -> HTMLResponse:
