@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from office.runtime import check_home
 from registry.errors import SystemFailure
 from registry.private import private_dir
 from registry.settings import Settings
@@ -35,13 +36,6 @@ _SQLITE_IO = ("disk i/o error",)
 _SERVER_DOWN = ("connection refused", "could not connect", "connection failed", "timeout expired")
 # Prefect's own message when its embedded server does not come up.
 _PREFECT_NOT_STARTED = "ephemeral prefect api server"
-
-
-def check_home(settings: Settings) -> None:
-    """SystemFailure ``home_not_a_folder`` when the data folder's name is taken by a file."""
-    home = settings.home
-    if home.exists() and not home.is_dir():
-        raise SystemFailure("home_not_a_folder", path=str(home))
 
 
 def ensure_room(settings: Settings, folder: Path | None = None) -> None:

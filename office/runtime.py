@@ -12,11 +12,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from registry import migrate
 from registry.clock import Clock
 from registry.db import make_engine, registry_exists, session_factory
-from registry.errors import InvalidInput, Refused
+from registry.errors import InvalidInput, Refused, SystemFailure
 from registry.settings import Settings
 
 if TYPE_CHECKING:
     from archive.store import ArchiveStore
+
+
+def check_home(settings: Settings) -> None:
+    """SystemFailure ``home_not_a_folder`` when the data folder's name is taken by a file.
+    (Here, not in office/failures.py: every command checks it, and simple commands import
+    nothing they do not need.)"""
+    home = settings.home
+    if home.exists() and not home.is_dir():
+        raise SystemFailure("home_not_a_folder", path=str(home))
 
 
 @dataclass
@@ -68,8 +77,6 @@ class Runtime:
         never upgraded here: several web workers starting at once would race on it.
         """
         if not self._checked:
-            from office.failures import check_home
-
             check_home(self.settings)
             home = str(self.settings.home)
             # A command that only reads must not leave an empty registry (or data folder)

@@ -10,8 +10,7 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from office.failures import check_home
-from office.runtime import Runtime
+from office.runtime import Runtime, check_home
 from registry import migrate
 from registry.agencies import load_sample
 from registry.db import transaction
