@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 from bench import bench_search  # noqa: E402
 from bench.common import environment, print_table, say, write_results  # noqa: E402
 from office.runtime import Runtime  # noqa: E402
+from office.setup import upgrade  # noqa: E402
 from office.users import add_user  # noqa: E402
 from registry.db import make_engine  # noqa: E402
 from registry.kinds import ComplaintState, Role  # noqa: E402
@@ -115,6 +116,7 @@ def make_home(folder: Path, url: str) -> Path:
     home.mkdir()
     (home / "residegi.toml").write_text(f'database_url = "{url}"\n', encoding="utf-8")
     runtime = Runtime(Settings(home=home, database_url=url))
+    upgrade(runtime)  # a registry kept by --reuse may be a version behind
     with Session(runtime.engine) as session:
         session.execute(text("DELETE FROM staff_user"))
         session.commit()
