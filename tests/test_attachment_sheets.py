@@ -17,6 +17,7 @@ from office.sheets import document_sheets
 from registry.kinds import DocumentKind
 from registry.letter_facts import attachment_title
 from registry.models import Complaint
+from registry.text import for_display
 from tests.dossier_support import pdf_bytes, tiff_bytes
 from tests.factories import png_bytes
 
@@ -78,9 +79,11 @@ def test_the_table_prints_title_and_sheets_and_no_file_name_by_default() -> None
 def test_file_names_when_the_office_prints_them() -> None:
     context, pdf = _referral(print_name=True)
     rows = cast(list[dict[str, object]], context["attachments"])
-    assert rows[0]["file_name"] == "مستندات-1.pdf"
+    # Shown as every user string of a letter is (registry.text.for_display): Persian digits
+    # in the Persian part, the Latin extension isolated.
+    assert rows[0]["file_name"] == for_display("مستندات-1.pdf") == "مستندات-۱.\u2066pdf\u2069"
     assert rows[1]["file_name"] is None  # printed only where the facts ask for it
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     # pypdf's own bidi mixes up a Persian-and-Latin name («(1-.مستنداتpdf)»): check its parts.
     row = next(line for line in text.splitlines() if "تصویر مستندات شکایت" in line)
-    assert "pdf" in row and "مستندات" in row and "1" in row
+    assert "pdf" in row and "مستندات" in row and "۱" in row
