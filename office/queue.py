@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-
 from office.access import Action, Actor, may, require
 from office.runtime import Runtime
 from registry import complaints
 from registry.kinds import ComplaintState, Role
-from registry.models import Complaint
 from registry.records import complaint_record
 
 __all__ = ["QueueSection", "work_queue"]
@@ -56,21 +53,18 @@ def work_queue(runtime: Runtime, actor: Actor) -> list[QueueSection]:
     if not isinstance(actor, str) and actor.roles == {Role.ADMIN}:
         shelves = []
     zone = runtime.clock.zone
-    sections = []
+    states = [shelf[2] for shelf in shelves]
     with runtime.sessions() as session:
-        counts = dict(
-            session.execute(select(Complaint.state, func.count()).group_by(Complaint.state)).all()
-        )
-        for key, title, state, action in shelves:
-            rows = complaints.list_complaints(session, state, SHOWN)
-            sections.append(
-                QueueSection(
-                    key=key,
-                    title=title,
-                    state=state,
-                    action=action,
-                    total=counts.get(state, 0),
-                    complaints=[complaint_record(c, zone) for c in rows],
-                )
+        counts = complaints.count_by_state(session, states)
+        newest = complaints.newest_by_state(session, states, SHOWN)
+        return [
+            QueueSection(
+                key=key,
+                title=title,
+                state=state,
+                action=action,
+                total=counts[state],
+                complaints=[complaint_record(c, zone) for c in newest[state]],
             )
-    return sections
+            for key, title, state, action in shelves
+        ]

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from registry import anonymity, identity
@@ -308,6 +308,50 @@ def list_complaints(
     if limit is not None:
         query = query.limit(limit)
     return list(session.scalars(query))
+
+
+def newest_by_state(
+    session: Session, states: Sequence[ComplaintState], limit: int
+) -> dict[ComplaintState, list[Complaint]]:
+    """The ``limit`` newest complaints of each of ``states`` (the work queue's shelves),
+    read in two statements however many states: one walk of the state index per state,
+    joined in one query, then the complaints themselves."""
+    if not states:
+        return {}
+    newest = union_all(
+        *(
+            select(Complaint.id)
+            .where(Complaint.state == state)
+            .order_by(Complaint.registered_at.desc(), Complaint.id.desc())
+            .limit(limit)
+            .subquery()
+            .select()
+            for state in states
+        )
+    ).subquery()
+    rows = session.scalars(
+        select(Complaint)
+        .where(Complaint.id.in_(select(newest.c.id)))
+        .options(
+            selectinload(Complaint.agencies).selectinload(ComplaintAgency.agency),
+            selectinload(Complaint.complainant),
+        )
+        .order_by(Complaint.registered_at.desc(), Complaint.id.desc())
+    )
+    shelves: dict[ComplaintState, list[Complaint]] = {state: [] for state in states}
+    for complaint in rows:
+        shelves[complaint.state].append(complaint)
+    return shelves
+
+
+def count_by_state(session: Session, states: Sequence[ComplaintState]) -> dict[ComplaintState, int]:
+    """How many complaints are in each of ``states`` (read from the state index)."""
+    counted = session.execute(
+        select(Complaint.state, func.count())
+        .where(Complaint.state.in_(list(states)))
+        .group_by(Complaint.state)
+    )
+    return dict.fromkeys(states, 0) | dict(counted.all())
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     TextClause,
-    and_,
-    exists,
     func,
-    not_,
-    or_,
     select,
     text,
 )
@@ -40,7 +36,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from registry.errors import InvalidInput
 from registry.jalali import format_jalali
 from registry.kinds import ComplaintState
-from registry.models import Agency, Complainant, Complaint, ComplaintAgency, Letter
+from registry.models import Complainant, Complaint, ComplaintAgency, Letter
 from registry.search_query import (
     ParsedQuery,
     QueryKind,
@@ -80,12 +76,14 @@ _LATEST = dt.date(2200, 1, 1)
 # in the box names no letter (and must not reach the database, which would refuse it).
 _MAX_LETTER_PART = 2**31 - 1
 
-# Objects that migration 0003 creates outside the ORM metadata; autogenerate and the
+# Objects that migrations 0003 and 0012 create outside the ORM metadata; autogenerate and the
 # models-versus-migrations check must leave them alone.
 SEARCH_INDEX_OBJECTS = frozenset(
     {
         "complaint_fts",
         "complaint_search_doc",
+        "heading_norm",  # a column of complaint, on PostgreSQL only
+        "ix_complaint_heading_norm_tsv",
         "ix_complaint_subject_norm_tsv",
         "ix_complaint_text_norm_tsv",
         "ix_complainant_name_norm_tsv",
@@ -306,43 +304,36 @@ def _pg_tsvector(column: str) -> str:
     return f"to_tsvector('simple'::regconfig, translate({column}, '{quoted}', '{spaces}'))"
 
 
-def _pg_matches(column: str, word: str, prefix: bool, name: str) -> TextClause:
-    lexeme = "'" + word.replace("'", "''") + "'" + (":*" if prefix else "")
-    return text(f"{_pg_tsvector(column)} @@ to_tsquery('simple'::regconfig, :{name})").bindparams(
-        **{name: lexeme}
-    )
+def _pg_lexeme(word: str, prefix: bool) -> str:
+    return "'" + word.replace("'", "''") + "'" + (":*" if prefix else "")
+
+
+def _pg_matches(column: str, name: str) -> str:
+    return f"{_pg_tsvector(column)} @@ to_tsquery('simple'::regconfig, :{name})"
 
 
 def _pg_word_ids(session: Session, query: ParsedQuery, filters: _Filters, limit: int) -> list[int]:
-    """PostgreSQL: every word in name, agency or subject first, then every word anywhere,
-    each newest first; the tsvector GIN indexes of migration 0003 answer the words."""
-    heads: list[ColumnElement[bool]] = []
-    anywhere: list[ColumnElement[bool]] = []
+    """PostgreSQL: every word in the heading (name, agencies, subject) first, then every
+    word anywhere, each newest first.
+
+    The heading is one column with one GIN index (migration 0012), so the first query is
+    one index lookup for all the words together (``w1 & w2:*``); the second asks, per
+    word, the heading's index or the body's.  The conditions are SQL text, each in its
+    own parentheses (SQLAlchemy cannot negate or group a text clause)."""
     last = len(query.words) - 1
-    for i, word in enumerate(query.words):
-        prefix = query.prefix and i == last
-        in_subject = _pg_matches("complaint.subject_norm", word, prefix, f"w{i}s")
-        in_body = _pg_matches("complaint.text_norm", word, prefix, f"w{i}b")
-        in_name = exists(
-            select(Complainant.id).where(
-                Complainant.id == Complaint.complainant_id,
-                _pg_matches("complainant.name_norm", word, prefix, f"w{i}n"),
-            )
-        )
-        in_agency = exists(
-            select(ComplaintAgency.agency_id)
-            .join(Agency, Agency.id == ComplaintAgency.agency_id)
-            .where(
-                ComplaintAgency.complaint_id == Complaint.id,
-                _pg_matches("agency.name_norm", word, prefix, f"w{i}a"),
-            )
-        )
-        heads.append(or_(in_name, in_agency, in_subject))
-        anywhere.append(or_(in_name, in_agency, in_subject, in_body))
-    head = and_(*heads)
-    ids = _ids(session, head, filters, limit)
+    lexemes = [_pg_lexeme(w, query.prefix and i == last) for i, w in enumerate(query.words)]
+    head = f"({_pg_matches('complaint.heading_norm', 'heading')})"
+    heading = {"heading": " & ".join(lexemes)}
+    ids = _ids(session, text(head).bindparams(**heading), filters, limit)
     if len(ids) < limit:
-        ids += _ids(session, and_(*anywhere, not_(head)), filters, limit - len(ids))
+        anywhere = " AND ".join(
+            f"({_pg_matches('complaint.heading_norm', f'h{i}')}"
+            f" OR {_pg_matches('complaint.text_norm', f'b{i}')})"
+            for i in range(len(lexemes))
+        )
+        words = {f"{side}{i}": lexeme for i, lexeme in enumerate(lexemes) for side in "hb"}
+        condition = text(f"{anywhere} AND NOT {head}").bindparams(**heading, **words)
+        ids += _ids(session, condition, filters, limit - len(ids))
     return ids
 
 
@@ -405,7 +396,7 @@ def _filters(
 
 
 def _ids(
-    session: Session, condition: ColumnElement[bool], filters: _Filters, limit: int
+    session: Session, condition: ColumnElement[bool] | TextClause, filters: _Filters, limit: int
 ) -> list[int]:
     """Ids of complaints meeting ``condition`` and ``filters``, newest first.
 

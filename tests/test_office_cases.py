@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from sqlalchemy import select
 
 from archive.errors import AttachmentRefused
-from office import cases
+from office import cases, queue
 from office import complaints as office
 from office.access import Staff
 from office.cases import CaseAction, available_actions
@@ -89,6 +90,29 @@ def test_the_list_filters_by_state_agency_and_dates_and_pages(runtime: Runtime) 
     assert paged.total == 4 and paged.pages == 2 and paged.page == 2
     assert [r["tracking_code"] for r in paged.records] == [early]
     assert office.find_complaints(runtime, page=9, page_size=3).page == 2  # the last
+
+
+def test_the_work_queue_shows_each_shelf_newest_first_with_its_count(runtime: Runtime) -> None:
+    older = [_register_at(runtime, NOW - dt.timedelta(days=d), 10 + d) for d in (5, 4, 3)]
+    newest = _register(runtime, 20)
+    incomplete = _register(runtime, 21)
+    office.review(
+        runtime, ACTOR, incomplete, office.Decision.INCOMPLETE, missing=[DocumentKind.FOLLOWUP]
+    )
+    shelves = {s.key: s for s in queue.work_queue(runtime, _staff(Role.SECRETARIAT))}
+    # The secretariat's shelves: to dispatch, incomplete (attach); not to review.
+    assert list(shelves) == ["to_dispatch", "incomplete"]
+    assert (shelves["incomplete"].total, shelves["to_dispatch"].total) == (1, 0)
+    assert [r["tracking_code"] for r in shelves["incomplete"].complaints] == [incomplete]
+    inspector = {s.key: s for s in queue.work_queue(runtime, _staff(Role.INSPECTOR))}
+    to_review = inspector["to_review"]
+    assert to_review.total == 4
+    assert [r["tracking_code"] for r in to_review.complaints] == [newest, *reversed(older)]
+    with patch.object(queue, "SHOWN", 2):
+        shown = {s.key: s for s in queue.work_queue(runtime, _staff(Role.INSPECTOR))}
+    assert shown["to_review"].total == 4
+    assert [r["tracking_code"] for r in shown["to_review"].complaints] == [newest, older[2]]
+    assert queue.work_queue(runtime, _staff(Role.ADMIN)) == []
 
 
 def test_the_overdue_filter_finds_unanswered_referrals_past_due(runtime: Runtime) -> None:

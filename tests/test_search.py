@@ -277,18 +277,19 @@ def test_the_index_is_used(engine: Engine) -> None:
         session.execute(text("SELECT 1"))
         if engine.dialect.name == "postgresql":
             session.execute(text("SET LOCAL enable_seqscan = off"))
-            plan = " ".join(
-                row[0]
-                for row in session.execute(
-                    text(
-                        "EXPLAIN SELECT id FROM complaint WHERE "
-                        + searching._pg_tsvector("complaint.text_norm")
-                        + " @@ to_tsquery('simple'::regconfig, :q)"
-                    ),
-                    {"q": query.words[0]},
+            for column, index in [
+                ("heading_norm", "ix_complaint_heading_norm_tsv"),
+                ("text_norm", "ix_complaint_text_norm_tsv"),
+            ]:
+                condition = searching._pg_matches(f"complaint.{column}", "q")
+                plan = " ".join(
+                    row[0]
+                    for row in session.execute(
+                        text(f"EXPLAIN SELECT id FROM complaint WHERE {condition}"),
+                        {"q": query.words[0]},
+                    )
                 )
-            )
-            assert "ix_complaint_text_norm_tsv" in plan
+                assert index in plan
         else:
             plan = " ".join(
                 str(row[-1])
@@ -301,17 +302,28 @@ def test_the_index_is_used(engine: Engine) -> None:
             assert "VIRTUAL TABLE" in plan and "TEMP B-TREE" not in plan
 
 
-def test_migration_builds_the_index_expression_the_search_uses() -> None:
-    path = Path(searching.__file__).parent / "migrations" / "versions" / "0003_search_index.py"
-    spec = importlib.util.spec_from_file_location("migration_0003", path)
+def _migration(name: str) -> Any:
+    path = Path(searching.__file__).parent / "migrations" / "versions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"migration_{name}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name", ["0003_search_index", "0012_desk_speed"])
+def test_migration_builds_the_index_expression_the_search_uses(name: str) -> None:
+    module = _migration(name)
     assert module.PG_PUNCTUATION == searching.PG_PUNCTUATION
     assert module._pg_tsvector("x") == searching._pg_tsvector("x")
-    assert set(module.PG_INDEXES) | {"complaint_fts", "complaint_search_doc"} == set(
-        searching.SEARCH_INDEX_OBJECTS
-    )
+
+
+def test_the_search_index_objects_are_the_migrations_objects() -> None:
+    made = set(_migration("0003_search_index").PG_INDEXES) | {
+        _migration("0012_desk_speed").PG_HEADING_INDEX,
+        "heading_norm",
+    }
+    assert made | {"complaint_fts", "complaint_search_doc"} == set(searching.SEARCH_INDEX_OBJECTS)
 
 
 # -- the command ---------------------------------------------------------------------------
