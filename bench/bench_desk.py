@@ -194,27 +194,35 @@ def wrk(base: str, paths: list[str], cookie: str, *, delay_ms: int, seconds: int
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _rss_kib(pid: int) -> int:
-    status = Path(f"/proc/{pid}/status").read_text()
-    match = re.search(r"VmRSS:\s+(\d+) kB", status)
-    return int(match.group(1)) if match else 0
+def _rss_kib(pids: list[int]) -> int:
+    """The largest resident memory of the worker processes ``pids``."""
+    largest = 0
+    for pid in pids:
+        match = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+        largest = max(largest, int(match.group(1)) if match else 0)
+    return largest
 
 
-def memory_over(base: str, pid: int, paths: list[str], cookie: str) -> list[int]:
-    """The worker's resident memory (KiB) before and after each 1,000 of 10,000 requests."""
-    readings = [_rss_kib(pid)]
+def memory_over(base: str, pids: list[int], paths: list[str], cookie: str) -> list[int]:
+    """A worker's resident memory (KiB, the largest worker's) before and after each 1,000
+    of 10,000 requests."""
+    readings = [_rss_kib(pids)]
     with httpx.Client(base_url=base, headers={"Cookie": cookie}) as client:
         for index in range(10_000):
             response = client.get(paths[index % len(paths)])
             assert response.status_code == 200, (paths[index % len(paths)], response.status_code)
             if (index + 1) % 1000 == 0:
-                readings.append(_rss_kib(pid))
+                readings.append(_rss_kib(pids))
     return readings
 
 
-def _worker_pid(server: subprocess.Popen[str]) -> int:
-    # `residegi serve --workers 1` serves in its own process.
-    return server.pid
+def _worker_pids(server: subprocess.Popen[str], workers: int) -> list[int]:
+    # `residegi serve --workers 1` serves in its own process; with more, uvicorn's
+    # supervisor starts one child per worker.
+    if workers == 1:
+        return [server.pid]
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    return [int(pid) for pid in children]
 
 
 def main() -> None:
@@ -222,6 +230,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--reuse", action="store_true", help="Keep a registry already built.")
+    parser.add_argument("--workers", type=int, default=1, help="`residegi serve --workers`.")
     args = parser.parse_args()
     url = build(args.count, args.reuse)
     paths = page_paths(url)
@@ -233,7 +242,8 @@ def main() -> None:
         env["PYTHONPATH"] = str(ROOT)
         residegi = str(Path(sys.executable).with_name("residegi"))
         server = subprocess.Popen(
-            [residegi, "--home", str(home), "serve", "--port", str(port)],
+            [residegi, "--home", str(home), "serve", "--port", str(port),
+             "--workers", str(args.workers)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
         )  # fmt: skip
         try:
@@ -242,7 +252,9 @@ def main() -> None:
             _wait_until_healthy(base, server)
             cookie = log_in(base, Role.INSPECTOR.value)
             archivist = log_in(base, Role.ARCHIVIST.value)
-            figures: dict[str, Any] = {"count": args.count, "staff": STAFF, "paced": {}}
+            figures: dict[str, Any] = {
+                "count": args.count, "staff": STAFF, "workers": args.workers, "paced": {},
+            }  # fmt: skip
             for kind in PAGES:
                 who = archivist if kind == "search" else cookie
                 wrk(base, paths[kind], who, delay_ms=0, seconds=3)  # warm the caches
@@ -251,7 +263,9 @@ def main() -> None:
                 )
             mixed = [p for kind in ("queue", "list", "case") for p in paths[kind]]
             figures["saturation"] = wrk(base, mixed, cookie, delay_ms=0, seconds=args.seconds)
-            figures["rss_kib"] = memory_over(base, _worker_pid(server), mixed, cookie)
+            figures["rss_kib"] = memory_over(
+                base, _worker_pids(server, args.workers), mixed, cookie
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -260,7 +274,8 @@ def main() -> None:
         for kind, v in figures["paced"].items()
     ]
     print_table(
-        f"The desk over {args.count:,} complaints on PostgreSQL: {STAFF} staff, 1 s pauses",
+        f"The desk over {args.count:,} complaints on PostgreSQL: {STAFF} staff, 1 s pauses, "
+        f"{args.workers} worker(s)",
         ["page", "median ms", "p95 ms", "req/s"],
         rows,
     )
