@@ -201,6 +201,9 @@ def test_the_register_book_of_a_day_and_a_month(cli: Cli, tmp_path: Path) -> Non
     pdf = tmp_path / "book.pdf"
     code, _, err = cli("book", "--month", "1405/09", "--format", "pdf", "-o", str(pdf))
     assert code == 0, err
+    again = tmp_path / "again.pdf"
+    assert cli("book", "--month", "۱۴۰۵/۹", "--format", "pdf", "-o", str(again))[0] == 0
+    assert again.read_bytes() == pdf.read_bytes()  # the same register, the same bytes
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=True, text=True).stdout
     assert re.search(r"^Pages:\s+2$", pages, re.MULTILINE)  # one page per register
 
