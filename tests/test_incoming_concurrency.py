@@ -11,6 +11,7 @@ The children inherit nothing from the test (see tests/test_register_concurrency.
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections import Counter
 from contextlib import ExitStack
 from typing import Any
@@ -100,7 +101,9 @@ def test_eight_processes_recording_replies_get_gapless_incoming_numbers(db_url: 
     total = PROCESSES * PER_PROCESS
     letters = _sent_letters(db_url, total)
     assignments = [letters[w * PER_PROCESS : (w + 1) * PER_PROCESS] for w in range(PROCESSES)]
+    started_s = time.monotonic()
     outcomes = _race(db_url, assignments)
+    print(f"\n{total} replies by {PROCESSES} processes in {time.monotonic() - started_s:.2f} s")
     assert [what for what, _, _ in outcomes] == ["recorded"] * total, outcomes
     numbers = [number for _, _, number in outcomes]
     assert sorted(numbers) == sorted(f"1405/و/{seq}" for seq in range(1, total + 1))
