@@ -65,13 +65,14 @@ def as_new_documents(files: Sequence[CheckedFile]) -> list[complaints.NewDocumen
 def store_files(
     session: Session,
     store: ArchiveStore,
-    complaint: Complaint,
+    complaint: Complaint | None,
     files: Sequence[CheckedFile],
     *,
     actor: str,
     at: dt.datetime,
 ) -> None:
-    """Put each file's bytes in the archive and catalogue them under the case.
+    """Put each file's bytes in the archive and catalogue them under the case (or under no
+    case: a paper registered in the incoming register before it belongs to one).
 
     A scanned image is also stored converted to PDF (archive/derived.py), catalogued under
     the same case and kind with ``role="derived"`` and ``derived_from`` its original, so
@@ -87,7 +88,7 @@ def store_files(
             # A PDF with active content is kept as filed, marked: its sanitized copy is
             # what the office passes on (archive/sanitize.py).
             role="active_content" if sanitized else "original",
-            complaint_id=complaint.id,
+            complaint_id=None if complaint is None else complaint.id,
             original_name=file.original_name,
         )
         put(session, store, file.data, meta, stored_by=actor, at=at)

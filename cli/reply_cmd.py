@@ -62,10 +62,14 @@ def record(
     supersede: Annotated[
         bool, typer.Option("--supersede", help="Replaces the reply already recorded.")
     ] = False,
+    enclosures: Annotated[
+        int | None, typer.Option("--enclosures", help="How many enclosures it came with.")
+    ] = None,
     actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record an agency's reply to our referral (or to one of its reminders)."""
+    """Record an agency's reply to our referral (or to one of its reminders); it is
+    registered under the next incoming number."""
     state: App = ctx.obj
     their_date = parse_jalali_date(date)
     result = choice(outcome, ReplyOutcome, "outcome") if outcome else None
@@ -79,11 +83,17 @@ def record(
         outcome=result,
         summary=summary,
         supersede=supersede,
+        enclosures=enclosures,
     )
     if as_json:
         output.emit_json(data)
         return
-    output.say(to_persian_digits(f"پاسخ {data['agency']} به نامه {data['number']} ثبت شد."))
+    output.say(
+        to_persian_digits(
+            f"پاسخ {data['agency']} به نامه {data['number']} "
+            f"به شماره وارده {data['incoming_number']} ثبت شد."
+        )
+    )
     output.say(f"وضعیت شکایت: {ComplaintState(data['complaint_state']).label_fa}")
 
 

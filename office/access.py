@@ -62,6 +62,10 @@ class Action(enum.Enum):
     CLOSE = ("close", _CASEWORK)
     DISPATCH = ("dispatch", frozenset({Role.SECRETARIAT}))
     RECORD_REPLY = ("record_reply", frozenset({Role.SECRETARIAT}))
+    # The incoming register (issue 16): the secretariat registers what arrives and files it
+    # under a case; the register books are read by those who work the correspondence.
+    REGISTER_INCOMING = ("register_incoming", frozenset({Role.SECRETARIAT}))
+    READ_REGISTER = ("read_register", _STAFF)
     TRACK_REPLIES = ("track_replies", _CASEWORK)
     EDIT_DEADLINE = ("edit_deadline", _CASEWORK)
     CHASE = ("chase", _CASEWORK)

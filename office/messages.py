@@ -205,6 +205,12 @@ MESSAGES: dict[str, str] = {
     "forward_needs_anonymous": "اسناد شکایت غیرناشناس همه برای دستگاه فرستاده می‌شوند؛ --forward فقط برای شکایت ناشناس است.",
     "unknown_competent_body": "مرجع «{value}» در جدول مراجع صالح (تنظیم office.competent_bodies) نیست؛ یکی از این‌ها: {allowed}",
     "preview_already_replied": "پاسخ دستگاه به نامه {number} ثبت شده است؛ نامه پیگیری یا تذکری که بگوید پاسخی نرسیده نوشته نمی‌شود.",
+    # incoming16: the incoming register and the register book (issue 16)
+    "incoming_not_found": "نامه وارده‌ای با شماره «{number}» پیدا نشد.",
+    "incoming_already_attached": "نامه وارده {number} پیش‌تر به پرونده {tracking_code} پیوست شده است؛ چیزی تغییر نکرد.",
+    "invalid_enclosures": "شمار پیوست‌ها («{value}») باید عددی از ۰ تا ۹۹۹ باشد. چیزی ثبت نشد.",
+    "invalid_jalali_month": "ماه «{value}» معتبر نیست (نمونه: ۱۴۰۵/۰۹).",
+    "day_or_month": "دفتر یک روز (--day) یا یک ماه (--month) را می‌توان خواست، نه هر دو را با هم.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {

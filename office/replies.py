@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from office.access import Action, Actor, require
 from office.deadlines import office_calendar
+from office.incoming import incoming_terms
 from office.letters import letter_by_number
 from office.runtime import Runtime
 from registry import outstanding, replies
@@ -69,6 +70,7 @@ def record(
     outcome: ReplyOutcome | None = None,
     summary: str | None = None,
     supersede: bool = False,
+    enclosures: int | None = None,
 ) -> dict[str, Any]:
     """Record the agency's reply to our letter ``number`` (a referral, or a reminder or
     escalation of it), with its scan or PDF ``file`` (a path, read and checked here, or an
@@ -77,8 +79,10 @@ def record(
     Nothing is written when the file is refused (AttachmentRefused, exit 2) or the reply is
     (registry.replies.record_reply: ``reply_exists`` without ``supersede``, a letter not
     sent, a date in the future…).  The file is stored under the case, a scan with its
-    derived PDF.  The reply's record, with the agency, the case's tracking code and state
-    afterwards, and ``superseded`` (whether it replaced a reply).
+    derived PDF.  The reply is registered in the incoming register in the same transaction
+    (its ``incoming_number``, with ``enclosures`` if counted): a refused reply takes no
+    number, a superseding one its own.  The reply's record, with the agency, the case's
+    tracking code and state afterwards, and ``superseded`` (whether it replaced a reply).
     """
     actor = require(actor, Action.RECORD_REPLY)
     from archive.intake import as_new_documents, read_files, store_files
@@ -104,6 +108,8 @@ def record(
             outcome=outcome,
             summary=summary,
             supersede=supersede,
+            register=incoming_terms(runtime, today),
+            enclosures=enclosures,
         )
         complaint = reply.letter.complaint
         assert complaint is not None  # record_reply refuses a letter without a case

@@ -308,9 +308,56 @@ class Reply(Base):
     recorded_at: Mapped[dt.datetime]
     recorded_by: Mapped[str] = mapped_column(String(100))
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("reply.id"))
+    # The reply's place in the incoming register (migration 0008); None for a reply
+    # recorded before the register existed.  A superseding reply is a new paper: its own.
+    incoming_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incoming_letter.id"), index=True, unique=True
+    )
 
     letter: Mapped[Letter] = relationship(foreign_keys=[letter_id])
     document: Mapped[Document] = relationship()
+    incoming: Mapped[IncomingLetter | None] = relationship()
+
+
+class IncomingLetter(Base):
+    """A paper the office received, in the incoming register (وارده, migration 0008).
+
+    Numbered like our letters (``LetterCounter``, its own series, per Jalali year,
+    gapless), with the sender's own number and date, the archived scan, the letter of ours
+    it answers (عطف) and the case it belongs to, once it is attached to one.
+    """
+
+    __tablename__ = "incoming_letter"
+    __table_args__ = (UniqueConstraint("series", "year", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    # The office's day of registration: the register book's date.
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    received_at: Mapped[dt.datetime]
+    sender: Mapped[str] = mapped_column(String(300))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    their_number: Mapped[str] = mapped_column(String(60))
+    their_date: Mapped[dt.date] = mapped_column(Date)
+    subject: Mapped[str] = mapped_column(String(300))
+    enclosures: Mapped[int | None] = mapped_column(Integer)
+    cites_letter_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"))
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    scan_sha256: Mapped[str] = mapped_column(String(64))
+    scan_name: Mapped[str] = mapped_column(String(255))
+    scan_media_type: Mapped[str] = mapped_column(String(100))
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    attached_at: Mapped[dt.datetime | None]
+    attached_by: Mapped[str | None] = mapped_column(String(100))
+
+    agency: Mapped[Agency | None] = relationship()
+    cites: Mapped[Letter | None] = relationship()
+    complaint: Mapped[Complaint | None] = relationship()
+    document: Mapped[Document | None] = relationship()
 
 
 class Event(Base):

@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 from registry.jalali import format_jalali, jalali_weekday_name
 from registry.jalali import format_jalali_or_none as jalali
-from registry.models import Agency, Complainant, Complaint, DeadlineChange, Document, Letter, Reply
+from registry.models import (
+    Agency,
+    Complainant,
+    Complaint,
+    DeadlineChange,
+    Document,
+    IncomingLetter,
+    Letter,
+    Reply,
+)
 from registry.people import display_name
 
 if TYPE_CHECKING:  # registry.calendar is not loaded by the commands that need no calendar
@@ -123,6 +132,30 @@ def reply_record(reply: Reply, numbers: Mapping[int, str]) -> dict[str, Any]:
         "their_date": jalali(reply.their_date),
         "outcome": reply.outcome.value if reply.outcome else None,
         "summary": reply.summary,
+        # Its place in the incoming register; None for a reply recorded before it existed.
+        "incoming_number": reply.incoming.number if reply.incoming else None,
+    }
+
+
+def incoming_record(paper: IncomingLetter, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
+    """A paper in the incoming register: its number and day, the sender's number and
+    date, what it is about, the letter of ours it answers (عطف) and its case, if any."""
+    return {
+        "incoming_number": paper.number,
+        "date": format_jalali(paper.date),
+        "received_at": iso_time(paper.received_at, zone),
+        "sender": paper.sender,
+        "agency": paper.agency.name if paper.agency else None,
+        "their_number": paper.their_number,
+        "their_date": format_jalali(paper.their_date),
+        "subject": paper.subject,
+        "enclosures": paper.enclosures,
+        "cites": paper.cites.number if paper.cites else None,
+        "tracking_code": paper.complaint.tracking_code if paper.complaint else None,
+        "scan": paper.scan_name,
+        "scan_sha256": paper.scan_sha256,
+        "recorded_by": paper.recorded_by,
+        "attached_at": iso_time(paper.attached_at, zone),
     }
 
 

@@ -21,6 +21,7 @@ from registry.complaints import NewDocument, document_row
 from registry.deadlines import REPLY_EXPECTED, deadline_terms, referral_of
 from registry.errors import InvalidInput, Refused
 from registry.events import record_event
+from registry.incoming import IncomingTerms, Scan, check_enclosures, register_incoming
 from registry.jalali import format_jalali
 from registry.kinds import ComplaintState, DocumentKind, LetterKind, LetterState, ReplyOutcome
 from registry.models import Complaint, Letter, Reply
@@ -108,6 +109,8 @@ def record_reply(
     outcome: ReplyOutcome | None = None,
     summary: str | None = None,
     supersede: bool = False,
+    register: IncomingTerms | None = None,
+    enclosures: int | None = None,
 ) -> Reply:
     """Record an agency's reply to ``letter`` (our referral, or a reminder/escalation of it).
 
@@ -124,12 +127,19 @@ def record_reply(
     moment are recorded one after the other, each seeing the one before it
     (``reply_exists``, or superseding it); the database's partial unique index keeps one
     current reply per referral, and its violation is refused as ``reply_exists`` too.
+
+    With ``register`` the reply is registered in the incoming register in the same
+    transaction (``registry.incoming``): the next number of that series, the agency as its
+    sender, the letter it cites as its عطف, with ``enclosures`` if counted.  A refused
+    reply takes no number; a superseding reply is a new paper and takes its own, and the
+    reply it supersedes keeps its own.
     """
     number = (their_number or "").strip()
     if not number:
         raise InvalidInput("field_required", field="their_number")
     if len(number) > MAX_THEIR_NUMBER:
         raise InvalidInput("field_too_long", field="their_number", limit=MAX_THEIR_NUMBER)
+    check_enclosures(enclosures)
     if letter.kind not in REPLY_EXPECTED:
         raise Refused("reply_to_wrong_kind", number=letter.number, kind=letter.kind.value)
     referral = _locked(session, referral_of(letter))
@@ -190,6 +200,23 @@ def record_reply(
         raise _reply_exists(referral, other) from None
     if earlier is not None:
         earlier.superseded_by_id = reply.id
+    if register is not None:
+        reply.incoming = register_incoming(
+            session,
+            register,
+            sender=referral.agency.name if referral.agency else referral.recipient,
+            their_number=number,
+            their_date=their_date,
+            subject=complaint.subject,
+            scan=Scan(document.sha256, document.original_name, document.media_type),
+            at=at,
+            actor=actor,
+            agency=referral.agency,
+            cites=letter,
+            complaint=complaint,
+            document=reply.document,
+            enclosures=enclosures,
+        )
     if referral.replied_at is None:
         referral.replied_at = at  # the referral leaves the outstanding list (its index)
     record_event(
@@ -205,6 +232,7 @@ def record_reply(
             "their_date": format_jalali(their_date),
             "outcome": None if outcome is None else outcome.value,
             "supersedes": None if earlier is None else earlier.id,
+            "incoming_number": None if reply.incoming is None else reply.incoming.number,
         },
     )
     session.flush()

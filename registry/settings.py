@@ -43,6 +43,10 @@ class Weekday(enum.StrEnum):
         )
 
 
+SERIES: dict[str, str] = {"outgoing": "ص", "incoming": "و"}
+"""The registers and their default codes: our letters (صادره) and papers received (وارده)."""
+
+
 class OfficeProfile(BaseModel):
     """Who the letters come from, and how their numbers are written."""
 
@@ -79,8 +83,10 @@ class OfficeProfile(BaseModel):
         description="Letter number format; placeholders {year} (Jalali), {series}, {seq}.",
     )
     series: dict[str, str] = Field(
-        default_factory=lambda: {"outgoing": "ص"},
-        description="Letter series (registers) by name, each with the code printed in its numbers.",
+        default_factory=lambda: dict(SERIES),
+        description="Letter series (registers) by name, each with the code printed in its "
+        "numbers: ``outgoing`` (our letters, default «ص») and ``incoming`` (papers received, "
+        "default «و»); a series left out keeps its default; the codes must differ.",
     )
     report_to_title: str = Field(
         "استاندار محترم قزوین",
@@ -108,6 +114,19 @@ class OfficeProfile(BaseModel):
         description="Reasons for a rejection (complaint review --reject --refer-to CODE) and "
         "the competent body the rejection letter points the complainant to.",
     )
+
+    @field_validator("series")
+    @classmethod
+    def _both_registers(cls, value: dict[str, str]) -> dict[str, str]:
+        # An office that named only its outgoing series (the setting before the incoming
+        # register existed) keeps the default incoming one.
+        merged = {**SERIES, **{name: code.strip() for name, code in value.items()}}
+        codes = list(merged.values())
+        if any(not code or "/" in code or code.isdigit() for code in codes):
+            raise ValueError("a series code must be a non-empty word without '/'")
+        if len(set(codes)) != len(codes):
+            raise ValueError("each series needs its own code")
+        return merged
 
     @field_validator("number_format")
     @classmethod

@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from registry.db import make_engine, session_factory, transaction
 from registry.errors import ResidegiError
+from registry.incoming import IncomingTerms
 from registry.kinds import DocumentKind
 from registry.models import Letter
 from registry.replies import record_reply
@@ -22,6 +23,7 @@ from tests.factories import new_document
 from tests.replies_support import J, at_noon
 
 TODAY = J("1405/02/10")
+INCOMING = "و"
 BARRIER_TIMEOUT_S = 60.0
 
 
@@ -59,6 +61,58 @@ def record_one(
             out.send(("refused", f"{type(refusal).__name__}:{refusal.code}"))
         except Exception as exc:  # the test fails on it, with what it was
             out.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        out.close()
+        engine.dispose()
+
+
+def incoming_terms(day: str = "1405/02/10") -> IncomingTerms:
+    """The incoming register of the day the race runs on, as the office's defaults set it."""
+    return IncomingTerms(
+        series=INCOMING, number_template="{year}/{series}/{seq}", date=J(day), year=1405
+    )
+
+
+def record_registered(
+    url: str, letter_ids: list[int], worker: int, barrier: Barrier, out: Connection
+) -> None:
+    """Wait for every sibling, then record one reply to each of ``letter_ids``, each in its
+    own transaction and registered in the incoming register, exactly as ``reply record``
+    does.
+
+    Sends one list: ``("recorded", letter_id, incoming_number)``, ``("refused", letter_id,
+    "Class:code")`` or ``("error", letter_id, text)`` per letter.
+    """
+    engine = make_engine(url)
+    outcomes: list[tuple[str, int, str | None]] = []
+    try:
+        with engine.connect() as connection:  # connect before the race, not in it
+            connection.execute(text("select 1"))
+        factory = session_factory(engine)
+        barrier.wait(BARRIER_TIMEOUT_S)
+        for n, letter_id in enumerate(letter_ids):
+            try:
+                with transaction(factory) as session:
+                    reply = record_reply(
+                        session,
+                        session.get_one(Letter, letter_id),
+                        their_number=f"{worker}/{n}",
+                        their_date=J("1405/02/05"),
+                        document=new_document(DocumentKind.AGENCY_REPLY, 1000 * worker + n),
+                        at=at_noon(TODAY),
+                        actor=f"worker-{worker}",
+                        today=TODAY,
+                        register=incoming_terms(),
+                    )
+                    assert reply.incoming is not None
+                    number = reply.incoming.number
+                outcomes.append(("recorded", letter_id, number))
+            except ResidegiError as refusal:
+                code = f"{type(refusal).__name__}:{refusal.code}"
+                outcomes.append(("refused", letter_id, code))
+            except Exception as exc:  # the test fails on it, with what it was
+                outcomes.append(("error", letter_id, f"{type(exc).__name__}: {exc}"))
+        out.send(outcomes)
     finally:
         out.close()
         engine.dispose()
