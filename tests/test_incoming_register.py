@@ -100,7 +100,7 @@ def test_upgrading_from_0007_keeps_the_replies_without_a_number(db_url: str) -> 
     assert "incoming_id" not in {c["name"] for c in inspect(engine).get_columns("reply")}
 
     migrate.upgrade(engine)
-    assert migrate.current_revision(engine) == "0008" == migrate.HEAD
+    assert migrate.current_revision(engine) == migrate.HEAD
     with transaction(sessions) as session:
         (kept,) = session.scalars(select(Reply)).all()
         assert kept.incoming_id is None
