@@ -205,6 +205,10 @@ MESSAGES: dict[str, str] = {
     "forward_needs_anonymous": "اسناد شکایت غیرناشناس همه برای دستگاه فرستاده می‌شوند؛ --forward فقط برای شکایت ناشناس است.",
     "unknown_competent_body": "مرجع «{value}» در جدول مراجع صالح (تنظیم office.competent_bodies) نیست؛ یکی از این‌ها: {allowed}",
     "preview_already_replied": "پاسخ دستگاه به نامه {number} ثبت شده است؛ نامه پیگیری یا تذکری که بگوید پاسخی نرسیده نوشته نمی‌شود.",
+    # verify16: public verification of letters (office/letter_check.py, /verify/{guid}, issue 16)
+    "verify_code_required": "برای دیدن مشخصات این نامه، کد صحتی را که کنار کد QR نامه چاپ شده است وارد کنید. کد نادرست یا تلاش‌های پیاپی پذیرفته نمی‌شود؛ در این صورت نشانی و کد را با نامه بسنجید و چند دقیقه بعد دوباره بکوشید.",
+    "verify_copy_missing": "پرونده PDF نامه را برای سنجش با نسخه بایگانی برگزینید.",
+    "verify_not_archived": "نامه {number} هنوز در بایگانی دفتر نگهداری نمی‌شود؛ سنجش پرونده پس از بایگانی آن ممکن است.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {
