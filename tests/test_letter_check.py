@@ -227,3 +227,26 @@ def test_a_signed_letter_names_the_seal_its_archived_pdf_carries(
     assert shown.seal.trust == "untrusted"  # a trial key that is not this office's own
     assert shown.seal.signed_at is not None
     assert check_copy(shown, io.BytesIO(signed)).verified
+
+
+def test_an_office_that_sets_the_national_payload_numbers_letters_with_it(
+    migrated_url: str, tmp_path: Path
+) -> None:
+    national = {
+        **OFFICE,
+        "qr_payload": "national",
+        "email": "bazresi@example.ir",
+        "national_id": "14000000001",
+        "signatory_national_code": "0012345679",
+    }
+    runtime = seeded(migrated_url, tmp_path, at=NOW, office=national)
+    try:
+        letter = receipt_of(runtime, tmp_path)
+    finally:
+        runtime.close()
+    qr = build_context("receipt", letter.facts)["qr"]
+    assert qr["payload"] == (
+        f"{letter.number}|2026-11-25T09:00:00|{letter.guid}|0012345679|"
+        "bazresi@example.ir|14000000001"
+    )
+    assert qr["check"]["address"] == f"https://bazresi.example.ir/verify/{letter.guid}"
