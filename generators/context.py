@@ -9,7 +9,9 @@ leak what it never receives.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import ValidationError
 
@@ -176,16 +178,74 @@ def validate_facts(kind: str, facts: LetterFacts | Mapping[str, Any]) -> LetterF
         raise InvalidFacts(kind, fields, str(exc)) from None
 
 
-def qr_payload(facts: LetterFacts) -> str:
-    """What the QR code carries, in the spirit of شمس: number, ISO time, GUID, code."""
-    letter = facts.letter
-    return (
-        "RESIDEGI-LETTER/1\n"
-        f"number={letter.number}\n"
-        f"issued_at={letter.issued_at}\n"
-        f"guid={letter.guid}\n"
-        f"verification={letter.verification_code}"
+VERIFY_LINE = (
+    "برای اطمینان از اصالت این نامه، کد QR را با تلفن همراه بخوانید "
+    "یا به نشانی زیر بروید و کد صحت را وارد کنید:"
+)
+"""What is printed beside the QR when it carries the verification address."""
+VERIFY_LINE_NATIONAL = "برای اطمینان از اصالت این نامه به نشانی زیر بروید و کد صحت را وارد کنید:"
+"""The same when the QR carries the national document-ID fields (it leads to no page)."""
+
+
+def verification_address(base_url: str, guid: str, code: str | None = None) -> str:
+    """The public page of the letter ``guid``: ``{base_url}/verify/{guid}``, with
+    ``?c={code}`` when the code is given (what the QR carries)."""
+    address = f"{base_url}/verify/{guid}"
+    return f"{address}?c={quote(code, safe='')}" if code is not None else address
+
+
+def national_payload(facts: LetterFacts) -> str:
+    """The national document-ID fields (شناسه ملی سند، شمس) in the order of the circular,
+    separated by ``|`` (docs/letters.md): number, the time of issue (ISO 8601, the office's
+    local time to the second: 19 characters), GUID, the signatory's national code, the
+    office's e-mail and national ID."""
+    letter, check = facts.letter, facts.verification
+    assert check is not None
+    moment = datetime.fromisoformat(letter.issued_at).replace(tzinfo=None)
+    return "|".join(
+        (
+            letter.number,
+            moment.isoformat(timespec="seconds"),
+            letter.guid,
+            check.signatory_national_code,
+            check.office_email,
+            check.office_national_id,
+        )
     )
+
+
+def qr_payload(facts: LetterFacts) -> str:
+    """What the QR code carries: the letter's verification address with its code (the
+    default), or the national document-ID fields, as the letter's frozen verification
+    settings say.  A letter frozen before verification existed keeps its old payload, a
+    text of number, ISO time, GUID and code, so it renders to the same bytes."""
+    letter, check = facts.letter, facts.verification
+    if check is None:
+        return (
+            "RESIDEGI-LETTER/1\n"
+            f"number={letter.number}\n"
+            f"issued_at={letter.issued_at}\n"
+            f"guid={letter.guid}\n"
+            f"verification={letter.verification_code}"
+        )
+    if check.qr == "national":
+        return national_payload(facts)
+    return verification_address(check.base_url, letter.guid, letter.verification_code)
+
+
+def _qr_view(facts: LetterFacts) -> dict[str, Any]:
+    """The QR's payload and, for a letter that can be checked, what is printed beside it:
+    the sentence and the page's address, cut after ``/verify/`` (the GUID on its own line
+    fits the narrow column)."""
+    check = facts.verification
+    view: dict[str, Any] = {"payload": qr_payload(facts), "check": None}
+    if check is not None:
+        view["check"] = {
+            "line": VERIFY_LINE_NATIONAL if check.qr == "national" else VERIFY_LINE,
+            "page": f"{check.base_url}/verify/",
+            "address": verification_address(check.base_url, facts.letter.guid),
+        }
+    return view
 
 
 def build_context(kind: str, facts: LetterFacts | Mapping[str, Any]) -> dict[str, Any]:
@@ -267,5 +327,5 @@ def build_context(kind: str, facts: LetterFacts | Mapping[str, Any]) -> dict[str
         ],
         "legal": {"article22": ARTICLE_22, "charter": CITIZENS_CHARTER},
         "details": rendering(kind).details(checked),
-        "qr": {"payload": qr_payload(checked)},
+        "qr": _qr_view(checked),
     }

@@ -181,12 +181,37 @@ class ReplyRecord(Facts):
     followups: tuple[FollowUp, ...] = ()
 
 
+_BASE_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+
+
+def _base_url(value: str) -> str:
+    value = value.strip().rstrip("/")
+    if not _BASE_URL.match(value):
+        raise ValueError("expected http(s)://host[:port][/path] without a query")
+    return value
+
+
+class Verification(Facts):
+    """How a reader checks the letter, fixed when it is numbered: where the office's public
+    verification page is, and what the QR carries (docs/letters.md, "Verification").  The
+    national fields fill the QR only when ``qr`` is ``national``."""
+
+    base_url: Annotated[str, AfterValidator(_base_url)]
+    qr: Literal["address", "national"] = "address"
+    signatory_national_code: Digits = ""
+    office_email: str = ""
+    office_national_id: Digits = ""
+
+
 class _LetterFacts(Facts):
     office: Office
     letter: LetterIdentity
     complaint: Complaint
     copies: tuple[CarbonCopy, ...] = ()
     attachments: tuple[ForwardedAttachment, ...] = ()
+    # Letters numbered before public verification existed have none: they render as they
+    # always did (their QR a text of the letter's identity, no line under it).
+    verification: Verification | None = None
 
 
 class ReferralFacts(_LetterFacts):

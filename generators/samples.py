@@ -55,6 +55,9 @@ AGENCY: dict[str, Any] = {
 
 REFERRAL = {"number": "1405/ص/98", "date": "1405/08/15"}
 
+VERIFICATION: dict[str, Any] = {"base_url": "http://127.0.0.1:8000", "qr": "address"}
+"""The office's defaults: the QR leads to the letter's page on the demo's desk."""
+
 
 def _letter(seq: int) -> dict[str, Any]:
     return {
@@ -77,6 +80,7 @@ def sample_data(kind: str, *, anonymous: bool = False) -> dict[str, Any]:
         "complaint": complaint,
         "copies": [],
         "attachments": [],
+        "verification": VERIFICATION,
     }
     inspector = {
         "organisation": "دفتر بازرسی، مدیریت عملکرد و امور حقوقی",

@@ -107,6 +107,7 @@ def _defaults(doc: DocumentObject) -> None:
     _style(doc, "Letter Small Keep", 9, keep_next=True)
     _style(doc, "Letter Tiny", 7.5)
     _style(doc, "Letter Tiny Keep", 7.5, keep_next=True)
+    _style(doc, "Letter Micro Keep", 6.5, after=0, keep_next=True)
     _style(doc, "Letter Footer", 8, jc="center")
 
 
@@ -267,9 +268,9 @@ def build(kind: str) -> bytes:
     # Two adjacent tables merge into one in Word and LibreOffice: keep a paragraph between.
     _para(doc, "", "Letter Small Keep")
 
-    closing = _table(doc, [62, 112], borders=False)
+    closing = _table(doc, [22, 50, 102], borders=False)
     _row_props(closing.rows[0]._tr)
-    qr_cell, sign_cell = closing.rows[0].cells
+    qr_cell, check_cell, sign_cell = closing.rows[0].cells
     qr_para = qr_cell.paragraphs[0]
     qr_para.style = doc.styles["Letter Closing"]
     qr_para.add_run().add_picture(io.BytesIO(png("placeholder")), width=Mm(20), height=Mm(20))
@@ -277,7 +278,19 @@ def build(kind: str) -> bytes:
     if doc_pr is not None:
         doc_pr.set("name", "qr")
         doc_pr.set("descr", "کد QR نامه")
-    _labelled(qr_cell, "کد صحت: ", "{{ letter.verification_code }}", "Letter Tiny Keep", False)
+    # Beside the QR, as _layout.html prints it: how to check the letter, the page's address
+    # cut after /verify/ (isolated left-to-right runs), then the code to type there.
+    # Letters frozen before verification print only the code.
+    check_cell.paragraphs[0].style = doc.styles["Letter Tiny Keep"]
+    check_cell.paragraphs[0].add_run("{%p if qr.check %}")
+    for line in (
+        "{{ qr.check.line }}",
+        "\u2066{{ qr.check.page }}\u2069",
+        "\u2066{{ letter.guid }}\u2069",
+    ):
+        _para(check_cell, line, "Letter Micro Keep")
+    _para(check_cell, "{%p endif %}", "Letter Tiny Keep")
+    _labelled(check_cell, "کد صحت: ", "{{ letter.verification_code }}", "Letter Tiny Keep", False)
     _fill(
         sign_cell,
         [

@@ -211,6 +211,10 @@ MESSAGES: dict[str, str] = {
     "invalid_enclosures": "شمار پیوست‌ها («{value}») باید عددی از ۰ تا ۹۹۹ باشد. چیزی ثبت نشد.",
     "invalid_jalali_month": "ماه «{value}» معتبر نیست (نمونه: ۱۴۰۵/۰۹).",
     "day_or_month": "دفتر یک روز (--day) یا یک ماه (--month) را می‌توان خواست، نه هر دو را با هم.",
+    # verify16: public verification of letters (office/letter_check.py, /verify/{guid}, issue 16)
+    "verify_code_required": "برای دیدن مشخصات این نامه، کد صحتی را که کنار کد QR نامه چاپ شده است وارد کنید. کد نادرست یا تلاش‌های پیاپی پذیرفته نمی‌شود؛ در این صورت نشانی و کد را با نامه بسنجید و چند دقیقه بعد دوباره بکوشید.",
+    "verify_copy_missing": "پرونده PDF نامه را برای سنجش با نسخه بایگانی برگزینید.",
+    "verify_not_archived": "نامه {number} هنوز در بایگانی دفتر نگهداری نمی‌شود؛ سنجش پرونده پس از بایگانی آن ممکن است.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {

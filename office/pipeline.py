@@ -30,7 +30,7 @@ from registry.errors import InvalidInput, Refused
 from registry.holidays import working_calendar
 from registry.jalali import jalali_year
 from registry.kinds import ComplaintState, LetterKind, LetterState
-from registry.letter_facts import referral_facts
+from registry.letter_facts import referral_facts, verification_facts
 from registry.models import Agency, Complaint, Letter
 from registry.register import LetterIdentity, number_letter
 from registry.settings import Settings
@@ -68,8 +68,10 @@ class Batch:
             self.progress(stage, done, total)
 
     def frozen(self, kind: LetterKind, facts: dict[str, Any]) -> dict[str, Any]:
-        """Facts as stored: validated against the kind's schema, in their JSON form."""
-        return FACTS_MODELS[kind.value].model_validate(facts).model_dump(mode="json")
+        """Facts as stored: validated against the kind's schema, in their JSON form, with
+        how a reader will check the letter (the office's verification settings today)."""
+        checked = {**facts, "verification": verification_facts(self.runtime.settings.office)}
+        return FACTS_MODELS[kind.value].model_validate(checked).model_dump(mode="json")
 
 
 def stated_reply_days(settings: Settings, kind: LetterKind, agency: Agency | None = None) -> int:

@@ -1,6 +1,6 @@
-"""What anyone may ask without a login: where a complaint stands (``/track``, for the
-complainant holding the tracking code and the mobile on file) and what a letter is
-(``/verify/{guid}``, for whoever holds the paper).  Neither gives anything personal.
+"""What anyone may ask without a login about a complaint: where it stands (``/track``, for
+the complainant holding the tracking code and the mobile on file).  It gives nothing
+personal.  What a letter is (``/verify/{guid}``) is ``office.letter_check``.
 
 ``track`` is slowed per address and per tracking code with the login's failure table
 (``registry.users``) under its own keys, so every ``serve`` process counts the same
@@ -17,31 +17,17 @@ from dataclasses import dataclass
 from office.runtime import Runtime
 from registry import public, users
 from registry.db import transaction
-from registry.errors import InvalidInput, NotFound, Refused
-from registry.kinds import KIND_SPECS, ComplaintState, LetterKind, LetterState, Recipient
+from registry.errors import InvalidInput, Refused
+from registry.kinds import ComplaintState
 from registry.text import strip_bidi_marks, to_ascii_digits
 from registry.tracking import format_tracking_code, parse_tracking_code
 
-__all__ = [
-    "TRACK_THROTTLE",
-    "PublicLetter",
-    "TrackRefused",
-    "Tracked",
-    "letter_by_guid",
-    "track",
-]
+__all__ = ["TRACK_THROTTLE", "TrackRefused", "Tracked", "track"]
 
 # Four digits are 10,000 guesses: three free tries, then a minute's wait that doubles.
 # The window is the login's, since the two share the failure table and its clean-up.
 TRACK_THROTTLE = users.Throttle(free=3, first_wait=dt.timedelta(minutes=1))
 _LAST4 = re.compile(r"[0-9]{4}")
-
-# Who receives a letter of a kind not addressed to an agency, without naming them.
-RECIPIENT_FA = {
-    Recipient.COMPLAINANT: "شاکی",
-    Recipient.INSPECTOR: "بازرس دفتر",
-    Recipient.INTERNAL: "مدیر دفتر",
-}
 
 
 class TrackRefused(Refused):
@@ -102,44 +88,3 @@ def track(
                 return Tracked(code, complaint.state, steps)
             users.record_login_failure(session, keys, at=now)
     raise TrackRefused("track_refused")
-
-
-@dataclass(frozen=True)
-class PublicLetter:
-    """What anyone holding a letter may confirm: its number, date, kind, the agency it went
-    to (or who, unnamed, received it) and whether it was voided.  Nothing of the
-    complainant."""
-
-    guid: str
-    number: str
-    date: dt.date
-    kind: LetterKind
-    recipient: str
-    void: bool
-
-    @property
-    def kind_fa(self) -> str:
-        """The letter kind's Persian title."""
-        return self.kind.label_fa
-
-
-def letter_by_guid(runtime: Runtime, guid: str) -> PublicLetter:
-    """The public facts of the letter carrying ``guid``; NotFound ``letter_guid_not_found``
-    when no letter does (or the text is no GUID)."""
-    with runtime.sessions() as session:
-        letter = public.letter_by_guid(session, guid[:60])
-        if letter is None:
-            raise NotFound("letter_guid_not_found", value=guid[:60])
-        spec = KIND_SPECS[letter.kind]
-        if spec.recipient is Recipient.AGENCY and letter.agency is not None:
-            recipient = letter.agency.name
-        else:
-            recipient = RECIPIENT_FA.get(spec.recipient, "—")
-        return PublicLetter(
-            guid=letter.guid,
-            number=letter.number,
-            date=letter.date,
-            kind=letter.kind,
-            recipient=recipient,
-            void=letter.state is LetterState.VOID,
-        )

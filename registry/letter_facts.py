@@ -39,6 +39,19 @@ def office_facts(office: OfficeProfile) -> Facts:
     }
 
 
+def verification_facts(office: OfficeProfile) -> Facts:
+    """How a reader will check the letter (``generators.facts.Verification``): the public
+    address of the verification page and what the QR carries, as the office sets them
+    when the letter is numbered."""
+    return {
+        "base_url": office.public_base_url,
+        "qr": office.qr_payload.value,
+        "signatory_national_code": office.signatory_national_code,
+        "office_email": office.email,
+        "office_national_id": office.national_id,
+    }
+
+
 def identity_facts(identity: LetterIdentity, attachments_count: int = 0) -> Facts:
     return {
         "number": identity.number,

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from registry.errors import InvalidInput
@@ -45,6 +46,16 @@ class Weekday(enum.StrEnum):
 
 SERIES: dict[str, str] = {"outgoing": "ص", "incoming": "و"}
 """The registers and their default codes: our letters (صادره) and papers received (وارده)."""
+
+
+class QrPayload(enum.StrEnum):
+    """What the QR code on a letter carries (docs/letters.md, "Verification")."""
+
+    ADDRESS = "address"  # the letter's public verification page, with its code
+    NATIONAL = "national"  # the national document-ID fields (شناسه ملی سند، شمس)
+
+
+_BASE_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
 
 
 class OfficeProfile(BaseModel):
@@ -109,6 +120,31 @@ class OfficeProfile(BaseModel):
         description="The body a final answer names for the complainant's further recourse "
         "(empty: no recourse paragraph).",
     )
+    public_base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Where the public reaches the desk (scheme, host, port, any path prefix; "
+        "no query): each letter's QR and printed line name {public_base_url}/verify/{guid}. "
+        "Frozen into a letter when it is numbered.",
+    )
+    qr_payload: QrPayload = Field(
+        QrPayload.ADDRESS,
+        description="address: the QR carries the letter's verification address with its "
+        "code; national: the national document-ID fields (number, time, GUID, signer's "
+        "national code, the office's email and national ID; docs/letters.md).",
+    )
+    email: str = Field(
+        "", description="The office's e-mail address (the national document-ID payload)."
+    )
+    national_id: str = Field(
+        "",
+        description="The office's national ID (شناسه ملی, 11 digits; the national "
+        "document-ID payload).",
+    )
+    signatory_national_code: str = Field(
+        "",
+        description="The signatory's national code (کد ملی, 10 digits; the national "
+        "document-ID payload).",
+    )
     competent_bodies: dict[str, str] = Field(
         default_factory=lambda: dict(COMPETENT_BODIES),
         description="Reasons for a rejection (complaint review --reject --refer-to CODE) and "
@@ -127,6 +163,34 @@ class OfficeProfile(BaseModel):
         if len(set(codes)) != len(codes):
             raise ValueError("each series needs its own code")
         return merged
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _is_base_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not _BASE_URL.match(value):
+            raise ValueError("public_base_url must be http(s)://host[:port][/path], no query")
+        return value
+
+    @field_validator("national_id", "signatory_national_code")
+    @classmethod
+    def _digits(cls, value: str) -> str:
+        value = value.strip()
+        if value and not (value.isascii() and value.isdigit()):
+            raise ValueError("must be ASCII digits")
+        return value
+
+    @model_validator(mode="after")
+    def _national_fields(self) -> OfficeProfile:
+        if self.qr_payload is QrPayload.NATIONAL:
+            missing = [
+                name
+                for name in ("email", "national_id", "signatory_national_code")
+                if not getattr(self, name).strip()
+            ]
+            if missing:
+                raise ValueError(f"qr_payload = national needs office.{', office.'.join(missing)}")
+        return self
 
     @field_validator("number_format")
     @classmethod

@@ -29,18 +29,20 @@ def free_port() -> int:
         return port
 
 
-def _environment(home: Path) -> dict[str, str]:
+def _environment(home: Path, settings: dict[str, str] | None = None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("RESIDEGI_")}
+    env.update(settings or {})
     env["RESIDEGI_HOME"] = str(home)
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
     return env
 
 
-def run_demo(home: Path, complaints: int) -> dict[str, Any]:
-    """``residegi demo --json`` into ``home``: what it printed (users and passwords too)."""
+def run_demo(home: Path, complaints: int, settings: dict[str, str] | None = None) -> dict[str, Any]:
+    """``residegi demo --json`` into ``home``: what it printed (users and passwords too).
+    ``settings``: ``RESIDEGI_*`` variables the demo runs with."""
     done = subprocess.run(
         [*RESIDEGI, "--home", str(home), "demo", "--complaints", str(complaints), "--json"],
-        env=_environment(home),
+        env=_environment(home, settings),
         capture_output=True,
         text=True,
         timeout=600,
@@ -65,12 +67,20 @@ class Served:
 
 
 @contextmanager
-def serving(home: Path, demo: dict[str, Any], *, workers: int = 1) -> Iterator[Served]:
-    """``residegi serve`` on a free port until the block ends; ready when /healthz is."""
-    port = free_port()
+def serving(
+    home: Path,
+    demo: dict[str, Any],
+    *,
+    workers: int = 1,
+    port: int | None = None,
+    settings: dict[str, str] | None = None,
+) -> Iterator[Served]:
+    """``residegi serve`` on ``port`` (default a free one) until the block ends; ready when
+    /healthz is.  ``settings``: ``RESIDEGI_*`` variables it runs with."""
+    port = port or free_port()
     process = subprocess.Popen(
         [*RESIDEGI, "--home", str(home), "serve", "--port", str(port), "--workers", str(workers)],
-        env=_environment(home),
+        env=_environment(home, settings),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -31,6 +31,11 @@ def _frame(context: dict[str, Any]) -> Counter[str]:
         context["signatory"]["name"],
         context["signatory"]["title"],
         f"کد صحت: {letter['verification_code']}",
+        *(
+            (check["line"], check["page"], letter["guid"])
+            if (check := context["qr"]["check"])
+            else ()
+        ),
         f"شناسه سند: {letter['guid']}",
         f"نشانی: {office['address']}، تلفن: {office['phone']}",
         f"شماره: {letter['number']} تاریخ: {letter['date']}",

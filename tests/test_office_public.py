@@ -1,5 +1,5 @@
 """The office functions behind the public, archive and admin pages, called directly:
-tracking a complaint (and its throttle), a letter by its GUID, marking search hits, the
+tracking a complaint (and its throttle), marking search hits, the
 dossier as one file to hand out, reading an uploaded PDF within its limit, and every
 reason a new user is refused."""
 
@@ -18,18 +18,12 @@ from archive.bagit import check_bag, zip_bag
 from office import complaints as office
 from office.complaints import Decision
 from office.dossiers import dossier_file
-from office.letters import void
-from office.public import TRACK_THROTTLE, TrackRefused, letter_by_guid, track
+from office.public import TRACK_THROTTLE, TrackRefused, track
 from office.runtime import Runtime
 from office.search import highlight, search
 from office.verify import read_signed_upload
-from registry.db import transaction
 from registry.errors import InvalidInput, NotFound
-from registry.jalali import jalali_year
-from registry.kinds import ComplaintState, DocumentKind, LetterKind
-from registry.models import Letter
-from registry.public import complaint_by_code
-from registry.register import number_letter
+from registry.kinds import ComplaintState, DocumentKind
 from registry.text import to_persian_digits
 from registry.tracking import format_tracking_code, new_tracking_code
 from tests.factories import (
@@ -128,58 +122,6 @@ def test_malformed_input_is_named_and_costs_no_try(runtime: Runtime, tmp_path: P
         track(runtime, "1234", "4567", address=ADDRESS)
     assert bad.value.code == "invalid_tracking_code"
     assert track(runtime, code, " 4567 ", address=ADDRESS).state is ComplaintState.REGISTERED
-
-
-# -- letters by GUID ----------------------------------------------------------------------
-
-
-def _referral(runtime: Runtime, code: str) -> str:
-    with transaction(runtime.sessions) as session:
-        complaint = complaint_by_code(session, code)
-        assert complaint is not None
-        agency = complaint.agencies[0].agency
-        letter = number_letter(
-            session,
-            kind=LetterKind.REFERRAL,
-            series="ص",
-            number_template=runtime.settings.office.number_format,
-            issued_at=NOW,
-            jalali_year=jalali_year(NOW.date()),
-            date=NOW.date(),
-            recipient=agency.name,
-            actor="tester",
-            freeze=lambda identity: {},
-            complaint=complaint,
-            agency=agency,
-        )
-        return letter.guid
-
-
-def test_a_letter_by_guid_is_its_register_entry(runtime: Runtime, tmp_path: Path) -> None:
-    code = filed(runtime, tmp_path, receipt=True)
-    guid = _referral(runtime, code)
-    letter = letter_by_guid(runtime, "{" + guid.upper() + "}")
-    assert (letter.kind, letter.recipient, letter.void) == (
-        LetterKind.REFERRAL,
-        "شهرداری قزوین",
-        False,
-    )
-    assert letter.kind_fa == "ارجاع شکایت" and letter.date == NOW.date()
-    void(runtime, "tester", letter.number, reason="اشتباه")
-    assert letter_by_guid(runtime, guid).void
-
-    with runtime.sessions() as session:
-        receipt = session.query(Letter).filter_by(kind=LetterKind.RECEIPT).one()
-        receipt_guid = receipt.guid
-    shown = letter_by_guid(runtime, receipt_guid)
-    assert shown.recipient == "شاکی"  # never the complainant's name
-
-
-@pytest.mark.parametrize("guid", ["not-a-guid", "3f2b8c1e-9d4a-4b7e-8a61-000000000001", ""])
-def test_no_letter_by_that_guid(runtime: Runtime, guid: str) -> None:
-    with pytest.raises(NotFound) as missing:
-        letter_by_guid(runtime, guid)
-    assert missing.value.code == "letter_guid_not_found"
 
 
 # -- highlighting search hits ---------------------------------------------------------------

@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import Mount
 
 from registry.kinds import Role
-from tests import web_samples_web13a, web_samples_web13b
+from tests import web_samples_verify16, web_samples_web13a, web_samples_web13b
 from tests.web_support import DeskUnderTest, desk_fixture
 from web.desk import needs
 
@@ -28,6 +28,7 @@ PUBLIC: set[tuple[str, str]] = {
     ("GET", "/track"),
     ("POST", "/track"),
     ("GET", "/verify/{guid}"),
+    ("POST", "/verify/{guid}"),
 }
 MOUNTS = {"/static", "/fonts"}
 
@@ -45,6 +46,7 @@ POST_SAMPLES: dict[str, Callable[[DeskUnderTest], Submission]] = {}
 # receipt, documents and letters), which the archive pages' dossiers take as well.
 PATH_VALUES.update(web_samples_web13b.PATH_VALUES)
 PATH_VALUES.update(web_samples_web13a.PATH_VALUES)
+PATH_VALUES.update(web_samples_verify16.PATH_VALUES)
 POST_SAMPLES.update(web_samples_web13a.POST_SAMPLES)
 POST_SAMPLES.update(web_samples_web13b.POST_SAMPLES)
 
