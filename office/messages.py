@@ -205,6 +205,12 @@ MESSAGES: dict[str, str] = {
     "forward_needs_anonymous": "اسناد شکایت غیرناشناس همه برای دستگاه فرستاده می‌شوند؛ --forward فقط برای شکایت ناشناس است.",
     "unknown_competent_body": "مرجع «{value}» در جدول مراجع صالح (تنظیم office.competent_bodies) نیست؛ یکی از این‌ها: {allowed}",
     "preview_already_replied": "پاسخ دستگاه به نامه {number} ثبت شده است؛ نامه پیگیری یا تذکری که بگوید پاسخی نرسیده نوشته نمی‌شود.",
+    # replies14 (issue 14): the desk's replies, deadlines and chasing pages
+    "desk.reply_exists": "برای نامه {number} پیش‌تر پاسخ شماره «{their_number}» مورخ {their_date} ثبت شده است؛ برای جایگزینی، «جایگزینی پاسخ پیشین» را بزنید و علت آن را بنویسید.",
+    "desk.reason_required": "علت را بنویسید.",
+    "reply_scan_required": "پرونده اسکن یا PDF پاسخ دستگاه را برگزینید.",
+    "deadline_change_required": "یکی از کارها را برگزینید: تمدید، توقف یا ازسرگیری مهلت.",
+    "deadline_letter_required": "نامه‌ای را که مهلتش تغییر می‌کند برگزینید.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {
@@ -244,6 +250,9 @@ FIELD_NAMES_FA: dict[str, str] = {
     "postal_code": "کد پستی",
     "note": "یادداشت",
     "summary": "خلاصه شکایت",
+    # replies14: the desk's reply form
+    "number": "شماره نامه",
+    "their_date": "تاریخ نامه دستگاه",
 }
 
 REVIEW_WARNINGS_FA = {
