@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx2
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from office import replies
@@ -44,7 +45,7 @@ def late(desk: DeskUnderTest) -> dict[str, Referral]:
     }
 
 
-def _client(desk: DeskUnderTest, role: str) -> Any:
+def _client(desk: DeskUnderTest, role: str) -> TestClient:
     return desk.client(Role(role))
 
 

@@ -29,6 +29,7 @@ CHANGES_FA = {"extend": "تمدید شد", "pause": "متوقف شد", "resume":
 _FIELD_OF_CODE = {
     "letter_not_found": "letter",
     "date_in_future": "day",
+    "invalid_jalali_date": "day",
     "pause_before_sent": "day",
     "resume_before_pause": "day",
     "pause_overlaps": "day",
