@@ -203,6 +203,8 @@ def test_a_refused_reply_is_named_beside_its_field_and_nothing_is_stored(
     assert re.search(rf'id="r-{field}"[^>]*aria-invalid="true"', response.text, re.S)
     assert _replies(desk) == before
     assert "دستگاه انجام کار را پذیرفت." in response.text  # what was typed comes back
+    # ... but a browser keeps no chosen file: the page says to choose it again.
+    assert ("دوباره برگزینید" in response.text) is (field != "agency_reply")
 
 
 def test_a_file_that_is_not_a_scan_is_refused_beside_the_file_input(desk: DeskUnderTest) -> None:
