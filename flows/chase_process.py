@@ -26,6 +26,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,9 +39,11 @@ __all__ = ["ChaseRun", "last_run", "main", "start_chase", "status_path"]
 PROJECT = Path(__file__).resolve().parents[1]
 STATUS_NAME = "last-run.json"
 LOG_NAME = "last-run.log"
-# The processes this one started, kept so that each is reaped (waited for) once it ends
-# instead of lingering as a zombie.
+# The processes this one started and that have not ended yet.  A thread waits for each,
+# so that an ended one is reaped at once instead of lingering as a zombie (which another
+# worker's liveness check would take for a running chase).
 _CHILDREN: list[subprocess.Popen[bytes]] = []
+_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -84,10 +87,22 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _forget(child: subprocess.Popen[bytes]) -> None:
+    with _LOCK:
+        if child in _CHILDREN:
+            _CHILDREN.remove(child)
+
+
+def _watch(child: subprocess.Popen[bytes]) -> None:
+    """Wait for ``child`` to end (in a thread of its own), then forget it."""
+    child.wait()
+    _forget(child)
+
+
 def _reap() -> None:
     for child in list(_CHILDREN):
         if child.poll() is not None:
-            _CHILDREN.remove(child)
+            _forget(child)
 
 
 def last_run(settings: Settings) -> ChaseRun | None:
@@ -143,7 +158,9 @@ def start_chase(settings: Settings, actor: str) -> bool:
             env=environ,
             start_new_session=True,
         )
-    _CHILDREN.append(child)
+    with _LOCK:
+        _CHILDREN.append(child)
+    threading.Thread(target=_watch, args=(child,), name="chase-reaper", daemon=True).start()
     assert child.stdin is not None
     # A few kilobytes: well inside the pipe's buffer, so this never waits for the child.
     child.stdin.write(json.dumps(request).encode("utf-8"))

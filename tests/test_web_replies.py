@@ -279,3 +279,18 @@ def test_the_inspector_has_a_shelf_of_overdue_replies(
     assert f"/complaints/{late['fresh'].tracking}" not in shelf
     assert 'href="/replies/outstanding?overdue=1"' in shelf
     assert 'id="shelf-overdue_replies"' not in _client(desk, "secretariat").get("/").text
+
+
+def test_a_failure_of_the_system_is_not_shown_as_a_refused_field(
+    desk: DeskUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from registry.errors import SystemFailure
+
+    def full_disk(*args: Any, **kwargs: Any) -> Any:
+        raise SystemFailure("disk_full", path=str(desk.home))
+
+    monkeypatch.setattr(replies, "record", full_disk)
+    letter = referral(desk)
+    response = _post_reply(desk, reply_form(desk, letter), scan_files())
+    assert response.status_code == 503
+    assert 'class="field-error"' not in response.text and "دیسک" in response.text

@@ -20,6 +20,7 @@ from registry.text import to_ascii_digits, to_persian_digits
 from web.desk import Desk, desk, needs
 from web.forms import FormErrors, desk_text, field_of, kept, submitted
 from web.routes.cases import _case_page
+from web.routes.replies import form_refusal
 
 router = APIRouter()
 
@@ -90,7 +91,7 @@ async def change_deadline(
     try:
         record = await run_in_threadpool(partial(_change, the_desk, staff, tracking, values))
     except ResidegiError as exc:
-        if exc.code == "complaint_not_found":
+        if exc.code == "complaint_not_found" or not form_refusal(exc):
             raise
         return _case_page(
             request,

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from office import agencies, replies
 from office import complaints as office
-from office.access import Action, Staff
+from office.access import Action, Forbidden, Staff
 from office.complaints import Upload
 from registry.errors import ErrorKind, InvalidInput, ResidegiError
 from registry.jalali import parse_jalali_date
@@ -168,6 +168,13 @@ def outstanding_pdf(
 # -- recording a reply --------------------------------------------------------------------
 
 
+def form_refusal(exc: ResidegiError) -> bool:
+    """Whether ``exc`` is a refusal of what the form said (shown beside a field), not a
+    missing role (403) or a failure of the system (503), which the app's handlers answer."""
+    refusable = (ErrorKind.INPUT, ErrorKind.NOT_FOUND, ErrorKind.REFUSED)
+    return exc.kind in refusable and not isinstance(exc, Forbidden)
+
+
 def reply_errors(exc: ResidegiError) -> FormErrors:
     """``{field: Persian sentence}`` for a refusal of the reply form."""
     field = field_of(exc, "")
@@ -198,7 +205,7 @@ async def record_from_form(request: Request, staff: Staff, the_desk: Desk) -> Re
     try:
         recorded = await run_in_threadpool(partial(_record, the_desk, staff, values, uploads))
     except ResidegiError as exc:
-        if exc.kind not in (ErrorKind.INPUT, ErrorKind.NOT_FOUND, ErrorKind.REFUSED):
+        if not form_refusal(exc):
             raise
         status = 409 if exc.kind is ErrorKind.REFUSED else 400
         return ReplyForm(None, values, reply_errors(exc), status)
