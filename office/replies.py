@@ -256,6 +256,7 @@ def outstanding_pdf(runtime: Runtime, report: OutstandingReport) -> bytes:
         "today": jalali(report.today),
         "agency": report.agency,
         "overdue": report.overdue,
+        "county": report.county,
         "letters": [
             {
                 **rec,

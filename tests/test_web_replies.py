@@ -138,14 +138,19 @@ def test_outstanding_csv_has_the_json_keys_and_the_filtered_letters(
 def test_outstanding_pdf_is_the_printable_report(
     desk: DeskUnderTest, late: dict[str, Referral]
 ) -> None:
-    response = _client(desk, INSPECTOR).get("/replies/outstanding.pdf", params={"agency": TAKESTAN})
+    client = _client(desk, INSPECTOR)
+    response = client.get("/replies/outstanding.pdf", params={"county": "تاکستان"})
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     from pypdf import PdfReader
 
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
-    assert "قزوین" in text or "تاکستان" in text  # the office heading or the agency
+    # The filter in the heading, the letter of that county's agency and no other.
+    assert "شهرستان" in text and TAKESTAN in text
+    assert to_persian_digits(late["takestan"].number.split("/")[-1]) in text
+    everything = client.get("/replies/outstanding.pdf")
+    assert everything.status_code == 200 and everything.content != response.content
 
 
 # -- recording a reply ----------------------------------------------------------------------
