@@ -189,9 +189,19 @@ def main() -> int:
     request = json.loads(sys.stdin.read())
     settings = Settings(**request["settings"])
     path = status_path(settings)
-    base = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    base.update(actor=request["actor"], pid=os.getpid(), host=socket.gethostname())
-    base.setdefault("started", dt.datetime.now(dt.UTC).isoformat())
+    try:
+        written = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        written = {}
+    # The desk's "running" names this process once it is written; nothing of an earlier
+    # run's status (its letters, its error) is carried over.
+    started = written.get("started") if written.get("pid") == os.getpid() else None
+    base = {
+        "actor": request["actor"],
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "started": started or dt.datetime.now(dt.UTC).isoformat(),
+    }
 
     def finish(**outcome: Any) -> None:
         _write(path, {**base, **outcome, "finished": dt.datetime.now(dt.UTC).isoformat()})

@@ -85,7 +85,8 @@ def test_the_last_run_is_shown_as_its_status_says(
 def test_send_starts_the_chase_flow_beside_the_server(
     desk: DeskUnderTest, overdue: Referral
 ) -> None:
-    (desk.runtime.settings.home / "chase" / "last-run.json").unlink(missing_ok=True)
+    # An earlier run that failed: nothing of it is carried into the new one's status.
+    _status(desk, state="failed", error="خطای اجرای پیشین", sent=["1405/ص/1"])
     started = time.monotonic()
     response = _press(desk)
     # The page answers at once: the flow (Prefect, the letters) runs in its own process.
@@ -116,5 +117,5 @@ def test_send_starts_the_chase_flow_beside_the_server(
     assert "پایان یافت" in done and to_persian_digits(reminders[0]) in done
     run = chase_process.last_run(desk.runtime.settings)
     assert run is not None and run.state == "done" and run.actor == "inspector"
-    assert reminders[0] in run.sent
+    assert run.sent == reminders and run.error is None and "خطای اجرای پیشین" not in done
     assert chase_process._CHILDREN == []  # reaped on the page load
