@@ -107,6 +107,12 @@ def test_track_chase_and_record_a_reply_with_its_scan(
     number = form.locator("[name=number]").input_value()
     assert re.fullmatch(r"۱۴۰۵/ص/[۰-۹]+", number), number
     form.locator("[name=their_number]").fill("۷۳۴۱/ش/۱۴۰۵")
+    # The vendored Jalali date picker opens on the date field.
+    form.locator("[name=their_date]").click()
+    expect(page.locator("jdp-container")).to_be_visible()
+    expect(page.locator("jdp-container")).to_have_css("opacity", "1")
+    shot(page, output_path, "replies-date-picker")
+    page.keyboard.press("Escape")
     later = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Tehran")).date() + 2 * LATER
     form.locator("[name=their_date]").fill(to_persian_digits(format_jalali(later)))
     page.keyboard.press("Escape")

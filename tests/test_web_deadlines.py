@@ -60,6 +60,8 @@ def test_extend_pause_and_resume_from_the_case_page(desk: DeskUnderTest) -> None
     assert [c["kind"] for c in explained.changes] == ["start", "extension"]
     page = client.get(extended.headers["location"]).text
     assert to_persian_digits(f"سررسید: {explained.letter['due_date']}") in page
+    # The timeline's due dates before and after, in Persian digits like the rest.
+    assert to_persian_digits(f"{due} ← {explained.letter['due_date']}") in page
 
     # Stopped from the day after it was sent (a resumption must come after the first day).
     since = to_persian_digits(format_jalali(letter.sent + dt.timedelta(days=1)))
