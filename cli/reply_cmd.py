@@ -102,6 +102,9 @@ def outstanding_(
     ctx: typer.Context,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only those past due.")] = False,
     agency: Annotated[str | None, typer.Option("--agency", help="Only this agency.")] = None,
+    county: Annotated[
+        str | None, typer.Option("--county", help="Only agencies of this county.")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or pdf.")] = "table",
     out: Annotated[
         Path | None, typer.Option("-o", "--output", help="The PDF report to write.")
@@ -113,7 +116,7 @@ def outstanding_(
     kind = choice(fmt, _Format, "format")
     if kind is _Format.PDF and out is None:
         raise InvalidInput("field_required", field="output")
-    report = replies.outstanding_replies(state, overdue=overdue, agency=agency)
+    report = replies.outstanding_replies(state, overdue=overdue, agency=agency, county=county)
     if as_json:
         output.emit_json(report.as_json())
     elif kind is _Format.CSV:

@@ -12,7 +12,7 @@ from registry.db import transaction
 from registry.kinds import AgencyKind, Honorific
 from registry.records import agency_record
 
-__all__ = ["add", "choices", "edit", "list_all"]
+__all__ = ["add", "choices", "counties", "edit", "list_all"]
 
 
 def list_all(runtime: Runtime, kind: AgencyKind | None = None) -> list[dict[str, Any]]:
@@ -30,6 +30,13 @@ def choices(runtime: Runtime) -> list[tuple[int, str]]:
             for a in list_agencies(session)
             if a.active and a.kind is not AgencyKind.OFFICE
         ]
+
+
+def counties(runtime: Runtime) -> list[str]:
+    """The counties the active agencies belong to, in alphabetical order (a filter's
+    choices)."""
+    with runtime.sessions() as session:
+        return sorted({a.county for a in list_agencies(session) if a.active and a.county})
 
 
 def add(

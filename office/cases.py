@@ -1,6 +1,7 @@
 """A case as staff see it on one page: the complaint, its documents, letters, replies,
 deadlines, inspection, answer and the timeline of who did what, and which of the case's
-own actions (review, attach, withdraw, reopen, close) a member of staff may take now.
+own actions (review, attach, withdraw, reopen, close, record a reply, edit a deadline) a
+member of staff may take now.
 
 Read-only, so no actor: the desk guards these with its own action.  The files a case
 holds (documents, letters, the receipt) are handed out through here, checked to belong
@@ -75,6 +76,15 @@ class CaseAction:
     WITHDRAW = "withdraw"
     REOPEN = "reopen"
     CLOSE = "close"
+    REPLY = "reply"
+    DEADLINE = "deadline"
+
+
+# A reply may be recorded (or a recorded one superseded) while the agencies' replies are
+# the case's business; a deadline edited while the case still waits for them.
+_REPLY_STATES = frozenset(
+    {ComplaintState.AWAITING_REPLY, ComplaintState.REPLIED, ComplaintState.UNDER_INSPECTION}
+)
 
 
 def available_actions(state: ComplaintState, actor: Actor) -> frozenset[str]:
@@ -94,6 +104,10 @@ def available_actions(state: ComplaintState, actor: Actor) -> frozenset[str]:
     # Reopening goes to accepted from a final state; review's accept is not a reopening.
     if state in (ComplaintState.CLOSED, ComplaintState.WITHDRAWN) and may(actor, Action.REOPEN):
         found.add(CaseAction.REOPEN)
+    if state in _REPLY_STATES and may(actor, Action.RECORD_REPLY):
+        found.add(CaseAction.REPLY)
+    if state is ComplaintState.AWAITING_REPLY and may(actor, Action.EDIT_DEADLINE):
+        found.add(CaseAction.DEADLINE)
     return frozenset(found)
 
 
@@ -202,6 +216,7 @@ def _letters(session: Session, complaint: Complaint) -> list[Letter]:
 
 def _letter_record(letter: Letter, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
     rendered = letter.state in (LetterState.STORED, LetterState.SENT)
+    expects = letter.state is LetterState.SENT and letter.kind.spec.expects_reply
     return {
         **letter_record(letter, zone),
         "id": letter.id,
@@ -210,7 +225,9 @@ def _letter_record(letter: Letter, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
         "pdf": rendered and letter.pdf_sha256 is not None,
         "docx": rendered and letter.docx_sha256 is not None,
         # A sent letter that expects a reply has a deadline to explain.
-        "deadline": letter.state is LetterState.SENT and letter.kind.spec.expects_reply,
+        "deadline": expects,
+        # ... and, until its referral's reply is recorded, a running one.
+        "awaiting": expects and (letter.chases or letter).replied_at is None,
     }
 
 

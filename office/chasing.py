@@ -18,7 +18,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from office.access import Action, Actor, require
 from office.pipeline import Batch, deliver, number_case_letter, stated_reply_days
+from office.runtime import Runtime
 from registry.agencies import superior_of
 from registry.db import transaction
 from registry.deadlines import CHASER_KINDS
@@ -84,6 +86,12 @@ def plan(batch: Batch) -> list[PlannedStep]:
         for row in _outstanding(batch)
         if row.next_step is not None and row.next_step.due_on(today)
     ]
+
+
+def preview(runtime: Runtime, actor: Actor) -> list[PlannedStep]:
+    """The reminders and escalations a chase run would make today, most late referral
+    first, without making any (what ``chase --dry-run`` lists)."""
+    return plan(Batch(runtime, require(actor, Action.CHASE)))
 
 
 def number_step(batch: Batch, planned: PlannedStep) -> int | None:

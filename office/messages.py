@@ -215,6 +215,12 @@ MESSAGES: dict[str, str] = {
     "verify_code_required": "برای دیدن مشخصات این نامه، کد صحتی را که کنار کد QR نامه چاپ شده است وارد کنید. کد نادرست یا تلاش‌های پیاپی پذیرفته نمی‌شود؛ در این صورت نشانی و کد را با نامه بسنجید و چند دقیقه بعد دوباره بکوشید.",
     "verify_copy_missing": "پرونده PDF نامه را برای سنجش با نسخه بایگانی برگزینید.",
     "verify_not_archived": "نامه {number} هنوز در بایگانی دفتر نگهداری نمی‌شود؛ سنجش پرونده پس از بایگانی آن ممکن است.",
+    # replies14 (issue 14): the desk's replies, deadlines and chasing pages
+    "desk.reply_exists": "برای نامه {number} پیش‌تر پاسخ شماره «{their_number}» مورخ {their_date} ثبت شده است؛ برای جایگزینی، «جایگزینی پاسخ پیشین» را بزنید و علت آن را بنویسید.",
+    "desk.reason_required": "علت را بنویسید.",
+    "reply_scan_required": "پرونده اسکن یا PDF پاسخ دستگاه را برگزینید.",
+    "deadline_change_required": "یکی از کارها را برگزینید: تمدید، توقف یا ازسرگیری مهلت.",
+    "deadline_letter_required": "نامه‌ای را که مهلتش تغییر می‌کند برگزینید.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {
@@ -254,6 +260,9 @@ FIELD_NAMES_FA: dict[str, str] = {
     "postal_code": "کد پستی",
     "note": "یادداشت",
     "summary": "خلاصه شکایت",
+    # replies14: the desk's reply form
+    "number": "شماره نامه",
+    "their_date": "تاریخ نامه دستگاه",
 }
 
 REVIEW_WARNINGS_FA = {

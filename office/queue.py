@@ -15,6 +15,7 @@ __all__ = ["QueueSection", "work_queue"]
 
 # The shelf size of one section: the complaint list pages through the rest.
 SHOWN = 20
+OVERDUE_REPLIES = "overdue_replies"
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class QueueSection:
     action: Action
     total: int
     complaints: list[dict[str, Any]]
+    # Where the whole of the shelf is listed; "" for the complaint list in ``state``.
+    more: str = ""
 
 
 # Which shelves exist, in the order a working day takes them.
@@ -34,6 +37,13 @@ _SHELVES: tuple[tuple[str, str, ComplaintState, Action], ...] = (
     ("to_review", "شکایت‌های در انتظار بررسی", ComplaintState.REGISTERED, Action.REVIEW),
     ("to_dispatch", "پذیرفته‌شده، در انتظار نامه ارجاع", ComplaintState.ACCEPTED, Action.DISPATCH),
     ("incomplete", "ناقص، در انتظار مدارک شاکی", ComplaintState.INCOMPLETE, Action.ATTACH),
+    # Not a state of its own: cases awaiting a reply with a referral past its due date.
+    (
+        OVERDUE_REPLIES,
+        "پاسخ دستگاه دیر کرده؛ برای پیگیری",
+        ComplaintState.AWAITING_REPLY,
+        Action.TRACK_REPLIES,
+    ),
     ("replied", "همه پاسخ‌ها رسیده؛ آماده پاسخ یا بازرسی", ComplaintState.REPLIED, Action.INSPECT),
     (
         "report_ready",
@@ -53,18 +63,29 @@ def work_queue(runtime: Runtime, actor: Actor) -> list[QueueSection]:
     if not isinstance(actor, str) and actor.roles == {Role.ADMIN}:
         shelves = []
     zone = runtime.clock.zone
-    states = [shelf[2] for shelf in shelves]
+    states = [shelf[2] for shelf in shelves if shelf[0] != OVERDUE_REPLIES]
+    sections = []
     with runtime.sessions() as session:
         counts = complaints.count_by_state(session, states)
         newest = complaints.newest_by_state(session, states, SHOWN)
-        return [
-            QueueSection(
-                key=key,
-                title=title,
-                state=state,
-                action=action,
-                total=counts[state],
-                complaints=[complaint_record(c, zone) for c in newest[state]],
+        for key, title, state, action in shelves:
+            more = ""
+            if key == OVERDUE_REPLIES:
+                late = complaints.ComplaintFilter(overdue_on=runtime.clock.today())
+                total = complaints.count_complaints(session, late)
+                rows = complaints.filtered_complaints(session, late, offset=0, limit=SHOWN)
+                more = "/replies/outstanding?overdue=1"
+            else:
+                total, rows = counts[state], newest[state]
+            sections.append(
+                QueueSection(
+                    key=key,
+                    title=title,
+                    state=state,
+                    action=action,
+                    total=total,
+                    complaints=[complaint_record(c, zone) for c in rows],
+                    more=more,
+                )
             )
-            for key, title, state, action in shelves
-        ]
+    return sections

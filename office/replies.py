@@ -22,6 +22,7 @@ from office.runtime import Runtime
 from registry import outstanding, replies
 from registry.agencies import find_agency
 from registry.db import transaction
+from registry.errors import InvalidInput
 from registry.jalali import format_jalali_or_none as jalali
 from registry.kinds import DocumentKind, ReplyOutcome
 from registry.outstanding import ChaseStepKind
@@ -50,6 +51,7 @@ CSV_KEYS = [
     "agency",
     "sent",
     "working_days_late",
+    "working_days_waited",
     "last_chaser",
     "last_chaser_kind",
     "last_chaser_date",
@@ -71,6 +73,7 @@ def record(
     summary: str | None = None,
     supersede: bool = False,
     enclosures: int | None = None,
+    reason: str | None = None,
 ) -> dict[str, Any]:
     """Record the agency's reply to our letter ``number`` (a referral, or a reminder or
     escalation of it), with its scan or PDF ``file`` (a path, read and checked here, or an
@@ -83,8 +86,14 @@ def record(
     (its ``incoming_number``, with ``enclosures`` if counted): a refused reply takes no
     number, a superseding one its own.  The reply's record, with the agency, the case's
     tracking code and state afterwards, and ``superseded`` (whether it replaced a reply).
+
+    ``reason``: why a superseding reply replaces the earlier one, recorded on its event.
+    None leaves it unsaid (the command line); given with ``supersede``, it must not be
+    blank (``field_required``, the desk asks for one).
     """
     actor = require(actor, Action.RECORD_REPLY)
+    if supersede and reason is not None and not reason.strip():
+        raise InvalidInput("field_required", field="reason")
     from archive.intake import as_new_documents, read_files, store_files
 
     scan = file.expanduser() if isinstance(file, Path) else file
@@ -110,6 +119,7 @@ def record(
             supersede=supersede,
             register=incoming_terms(runtime, today),
             enclosures=enclosures,
+            note=((reason or "").strip() or None) if supersede else None,
         )
         complaint = reply.letter.complaint
         assert complaint is not None  # record_reply refuses a letter without a case
@@ -140,6 +150,7 @@ def outstanding_record(row: outstanding.OutstandingRow) -> dict[str, Any]:
         "agency": row.agency,
         "sent": jalali(row.sent),
         "working_days_late": row.working_days_late,
+        "working_days_waited": row.working_days_waited,
         "last_chaser": None
         if chaser is None
         else {"number": chaser.number, "kind": chaser.kind.value, "date": jalali(chaser.date)},
@@ -151,13 +162,15 @@ def outstanding_record(row: outstanding.OutstandingRow) -> dict[str, Any]:
 @dataclass(frozen=True)
 class OutstandingReport:
     """The referrals still waiting for a reply on ``today`` (most working days late
-    first) and the totals by agency; ``agency`` and ``overdue`` say what was asked."""
+    first) and the totals by agency; ``agency``, ``overdue`` and ``county`` say what
+    was asked."""
 
     today: dt.date
     letters: list[dict[str, Any]]
     totals: list[dict[str, Any]]
     agency: str | None = None
     overdue: bool = False
+    county: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The ``--json`` document: today, the letters, the totals."""
@@ -199,10 +212,15 @@ class OutstandingReport:
 
 
 def outstanding_replies(
-    runtime: Runtime, *, overdue: bool = False, agency: str | None = None
+    runtime: Runtime,
+    *,
+    overdue: bool = False,
+    agency: str | None = None,
+    county: str | None = None,
 ) -> OutstandingReport:
     """The referrals still waiting for a reply today (only those past due with
-    ``overdue``; only agency ``agency``'s, NotFound if there is none by that name)."""
+    ``overdue``; only agency ``agency``'s, NotFound if there is none by that name; only
+    those to agencies of ``county``)."""
     settings = runtime.settings
     today = runtime.clock.today()
     with runtime.sessions() as session:
@@ -217,6 +235,7 @@ def outstanding_replies(
             escalate_after=settings.chase_escalate_gap,
             overdue_only=overdue,
             agency=only,
+            county=county or None,
         )
         name = only.name if only else None
     return OutstandingReport(
@@ -225,6 +244,7 @@ def outstanding_replies(
         totals=[vars(total) for total in outstanding.agency_totals(rows, today)],
         agency=name,
         overdue=overdue,
+        county=county or None,
     )
 
 
@@ -242,6 +262,7 @@ def outstanding_pdf(runtime: Runtime, report: OutstandingReport) -> bytes:
         "today": jalali(report.today),
         "agency": report.agency,
         "overdue": report.overdue,
+        "county": report.county,
         "letters": [
             {
                 **rec,

@@ -18,6 +18,7 @@ from registry.models import Agency, AgencyHead
 from registry.text import normalize_for_search
 
 SAMPLE_FILE = Path(__file__).with_name("data") / "qazvin-agencies.toml"
+NAME_MAX = 200  # the length of the agency table's name columns
 
 
 def find_agency(session: Session, name: str) -> Agency:
@@ -25,6 +26,10 @@ def find_agency(session: Session, name: str) -> Agency:
     wanted = normalize_for_search(name)
     if not wanted:
         raise InvalidInput("agency_name_required", field="agency")
+    if len(wanted) > NAME_MAX:
+        # No agency's name is that long or holds so long a text (and SQLite refuses a
+        # LIKE pattern of tens of thousands of characters with an OperationalError).
+        raise NotFound("agency_not_found", name=f"{name[:NAME_MAX]}…", hints="")
     agency = session.scalars(select(Agency).where(Agency.name_norm == wanted)).one_or_none()
     if agency is not None:
         return agency

@@ -182,6 +182,7 @@ class OutstandingRow:
     working_days_late: int
     chasers: tuple[Chaser, ...]
     next_step: ChaseStep | None
+    working_days_waited: int = 0  # working days since it was sent, up to today
 
     @property
     def last_chaser(self) -> Chaser | None:
@@ -210,12 +211,15 @@ def outstanding_replies(
     escalate_after: int,
     overdue_only: bool = False,
     agency: Agency | None = None,
+    county: str | None = None,
 ) -> list[OutstandingRow]:
     """Referrals sent, not void and without a current reply, most working days late first.
 
     ``overdue_only``: only those whose due date is before ``today``.  ``agency``: only its
-    referrals.  ``zone``: the office's, for the day each letter was sent.  The ladder's
-    N, M, K (``first_after`` …) give each row its next step (see ``next_chase_step``).
+    referrals; ``county``: only referrals to agencies of that county.  ``zone``: the
+    office's, for the day each letter was sent (and counted from for the days waited).
+    The ladder's N, M, K (``first_after`` …) give each row its next step (see
+    ``next_chase_step``).
     """
     query = (
         select(
@@ -243,6 +247,8 @@ def outstanding_replies(
     )
     if agency is not None:
         query = query.where(Letter.agency_id == agency.id)
+    if county is not None:
+        query = query.where(Agency.county == county)
     if overdue_only:
         query = query.where(Letter.due_date < today)
     # Core rows, not the ORM's: the ORM's per-row loading costs more than the query here.
@@ -267,6 +273,7 @@ def outstanding_replies(
     }
     steps: dict[_Rung, ChaseStep] = {}
     late_by_due: dict[dt.date, int] = {}
+    waited_since: dict[dt.date, int] = {}
     no_chasers: tuple[Chaser, ...] = ()
     reminder = LetterKind.REMINDER
     rows = []
@@ -289,6 +296,10 @@ def outstanding_replies(
                 late = late_by_due[due] = max(0, calendar.working_days_between(due, today))
         if sent_at.tzinfo is None:  # SQLite keeps no zone: stored as UTC (UtcDateTime)
             sent_at = sent_at.replace(tzinfo=dt.UTC)
+        sent = sent_at.astimezone(zone).date()
+        waited = waited_since.get(sent, -1)
+        if waited < 0:
+            waited = waited_since[sent] = max(0, calendar.working_days_between(sent, today))
         rows.append(
             OutstandingRow(
                 letter_id=letter_id,
@@ -298,11 +309,12 @@ def outstanding_replies(
                 agency_id=agency_id,
                 agency=name,
                 tracking_code=None if complaint is None else codes.get(complaint),
-                sent=sent_at.astimezone(zone).date(),
+                sent=sent,
                 due_date=due,
                 working_days_late=late,
                 chasers=mine,
                 next_step=step,
+                working_days_waited=waited,
             )
         )
     far = dt.date.max

@@ -111,6 +111,7 @@ def record_reply(
     supersede: bool = False,
     register: IncomingTerms | None = None,
     enclosures: int | None = None,
+    note: str | None = None,
 ) -> Reply:
     """Record an agency's reply to ``letter`` (our referral, or a reminder/escalation of it).
 
@@ -120,7 +121,8 @@ def record_reply(
     number, a reply dated after ``today`` (``date_in_future``) or before the cited letter
     was sent (``reply_before_letter``).  ``document`` (already read and checked) is
     recorded on the case as the agency's reply; the caller stores its bytes.  With
-    ``supersede`` the current reply is marked superseded by the new one.  When every
+    ``supersede`` the current reply is marked superseded by the new one (``note``: why,
+    on the event).  When every
     agency of the complaint then has a current reply, ``awaiting_reply`` -> ``replied``.
 
     The referral and its complaint are locked first, so replies recorded at the same
@@ -226,6 +228,7 @@ def record_reply(
         action="reply_recorded",
         complaint=complaint,
         letter=referral,
+        note=note,
         data={
             "cited": letter.number,
             "their_number": number,

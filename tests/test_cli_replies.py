@@ -149,6 +149,8 @@ def test_reply_record_and_outstanding(cli: Cli, tmp_path: Path) -> None:
     ]
     assert [r["number"] for r in cli.json("reply", "outstanding", "--overdue")["letters"]] == [late]
     assert cli.json("reply", "outstanding", "--agency", "شهرداری تاکستان")["letters"] == []
+    assert cli.json("reply", "outstanding", "--county", "تاکستان")["letters"] == []
+    assert len(cli.json("reply", "outstanding", "--county", "قزوین")["letters"]) == 2
     code, out, _ = cli("reply", "outstanding", "--format", "csv")
     assert code == 0 and out.splitlines()[0].startswith("number,kind,date,due_date")
     assert late in out.splitlines()[1]

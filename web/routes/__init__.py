@@ -6,7 +6,18 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from web.routes import admin, archive, cases, complaints, public, session, work_queue
+from web.routes import (
+    admin,
+    archive,
+    cases,
+    chasing,
+    complaints,
+    deadlines,
+    public,
+    replies,
+    session,
+    work_queue,
+)
 
 WEB_ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,4 +29,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     archive.router,
     public.router,
     admin.router,
+    replies.router,
+    deadlines.router,
+    chasing.router,
 )

@@ -18,7 +18,7 @@ from office.cases import CaseFile
 from office.deadlines import explain
 from office.messages import REVIEW_WARNINGS_FA
 from registry.errors import ErrorKind, InvalidInput, NotFound, ResidegiError
-from registry.kinds import DOCUMENT_KIND_FA, DocumentKind
+from registry.kinds import DOCUMENT_KIND_FA, DocumentKind, ReplyOutcome
 from web.desk import Desk, desk, needs, page
 from web.forms import FormErrors, refusal, submitted, text_of
 
@@ -61,6 +61,7 @@ def _case_page(
         notes=notes if isinstance(notes, list) else [],
         just_registered=request.session.pop("registered", None) == view.record["tracking_code"],
         document_kinds=DOCUMENT_KIND_FA,
+        outcomes={outcome.value: outcome.short_fa for outcome in ReplyOutcome},
     )
 
 
