@@ -182,6 +182,9 @@ class Complaint(Base):
     # The reviewer's summary written at acceptance: what letters to agencies print under
     # «خلاصه شکایت» instead of the complainant's own words (migration 0007).
     summary: Mapped[str | None] = mapped_column(Text)
+    # When the case was served: first answered or, never answered, first closed (set by
+    # registry/states.py; migration 0010). The service's figures select periods by it.
+    served_at: Mapped[dt.datetime | None] = mapped_column(index=True)
 
     complainant: Mapped[Complainant] = relationship()
     agencies: Mapped[list[ComplaintAgency]] = relationship(
@@ -471,3 +474,11 @@ Index(
 Index("ix_reply_letter_current", Reply.letter_id, Reply.superseded_by_id)
 # Holiday edits look for the open deadlines that end on or after the edited day.
 Index("ix_letter_due_date", Letter.due_date)
+# The service's figures: referrals answered in a period, by the time of their first reply.
+_REFERRAL = Letter.kind == LetterKind.REFERRAL.value
+Index(
+    "ix_letter_referral_replied_at",
+    Letter.replied_at,
+    postgresql_where=_REFERRAL,
+    sqlite_where=_REFERRAL,
+)
