@@ -205,6 +205,8 @@ MESSAGES: dict[str, str] = {
     "forward_needs_anonymous": "اسناد شکایت غیرناشناس همه برای دستگاه فرستاده می‌شوند؛ --forward فقط برای شکایت ناشناس است.",
     "unknown_competent_body": "مرجع «{value}» در جدول مراجع صالح (تنظیم office.competent_bodies) نیست؛ یکی از این‌ها: {allowed}",
     "preview_already_replied": "پاسخ دستگاه به نامه {number} ثبت شده است؛ نامه پیگیری یا تذکری که بگوید پاسخی نرسیده نوشته نمی‌شود.",
+    # stats14: the service's figures (/stats, residegi stats)
+    "invalid_period": "دوره «{value}» پذیرفته نیست؛ ماه را به شکل ۱۴۰۵/۰۹، فصل را ۱۴۰۵/S3 و سال را ۱۴۰۵ بنویسید.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {
@@ -244,6 +246,9 @@ FIELD_NAMES_FA: dict[str, str] = {
     "postal_code": "کد پستی",
     "note": "یادداشت",
     "summary": "خلاصه شکایت",
+    # stats14
+    "period": "دوره",
+    "collected": "شیوه دریافت پاسخ",
 }
 
 REVIEW_WARNINGS_FA = {
