@@ -386,14 +386,14 @@ def test_the_percentile_is_postgresql_percentile_cont(pg_url: str, tmp_path: Pat
             .subquery()
         )
         native: dict[Any, tuple[float, float]] = {}
-        for row in session.execute(
+        for found in session.execute(
             select(
                 base.c.agency_id,
                 func.percentile_cont(0.5).within_group(base.c.days),
                 func.percentile_cont(0.9).within_group(base.c.days),
             ).group_by(base.c.agency_id)
         ):
-            agency_id, median, p90 = tuple(row)
+            agency_id, median, p90 = (found[0], str(found[1]), str(found[2]))
             native[agency_id] = (float(median), float(p90))
         ours = sql.agency_latency(session, calendar, bounds, dt.date(2026, 12, 6))
         assert len(native) == 2
