@@ -41,6 +41,7 @@ COMMANDS: Mapping[str, str] = {
     "restore": "cli.backup_cmd:restore",
     "deploy": "cli.deploy_cmd:deploy",
     "serve": "cli.serve_cmd:serve",
+    "stats": "cli.stats_cmd:stats",
     "agency": "cli.agency_cmd:app",
     "complaint": "cli.complaint_cmd:app",
     "letter": "cli.letter_cmd:app",

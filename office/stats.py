@@ -12,6 +12,7 @@ import datetime as dt
 import enum
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from office.access import Action, Actor, require
@@ -221,7 +222,10 @@ CSV_KEYS = ["period", "section", "item", "measure", "value"]
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
-    return None if value is None else round(value, digits)
+    # Half up, as the page rounds (generators.charts.format_number_fa): 29.25 -> 29.3.
+    if value is None:
+        return None
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
 
 
 def figures(runtime: Runtime, actor: Actor, period: Period | None = None) -> Figures:
