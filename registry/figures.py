@@ -17,6 +17,8 @@ Three pieces make the figures exact on both engines:
   the remainder (a CASE of seven constants), minus the holidays on working weekdays up to
   n (a CASE over the holidays' day numbers, newest first): the same days as
   ``WorkingCalendar.working_days_between``.
+- **Once per row.** The office dates are computed in a CTE that PostgreSQL materialises:
+  inlined, every branch of the CASEs above would convert the time zone again.
 - **Percentiles** are PostgreSQL's ``percentile_cont`` (linear interpolation between the
   two nearest ranks), computed with window functions both engines have: for p = a/b over
   n values ranked 1..n, the position is 1 + a(n-1)/b; its whole part and remainder pick
@@ -265,7 +267,8 @@ def served(session: Session, calendar: CalendarSql, bounds: Bounds) -> Served:
         )
         .join(Complainant, Complainant.id == Complaint.complainant_id)
         .where(Complaint.served_at >= bounds.start, Complaint.served_at < bounds.end)
-        .subquery("dates")
+        .cte("dates")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
     days = select(
         dates.c.person,
@@ -333,13 +336,11 @@ def agency_latency(
     referrals first answered in the period; and, among its referrals due in the period
     whose due date has passed, how many were answered late or not at all."""
     calendar = calendar.until(bounds.last)
-    latency = (
+    dates = (
         select(
             Letter.agency_id,
-            (
-                calendar.working_ordinal(calendar.local_day(Letter.replied_at))
-                - calendar.working_ordinal(calendar.local_day(Letter.sent_at))
-            ).label("days"),
+            calendar.local_day(Letter.sent_at).label("sent"),
+            calendar.local_day(Letter.replied_at).label("replied"),
         )
         .where(
             *_referrals(),
@@ -347,8 +348,15 @@ def agency_latency(
             Letter.replied_at < bounds.end,
             Letter.sent_at.is_not(None),
         )
-        .subquery("latency")
+        .cte("dates")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
+    latency = select(
+        dates.c.agency_id,
+        (calendar.working_ordinal(dates.c.replied) - calendar.working_ordinal(dates.c.sent)).label(
+            "days"
+        ),
+    ).subquery("latency")
     ranked = select(
         latency,
         func.row_number()
