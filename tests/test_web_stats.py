@@ -88,3 +88,39 @@ def test_other_roles_are_refused(desk: DeskUnderTest) -> None:
     for role in (Role.INSPECTOR, Role.SECRETARIAT, Role.ARCHIVIST):
         assert desk.client(role).get("/stats").status_code == 403
         assert desk.client(role).get("/stats.csv").status_code == 403
+
+
+def test_documents_by_mail_and_the_answer_collected_count_as_they_came(
+    desk: DeskUnderTest,
+) -> None:
+    """Case E (served in Dey, registered in person): documents sent by mail from the case
+    page add no visit; closing it with the answer collected in person adds one: 2 visits."""
+    from sqlalchemy import select
+
+    from office import stats
+    from registry.models import Complaint
+    from tests.web_samples_web13a import pdf_bytes
+
+    with desk.runtime.sessions() as session:
+        tracking = session.scalars(
+            select(Complaint.tracking_code).where(Complaint.registered_at == at(11, 10))
+        ).one()
+    secretariat, head = desk.client(Role.SECRETARIAT), desk.client(Role.HEAD)
+    sent = secretariat.post(
+        f"/complaints/{tracking}/attach",
+        data={"csrf_token": desk.token(Role.SECRETARIAT), "channel": "mail"},
+        files={"evidence": ("scan.pdf", pdf_bytes(), "application/pdf")},
+    )
+    assert sent.status_code == 303, sent.text
+    refused = head.post(
+        f"/complaints/{tracking}/close",
+        data={"csrf_token": desk.token(Role.HEAD), "collected": "pigeon"},
+    )
+    assert refused.status_code == 400 and 'id="close-channel-error"' in refused.text
+    closed = head.post(
+        f"/complaints/{tracking}/close",
+        data={"csrf_token": desk.token(Role.HEAD), "collected": "in-person"},
+    )
+    assert closed.status_code == 303, closed.text
+    dey = stats.figures(desk.runtime, "test", stats.parse_period("1405/10"))
+    assert (dey.served.cases, dey.served.visits_per_case) == (1, 2.0)
