@@ -206,7 +206,7 @@ MESSAGES: dict[str, str] = {
     "unknown_competent_body": "مرجع «{value}» در جدول مراجع صالح (تنظیم office.competent_bodies) نیست؛ یکی از این‌ها: {allowed}",
     "preview_already_replied": "پاسخ دستگاه به نامه {number} ثبت شده است؛ نامه پیگیری یا تذکری که بگوید پاسخی نرسیده نوشته نمی‌شود.",
     # stats14: the service's figures (/stats, residegi stats)
-    "invalid_period": "دوره «{value}» پذیرفته نیست؛ ماه را به شکل ۱۴۰۵/۰۹، فصل را ۱۴۰۵/S3 و سال را ۱۴۰۵ بنویسید.",
+    "invalid_period": "دوره «{value}» پذیرفته نیست: ماه از ۱ تا ۱۲ است و فصل از ۱ تا ۴؛ برای نمونه ماه ۱۴۰۵/۰۹ یا سال ۱۴۰۵.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {

@@ -126,12 +126,13 @@ def parse_period(text: str) -> Period:
     """``1405/09`` (a month), ``1405/S3`` (a season) or ``1405`` (a year), Persian or ASCII
     digits; InvalidInput ``invalid_period`` otherwise."""
     match = _PERIOD.fullmatch(to_ascii_digits(text.strip()))
+    refused = InvalidInput("invalid_period", field="period", value=to_persian_digits(text))
     if match is None or not 1 <= int(match.group(1)) <= 3000:
-        raise InvalidInput("invalid_period", field="period", value=text)
+        raise refused
     year = int(match.group(1))
     if match.group(2) is not None:
         if not 1 <= int(match.group(2)) <= 12:
-            raise InvalidInput("invalid_period", field="period", value=text)
+            raise refused
         return Period(PeriodKind.MONTH, year, int(match.group(2)))
     if match.group(3) is not None:
         return Period(PeriodKind.SEASON, year, int(match.group(3)))
