@@ -579,6 +579,4 @@ def close(
     """Close an answered or rejected case; ``collected`` says how the complainant received
     the answer when staff know it (in person counts as a visit, docs/stats.md)."""
     data = {"channel": collected.value} if collected is not None else None
-    transition(
-        session, complaint, ComplaintState.CLOSED, actor=actor, at=at, note=note, data=data
-    )
+    transition(session, complaint, ComplaintState.CLOSED, actor=actor, at=at, note=note, data=data)
