@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from office.runtime import Runtime
 from registry.db import transaction
@@ -56,3 +57,33 @@ def test_a_bad_period_exits_2(cli: Cli) -> None:
     ):
         code, out, _ = cli("stats", *args, "--json")
         assert code == 2 and '"invalid_period"' in out, args
+
+
+def test_attach_and_close_say_how_things_came(cli: Cli, tmp_path: Path) -> None:
+    """``complaint attach --channel`` is recorded on the attach; a channel that is none, on
+    attach or on close (``--collected``), is bad input and writes nothing."""
+    from sqlalchemy import select
+
+    from registry.models import Event
+    from tests.cli_support import register_args
+    from tests.factories import pdf_file
+
+    tracking = cli.json(*register_args(tmp_path))["tracking_code"]
+    scan = pdf_file(tmp_path / "more.pdf")
+    code, out, _ = cli(
+        "complaint", "attach", tracking, "--attach", f"other={scan}", "--channel", "mail"
+    )
+    assert code == 0, out
+    code, out, _ = cli(
+        "complaint", "attach", tracking, "--attach", f"other={scan}", "--channel", "fax"
+    )
+    assert code == 2
+    code, out, _ = cli("complaint", "close", tracking, "--collected", "pigeon", "--json")
+    assert code == 2 and '"invalid_option"' in out
+    runtime = Runtime(Settings(home=cli.home))
+    with runtime.sessions() as session:
+        attached: list[dict[str, Any] | None] = list(
+            session.scalars(select(Event.data).where(Event.action == "documents_attached"))
+        )
+    runtime.close()
+    assert [data["channel"] for data in attached if data] == ["mail"]

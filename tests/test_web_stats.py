@@ -82,6 +82,8 @@ def test_the_printable_report_is_a_pdf(desk: DeskUnderTest) -> None:
     assert "میانه روز کاری تا پاسخ" in words and "۱۵٫۵" in words
     # The charts' titles and labels are text, shaped, in reading order.
     assert "میانه روزهای کاری پاسخ دستگاه‌ها" in words and "فرمانداری قزوین" in words
+    again = desk.client(Role.HEAD).get("/stats/report.pdf?kind=month&year=1405&month=9")
+    assert again.content == response.content  # the same figures, the same bytes
 
 
 def test_other_roles_are_refused(desk: DeskUnderTest) -> None:
