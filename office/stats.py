@@ -238,6 +238,7 @@ def figures(runtime: Runtime, actor: Actor, period: Period | None = None) -> Fig
     zone = runtime.settings.timezone
     bounds = period.bounds(zone)
     with runtime.sessions() as session:
+        sql.without_jit(session)
         calendar = sql.CalendarSql.of(session, zone, runtime.settings.weekend_python_days)
         by_month: list[tuple[Period, int, int]] = []
         if period.kind is not PeriodKind.MONTH:

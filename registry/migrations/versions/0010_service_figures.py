@@ -4,7 +4,8 @@
 (set by registry/states.py from then on; filled here from the events for older cases). The
 figures of a period select the cases served in it by this column's index instead of
 searching the whole event history; the reply-latency figures select referrals by the time
-of their first reply.
+of their first reply; the visits in person read a case's attach and close events from a
+small partial index instead of all its events.
 
 Revision ID: 0010
 Revises: 0009 (0007 on the stats14 branch until the earlier migrations are merged)
@@ -22,6 +23,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _REFERRAL = sa.text("kind = 'referral'")
+_VISIT = sa.text("action = 'documents_attached' OR (action = 'state_changed' AND after = 'closed')")
 
 
 # Plain ADD/DROP COLUMN (SQLite has both): a batch copy of ``complaint`` would break the
@@ -37,6 +39,14 @@ def upgrade() -> None:
         postgresql_where=_REFERRAL,
         sqlite_where=_REFERRAL,
     )
+    op.create_index(
+        "ix_event_visit",
+        "event",
+        ["complaint_id"],
+        unique=False,
+        postgresql_where=_VISIT,
+        sqlite_where=_VISIT,
+    )
     # The first answer; a case never answered is served when it was first closed (a
     # rejection closed). Events' times are stored as UTC on both engines, like the column.
     op.execute(
@@ -51,6 +61,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_event_visit", table_name="event")
     op.drop_index("ix_letter_referral_replied_at", table_name="letter")
     op.drop_index("ix_complaint_served_at", table_name="complaint")
     op.drop_column("complaint", "served_at")
