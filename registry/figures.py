@@ -9,16 +9,17 @@ rows.
 Three pieces make the figures exact on both engines:
 
 - **Office dates.** Times are stored in UTC; a case registered at 01:00 Tehran time on the
-  2nd was registered on the 2nd. PostgreSQL converts with ``timezone(zone, at)``. SQLite
-  knows no time zones, so the zone's UTC offsets are written into the query as a CASE over
-  the zone's own transitions (``zone_offsets``), newest first.
+  2nd was registered on the 2nd. SQLite knows no time zones, and PostgreSQL's
+  ``timezone(zone, at)`` costs more than the rest of a row's arithmetic, so on both the
+  zone's UTC offsets are written into the query as a CASE over the zone's own transitions
+  (``zone_offsets``, from the tz database), newest first, and added to the UTC time.
 - **Working days** in (a, b] are W(b) - W(a), W(n) being the working days up to day number
   n (days since 1970-01-01): whole weeks times the working weekdays, plus a fixed count for
   the remainder (a CASE of seven constants), minus the holidays on working weekdays up to
-  n (a CASE over the holidays' day numbers, newest first): the same days as
+  n (nested CASEs over the holidays' day numbers, a binary search): the same days as
   ``WorkingCalendar.working_days_between``.
 - **Once per row.** The office dates are computed in a CTE that PostgreSQL materialises:
-  inlined, every branch of the CASEs above would convert the time zone again.
+  inlined, every branch of the CASEs above would compute them again.
 - **Percentiles** are PostgreSQL's ``percentile_cont`` (linear interpolation between the
   two nearest ranks), computed with window functions both engines have: for p = a/b over
   n values ranked 1..n, the position is 1 + a(n-1)/b; its whole part and remainder pick
@@ -35,7 +36,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    Date,
     Float,
     Integer,
     String,
@@ -130,7 +130,8 @@ def zone_offsets(zone: str) -> tuple[tuple[dt.datetime, int], ...]:
 
 
 def without_jit(session: Session) -> None:
-    """On PostgreSQL, no JIT compilation for the rest of ``session``'s transaction.
+    """On PostgreSQL, no JIT compilation for the rest of ``session``'s transaction, and
+    room to sort in memory.
 
     The per-case subquery (visits) makes the planner's cost estimate of a year's figures
     pass ``jit_above_cost``, and compiling the expressions then took ~0.9 s of a 1.3 s
@@ -138,6 +139,8 @@ def without_jit(session: Session) -> None:
     of thousands of rows gains nothing from JIT here."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
+        # A year's referrals ranked per agency sort ~100,000 rows: in memory, not on disk.
+        session.execute(text("SET LOCAL work_mem = '32MB'"))
 
 
 @dataclass(frozen=True)
@@ -166,18 +169,25 @@ class CalendarSql:
         kept = tuple(day for day in self.weekday_holidays if day <= last)
         return CalendarSql(self.dialect, self.zone, self.weekend, kept)
 
+    def _offset(self, at: Any, unit: int) -> Any:
+        # The zone's UTC offset at ``at``, in ``unit`` seconds: a CASE over its transitions,
+        # newest first (most rows are recent: the first branch decides).
+        offsets = zone_offsets(self.zone)
+        oldest: Any = literal(offsets[0][1] * 60 // unit)
+        if len(offsets) == 1:
+            return oldest
+        newest_first = [(at >= since, minutes * 60 // unit) for since, minutes in offsets[:0:-1]]
+        return case(*newest_first, else_=oldest)
+
     def local_day(self, at: Any) -> ColumnElement[int]:
         """The day number of the office's date of the UTC time ``at``."""
         if self.dialect == "postgresql":
-            local = cast(func.timezone(self.zone, at), Date)
-            return type_coerce(local - literal_column("DATE '1970-01-01'"), Integer)
-        offsets = zone_offsets(self.zone)
-        modifier: Any = f"{offsets[0][1]:+d} minutes"
-        if len(offsets) > 1:
-            newest_first = [
-                (at >= since, f"{minutes:+d} minutes") for since, minutes in offsets[:0:-1]
-            ]
-            modifier = case(*newest_first, else_=modifier)
+            # Epoch seconds plus the offset: a third of the time of timezone(zone, at),
+            # which looks the zone up for every row (bench/bench_stats.py).
+            local = func.date_part("epoch", at) + self._offset(at, 1)
+            return cast(func.floor(local / 86400.0), Integer)
+        minutes = self._offset(at, 60)
+        modifier = func.printf("%+d minutes", minutes)
         return cast(func.julianday(func.date(at, modifier)) - _JULIAN_EPOCH, Integer)
 
     def date_day(self, day: Any) -> ColumnElement[int]:
@@ -198,11 +208,22 @@ class CalendarSql:
         whole = (n // 7) * per_week + remainder
         if not self.weekday_holidays:
             return whole
-        newest_first = [
-            (n >= day_number(day), index)
-            for index, day in reversed(list(enumerate(self.weekday_holidays, start=1)))
-        ]
-        return whole - case(*newest_first, else_=0)
+        days = [day_number(day) for day in self.weekday_holidays]
+        return whole - _count_at_most(n, days, 0, len(days))
+
+
+def _count_at_most(
+    n: ColumnElement[int], days: Sequence[int], low: int, high: int
+) -> ColumnElement[int]:
+    """How many of the sorted ``days[low:high]`` are <= n, plus ``low``: a balanced tree
+    of CASEs, so a row compares log2(holidays) times, not once per holiday."""
+    if low == high:
+        return literal(low, Integer)
+    middle = (low + high) // 2
+    return case(
+        (n >= days[middle], _count_at_most(n, days, middle + 1, high)),
+        else_=_count_at_most(n, days, low, middle),
+    )
 
 
 def percentile(

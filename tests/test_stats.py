@@ -403,3 +403,15 @@ def test_the_percentile_is_postgresql_percentile_cont(pg_url: str, tmp_path: Pat
                     native[row.agency_id]
                 )
     runtime.close()
+
+
+def test_office_days_follow_the_zones_summer_time_of_its_day(runtime: Runtime) -> None:
+    """Tehran kept summer time (UTC+4:30) until 1401: answered at 00:30 on 2021-07-10 in
+    Tehran is 20:00 UTC on the 9th; with +3:30 it would still be the 9th in Tehran."""
+    summer = dt.datetime(2021, 7, 10, 0, 30, tzinfo=TEHRAN)
+    assert summer.utcoffset() == dt.timedelta(hours=4, minutes=30)
+    with transaction(runtime.sessions) as session:
+        _case(session, at(7, 1).replace(year=2021), _answered(summer), person=20)
+    tir = stats.figures(runtime, HEAD, stats.parse_period("1400/04"))
+    # Registered 2021-07-01, answered 2021-07-10: 9 calendar days.
+    assert (tir.served.cases, tir.served.median_days) == (1, 9)
