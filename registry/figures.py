@@ -21,9 +21,11 @@ Three pieces make the figures exact on both engines:
 - **Once per row.** The office dates are computed in a CTE that PostgreSQL materialises:
   inlined, every branch of the CASEs above would compute them again.
 - **Percentiles** are PostgreSQL's ``percentile_cont`` (linear interpolation between the
-  two nearest ranks), computed with window functions both engines have: for p = a/b over
-  n values ranked 1..n, the position is 1 + a(n-1)/b; its whole part and remainder pick
-  and weigh the two ranks, in integer arithmetic.
+  two nearest ranks), computed with what both engines have: the values (whole days) are
+  counted, a running sum (a window) gives each value's range of ranks, and for p = a/b
+  over n values the position 1 + a(n-1)/b picks and weighs the two ranks, in integer
+  arithmetic. Ranking a few hundred distinct values, not every row, is what keeps a
+  year's figures fast.
 """
 
 from __future__ import annotations
@@ -36,8 +38,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Float,
     Integer,
+    Select,
     String,
     and_,
     case,
@@ -226,20 +230,50 @@ def _count_at_most(
     )
 
 
-def percentile(
-    value: Any, rank: Any, count: Any, numerator: int, denominator: int
-) -> ColumnElement[float]:
-    """The aggregate ``percentile_cont(numerator/denominator)`` of ``value`` over rows ranked
-    1..count by ``rank`` (row_number over the value's order, within the group)."""
-    scaled = (count - 1) * numerator
-    low = scaled // denominator + 1
-    weight = scaled % denominator
-    high = low + case((weight > 0, 1), else_=0)
-    low_value = func.max(case((rank == low, value)))
-    high_value = func.max(case((rank == high, value)))
-    return cast(low_value, Float) + cast(high_value - low_value, Float) * cast(
-        func.max(weight), Float
-    ) / float(denominator)
+def percentiles(
+    values: Any, value: str, fractions: Sequence[tuple[int, int]], group: str | None = None
+) -> Select[Any]:
+    """One row per ``group`` (or one row): the group, the number of values ``n``, and
+    ``percentile_cont(a/b)`` of the integer column ``value`` of ``values`` for each (a, b)
+    of ``fractions``, labelled p0, p1, ...
+
+    The values are whole days, so they are counted first (value, how many): the ranks are
+    then ranges of a running sum over a few hundred distinct values, not row numbers over
+    every row. For n values the percentile sits at rank 1 + a(n-1)/b: the value of that
+    rank's whole part, plus the remainder's share of the step to the next rank's value."""
+    grouping = [values.c[group]] if group else []
+    counted = (
+        select(*grouping, values.c[value].label("value"), func.count().label("k"))
+        .group_by(*grouping, values.c[value])
+        .subquery("counted")
+    )
+    within = [counted.c[group]] if group else []
+    # Cast: PostgreSQL sums integers as numeric, and the ranks below divide as integers.
+    running = select(
+        counted,
+        cast(
+            func.sum(counted.c.k).over(partition_by=within, order_by=counted.c.value), BigInteger
+        ).label("upto"),
+        cast(func.sum(counted.c.k).over(partition_by=within), BigInteger).label("n"),
+    ).subquery("running")
+    c = running.c
+    columns: list[Any] = [c[group]] if group else []
+    columns.append(func.max(c.n).label("n"))
+    for index, (numerator, denominator) in enumerate(fractions):
+        scaled = (c.n - 1) * numerator
+        low = scaled // denominator + 1
+        weight = scaled % denominator
+        high = low + case((weight > 0, 1), else_=0)
+        at_low = func.max(case((and_(c.upto - c.k < low, low <= c.upto), c.value)))
+        at_high = func.max(case((and_(c.upto - c.k < high, high <= c.upto), c.value)))
+        columns.append(
+            (
+                cast(at_low, Float)
+                + cast(at_high - at_low, Float) * cast(func.max(weight), Float) / float(denominator)
+            ).label(f"p{index}")
+        )
+    query = select(*columns)
+    return query.group_by(c[group]) if group else query
 
 
 @dataclass(frozen=True)
@@ -311,23 +345,20 @@ def served(session: Session, calendar: CalendarSql, bounds: Bounds) -> Served:
         (
             calendar.working_ordinal(dates.c.served) - calendar.working_ordinal(dates.c.registered)
         ).label("working"),
-    ).subquery("days")
-    ranked = select(
-        days,
-        func.row_number().over(order_by=days.c.calendar).label("calendar_rank"),
-        func.row_number().over(order_by=days.c.working).label("working_rank"),
-        func.count().over().label("n"),
-    ).subquery("ranked")
-    r = ranked.c
+    ).cte("days")
+    calendar_counted = percentiles(days, "calendar", [(1, 2)]).subquery("calendar_median")
+    working_counted = percentiles(days, "working", [(1, 2)]).subquery("working_median")
+    calendar_median = select(calendar_counted.c.p0).scalar_subquery()
+    working_median = select(working_counted.c.p0).scalar_subquery()
     row = session.execute(
         select(
-            func.count(func.distinct(r.person)),
+            func.count(func.distinct(days.c.person)),
             func.count(),
-            percentile(r.calendar, r.calendar_rank, r.n, 1, 2),
-            func.avg(cast(r.calendar, Float)),
-            percentile(r.working, r.working_rank, r.n, 1, 2),
-            func.avg(cast(r.working, Float)),
-            func.avg(cast(r.visits, Float)),
+            calendar_median,
+            func.avg(cast(days.c.calendar, Float)),
+            working_median,
+            func.avg(cast(days.c.working, Float)),
+            func.avg(cast(days.c.visits, Float)),
         )
     ).one()
     return Served(*(row[0], row[1]), *(_number(value) for value in row[2:]))
@@ -391,25 +422,11 @@ def agency_latency(
             "days"
         ),
     ).subquery("latency")
-    ranked = select(
-        latency,
-        func.row_number()
-        .over(partition_by=latency.c.agency_id, order_by=latency.c.days)
-        .label("rank"),
-        func.count().over(partition_by=latency.c.agency_id).label("n"),
-    ).subquery("ranked")
-    r = ranked.c
     replies: dict[int, tuple[int, float | None, float | None]] = {}
     for agency_id, count, median, p90 in _rows(
-        session,
-        select(
-            r.agency_id,
-            func.count(),
-            percentile(r.days, r.rank, r.n, 1, 2),
-            percentile(r.days, r.rank, r.n, 9, 10),
-        ).group_by(r.agency_id),
+        session, percentiles(latency, "days", [(1, 2), (9, 10)], group="agency_id")
     ):
-        replies[agency_id] = (count, _number(median), _number(p90))
+        replies[agency_id] = (int(count), _number(median), _number(p90))
     # A referral due on its due date is late only from the next day: those due before today.
     last_due = min(bounds.last, today - dt.timedelta(days=1))
     late = or_(

@@ -22,7 +22,7 @@ down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_REFERRAL = sa.text("kind = 'referral'")
+_REFERRAL = sa.text("kind = 'referral' AND state <> 'void'")
 _VISIT = sa.text("action = 'documents_attached' OR (action = 'state_changed' AND after = 'closed')")
 
 
@@ -36,6 +36,8 @@ def upgrade() -> None:
         "letter",
         ["replied_at"],
         unique=False,
+        # PostgreSQL reads a year's replies from the index alone (bench/bench_stats.py).
+        postgresql_include=["agency_id", "sent_at"],
         postgresql_where=_REFERRAL,
         sqlite_where=_REFERRAL,
     )
