@@ -117,7 +117,9 @@ def zone_offsets(zone: str) -> tuple[tuple[dt.datetime, int], ...]:
 
     moment = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     changes = [(moment, offset(moment))]
-    step = dt.timedelta(days=1)
+    # A week at a time: no zone changes its offset twice within a week (the shortest gap,
+    # Morocco's Ramadan pauses, is about a month); the change itself is found to the second.
+    step = dt.timedelta(days=7)
     while moment.year < 2100:
         after = moment + step
         if offset(after) != changes[-1][1]:
