@@ -358,6 +358,17 @@ def test_zone_offsets_know_tehran_summer_time_until_1401() -> None:
     assert 270 in offsets.values()
 
 
+@pytest.mark.parametrize("zone", ["Asia/Tehran", "Africa/Casablanca", "Europe/Berlin"])
+def test_each_offset_change_is_a_real_transition(zone: str) -> None:
+    tz = zoneinfo.ZoneInfo(zone)
+    changes = zone_offsets(zone)
+    for (since, minutes), (_, before) in zip(changes[1:], changes, strict=False):
+        just_before = since - dt.timedelta(seconds=1)
+        assert since.astimezone(tz).utcoffset() == dt.timedelta(minutes=minutes)
+        assert just_before.astimezone(tz).utcoffset() == dt.timedelta(minutes=before)
+        assert minutes != before
+
+
 @pytest.mark.postgres
 def test_the_percentile_is_postgresql_percentile_cont(pg_url: str, tmp_path: Path) -> None:
     """The window-function percentile gives what PostgreSQL's own percentile_cont gives."""
