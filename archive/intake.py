@@ -22,7 +22,7 @@ from archive.derived import PDF, image_to_pdf, needs_derived_pdf
 from archive.sanitize import find_active_content, sanitized_pdf
 from archive.store import ArchiveStore, sha256_of
 from registry import complaints
-from registry.kinds import DocumentKind
+from registry.kinds import Channel, DocumentKind
 from registry.models import Complaint, Document
 
 if TYPE_CHECKING:
@@ -151,9 +151,13 @@ def attach_files(
     *,
     actor: str,
     at: dt.datetime,
+    channel: Channel = Channel.IN_PERSON,
 ) -> list[Document]:
-    """Add checked files to an existing case (an incomplete one goes back to review)."""
-    rows = complaints.attach(session, complaint, as_new_documents(files), actor=actor, at=at)
+    """Add checked files to an existing case (an incomplete one goes back to review);
+    ``channel`` says how they came."""
+    rows = complaints.attach(
+        session, complaint, as_new_documents(files), actor=actor, at=at, channel=channel
+    )
     store_files(session, store, complaint, files, actor=actor, at=at)
     return rows
 

@@ -274,12 +274,16 @@ def attach(
     ctx: typer.Context,
     tracking: TrackingArg,
     attach: AttachOption = None,
+    channel: Annotated[
+        str, typer.Option(help="How they came: in-person (default), web, mail, phone, samad.")
+    ] = "in-person",
     actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Add documents; an incomplete complaint returns to review."""
     specs = attach_specs(attach or [])
-    record = office.attach(ctx.obj, acting(ctx.obj, actor), tracking, specs)
+    how = choice(channel, Channel, "channel")
+    record = office.attach(ctx.obj, acting(ctx.obj, actor), tracking, specs, channel=how)
     if as_json:
         output.emit_json(record)
     else:
@@ -297,6 +301,7 @@ def _simple_move(
     as_json: bool,
     action: str,
     reason: str | None,
+    collected: str | None = None,
 ) -> None:
     runtime: App = ctx.obj
     who = acting(runtime, actor)
@@ -305,7 +310,8 @@ def _simple_move(
     elif action == "reopen":
         record = office.reopen(runtime, who, tracking, reason=reason or "")
     else:
-        record = office.close(runtime, who, tracking, note=reason)
+        how = choice(collected, Channel, "collected") if collected else None
+        record = office.close(runtime, who, tracking, note=reason, collected=how)
     if as_json:
         output.emit_json(record)
     else:
@@ -345,8 +351,12 @@ def close(
     ctx: typer.Context,
     tracking: TrackingArg,
     note: Annotated[str | None, typer.Option(help="Closing note.")] = None,
+    collected: Annotated[
+        str | None,
+        typer.Option(help="How the complainant received the answer: in-person, mail, web..."),
+    ] = None,
     actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Close an answered or rejected case."""
-    _simple_move(ctx, tracking, actor, as_json, "close", note)
+    _simple_move(ctx, tracking, actor, as_json, "close", note, collected)

@@ -42,6 +42,7 @@ COMMANDS: Mapping[str, str] = {
     "deploy": "cli.deploy_cmd:deploy",
     "serve": "cli.serve_cmd:serve",
     "book": "cli.book_cmd:book",
+    "stats": "cli.stats_cmd:stats",
     "agency": "cli.agency_cmd:app",
     "complaint": "cli.complaint_cmd:app",
     "letter": "cli.letter_cmd:app",

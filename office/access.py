@@ -80,6 +80,8 @@ class Action(enum.Enum):
     MANAGE_AGENCIES = ("manage_agencies", frozenset({Role.ADMIN}))
     MANAGE_HOLIDAYS = ("manage_holidays", frozenset({Role.ADMIN}))
     MANAGE_USERS = ("manage_users", frozenset({Role.ADMIN}))
+    # The service's figures (/stats): the office's head and the system's admin.
+    READ_STATS = ("read_stats", frozenset({Role.HEAD, Role.ADMIN}))
 
     def __init__(self, code: str, roles: frozenset[Role]) -> None:
         self.code = code

@@ -19,7 +19,7 @@ from office.access import Action, Actor, require
 from office.runtime import Runtime
 from registry import complaints
 from registry.db import transaction
-from registry.kinds import ComplaintState, DocumentKind
+from registry.kinds import Channel, ComplaintState, DocumentKind
 from registry.records import complaint_record
 
 if TYPE_CHECKING:
@@ -286,9 +286,15 @@ def review(
 
 
 def attach(
-    runtime: Runtime, actor: Actor, tracking: str, attachments: Sequence[FileSpec]
+    runtime: Runtime,
+    actor: Actor,
+    tracking: str,
+    attachments: Sequence[FileSpec],
+    *,
+    channel: Channel = Channel.IN_PERSON,
 ) -> dict[str, Any]:
-    """Add checked files to a case (an incomplete one returns to review); its record."""
+    """Add checked files to a case (an incomplete one returns to review); its record.
+    ``channel`` says how they came (default: brought to the desk in person)."""
     actor = require(actor, Action.ATTACH)
     from archive.intake import attach_files, read_files, with_active_content
 
@@ -297,7 +303,15 @@ def attach(
     )
     with transaction(runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
-        attach_files(session, runtime.store, complaint, files, actor=actor, at=runtime.clock.now())
+        attach_files(
+            session,
+            runtime.store,
+            complaint,
+            files,
+            actor=actor,
+            at=runtime.clock.now(),
+            channel=channel,
+        )
         record = complaint_record(complaint, runtime.clock.zone)
     record["active_content"] = with_active_content(files)
     return record
@@ -322,11 +336,24 @@ def reopen(runtime: Runtime, actor: Actor, tracking: str, *, reason: str) -> dic
 
 
 def close(
-    runtime: Runtime, actor: Actor, tracking: str, *, note: str | None = None
+    runtime: Runtime,
+    actor: Actor,
+    tracking: str,
+    *,
+    note: str | None = None,
+    collected: Channel | None = None,
 ) -> dict[str, Any]:
-    """Close an answered or rejected case; its record."""
+    """Close an answered or rejected case; its record. ``collected``: how the complainant
+    received the answer, when known (in person counts as a visit in the figures)."""
     actor = require(actor, Action.CLOSE)
     with transaction(runtime.sessions) as session:
         complaint = complaints.get_complaint(session, tracking)
-        complaints.close(session, complaint, actor=actor, at=runtime.clock.now(), note=note)
+        complaints.close(
+            session,
+            complaint,
+            actor=actor,
+            at=runtime.clock.now(),
+            note=note,
+            collected=collected,
+        )
         return complaint_record(complaint, runtime.clock.zone)

@@ -221,6 +221,8 @@ MESSAGES: dict[str, str] = {
     "reply_scan_required": "پرونده اسکن یا PDF پاسخ دستگاه را برگزینید.",
     "deadline_change_required": "یکی از کارها را برگزینید: تمدید، توقف یا ازسرگیری مهلت.",
     "deadline_letter_required": "نامه‌ای را که مهلتش تغییر می‌کند برگزینید.",
+    # stats14: the service's figures (/stats, residegi stats)
+    "invalid_period": "دوره «{value}» پذیرفته نیست: ماه از ۱ تا ۱۲ است و فصل از ۱ تا ۴؛ برای نمونه ماه ۱۴۰۵/۰۹ یا سال ۱۴۰۵.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {
@@ -263,6 +265,9 @@ FIELD_NAMES_FA: dict[str, str] = {
     # replies14: the desk's reply form
     "number": "شماره نامه",
     "their_date": "تاریخ نامه دستگاه",
+    # stats14
+    "period": "دوره",
+    "collected": "شیوه دریافت پاسخ",
 }
 
 REVIEW_WARNINGS_FA = {

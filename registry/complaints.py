@@ -567,8 +567,12 @@ def attach(
     *,
     actor: str,
     at: dt.datetime,
+    channel: Channel = Channel.IN_PERSON,
 ) -> list[Document]:
-    """Add documents to a case; an incomplete complaint goes back to review (registered)."""
+    """Add documents to a case; an incomplete complaint goes back to review (registered).
+
+    ``channel`` says how they came (default: brought to the desk); the service's figures
+    count documents brought in person as a visit (docs/stats.md)."""
     if not documents:
         raise InvalidInput("attachment_required", field="attach")
     if complaint.state in (ComplaintState.CLOSED, ComplaintState.WITHDRAWN):
@@ -580,7 +584,10 @@ def attach(
         actor=actor,
         action="documents_attached",
         complaint=complaint,
-        data={"documents": [{"kind": d.kind.value, "name": d.original_name} for d in documents]},
+        data={
+            "documents": [{"kind": d.kind.value, "name": d.original_name} for d in documents],
+            "channel": channel.value,
+        },
     )
     if complaint.state is ComplaintState.INCOMPLETE:
         complaint.missing_kinds = None
@@ -605,7 +612,15 @@ def reopen(
 
 
 def close(
-    session: Session, complaint: Complaint, *, actor: str, at: dt.datetime, note: str | None = None
+    session: Session,
+    complaint: Complaint,
+    *,
+    actor: str,
+    at: dt.datetime,
+    note: str | None = None,
+    collected: Channel | None = None,
 ) -> None:
-    """Close an answered or rejected case."""
-    transition(session, complaint, ComplaintState.CLOSED, actor=actor, at=at, note=note)
+    """Close an answered or rejected case; ``collected`` says how the complainant received
+    the answer when staff know it (in person counts as a visit, docs/stats.md)."""
+    data = {"channel": collected.value} if collected is not None else None
+    transition(session, complaint, ComplaintState.CLOSED, actor=actor, at=at, note=note, data=data)

@@ -185,6 +185,9 @@ class Complaint(Base):
     # The reviewer's summary written at acceptance: what letters to agencies print under
     # «خلاصه شکایت» instead of the complainant's own words (migration 0007).
     summary: Mapped[str | None] = mapped_column(Text)
+    # When the case was served: first answered or, never answered, first closed (set by
+    # registry/states.py; migration 0010). The service's figures select periods by it.
+    served_at: Mapped[dt.datetime | None] = mapped_column(index=True)
 
     complainant: Mapped[Complainant] = relationship()
     agencies: Mapped[list[ComplaintAgency]] = relationship(
@@ -521,3 +524,18 @@ Index(
 Index("ix_reply_letter_current", Reply.letter_id, Reply.superseded_by_id)
 # Holiday edits look for the open deadlines that end on or after the edited day.
 Index("ix_letter_due_date", Letter.due_date)
+# The service's figures: referrals answered in a period, by the time of their first reply
+# (on PostgreSQL with what the figures read, so that the heap is not visited).
+_REFERRAL = (Letter.kind == LetterKind.REFERRAL.value) & (Letter.state != LetterState.VOID.value)
+Index(
+    "ix_letter_referral_replied_at",
+    Letter.replied_at,
+    postgresql_include=["agency_id", "sent_at"],
+    postgresql_where=_REFERRAL,
+    sqlite_where=_REFERRAL,
+)
+# ... and the visits in person: a case's attach and close events, not all its events.
+_VISIT = (Event.action == "documents_attached") | (
+    (Event.action == "state_changed") & (Event.after == "closed")
+)
+Index("ix_event_visit", Event.complaint_id, postgresql_where=_VISIT, sqlite_where=_VISIT)

@@ -31,6 +31,8 @@ TRANSITIONS: dict[tuple[S, S], str] = {
     (S.WITHDRAWN, S.ACCEPTED): "complaint reopen",
 }
 FINAL_STATES = frozenset({S.CLOSED, S.WITHDRAWN})
+# Reaching one of these for the first time is when a case was served (its ``served_at``).
+SERVED_STATES = frozenset({S.ANSWERED, S.CLOSED})
 OPEN_STATES = frozenset(S) - FINAL_STATES
 for _open in OPEN_STATES:
     TRANSITIONS[(_open, S.WITHDRAWN)] = "complaint withdraw"
@@ -73,6 +75,10 @@ def transition(
     current = complaint.state
     ensure_transition(complaint, target)
     complaint.state = target
+    if target in SERVED_STATES and complaint.served_at is None:
+        # The first answer (or closing, for a case never answered) serves the complainant;
+        # a reopened case answered again keeps its first date (docs/stats.md).
+        complaint.served_at = at
     return record_event(
         session,
         at=at,

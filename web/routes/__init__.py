@@ -16,6 +16,7 @@ from web.routes import (
     public,
     replies,
     session,
+    stats,
     work_queue,
 )
 
@@ -32,4 +33,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     replies.router,
     deadlines.router,
     chasing.router,
+    stats.router,
 )

@@ -18,9 +18,10 @@ from office.cases import CaseFile
 from office.deadlines import explain
 from office.messages import REVIEW_WARNINGS_FA
 from registry.errors import ErrorKind, InvalidInput, NotFound, ResidegiError
-from registry.kinds import DOCUMENT_KIND_FA, DocumentKind, ReplyOutcome
+from registry.kinds import DOCUMENT_KIND_FA, Channel, DocumentKind, ReplyOutcome
 from web.desk import Desk, desk, needs, page
 from web.forms import FormErrors, refusal, submitted, text_of
+from web.routes.complaints import CHANNEL_FA
 
 router = APIRouter()
 
@@ -62,6 +63,7 @@ def _case_page(
         just_registered=request.session.pop("registered", None) == view.record["tracking_code"],
         document_kinds=DOCUMENT_KIND_FA,
         outcomes={outcome.value: outcome.short_fa for outcome in ReplyOutcome},
+        channels=CHANNEL_FA,
     )
 
 
@@ -290,15 +292,29 @@ async def attach(
 ) -> Response:
     """Add documents of each kind to the case (an incomplete one returns to review)."""
     runtime = the_desk.runtime
-    _, uploads = await submitted(
+    form, uploads = await submitted(
         request, tuple(DocumentKind), runtime.settings.attachment_max_bytes
     )
     try:
+        channel = _channel(text_of(form, "channel") or Channel.IN_PERSON.value)
         files = office.check_uploads(runtime, uploads)
-        record = await run_in_threadpool(office.attach, runtime, staff, tracking, files)
+        attach_them = partial(office.attach, runtime, staff, tracking, files, channel=channel)
+        record = await run_in_threadpool(attach_them)
     except ResidegiError as exc:
         return _refused(request, staff, the_desk, tracking, exc, "attach", {})
     return _back(record["tracking_code"])
+
+
+def _channel(value: str) -> Channel:
+    # How documents came, or how the answer was collected (the service's figures count
+    # what was done in person, docs/stats.md).
+    try:
+        return Channel(value)
+    except ValueError:
+        allowed = ", ".join(channel.value for channel in Channel)
+        raise InvalidInput(
+            "invalid_option", field="channel", value=value, allowed=allowed
+        ) from None
 
 
 async def _move(
@@ -313,7 +329,15 @@ async def _move(
         elif name == "reopen":
             move = partial(office.reopen, runtime, staff, tracking, reason=reason)
         else:
-            move = partial(office.close, runtime, staff, tracking, note=reason or None)
+            collected = text_of(form, "collected")
+            move = partial(
+                office.close,
+                runtime,
+                staff,
+                tracking,
+                note=reason or None,
+                collected=_channel(collected) if collected else None,
+            )
         record = await run_in_threadpool(move)
     except ResidegiError as exc:
         return _refused(request, staff, the_desk, tracking, exc, name, {"reason": reason})

@@ -1,0 +1,290 @@
+"""The service's figures as SQL: each figure one aggregate query, on SQLite and PostgreSQL.
+
+docs/stats.md defines every figure; this module is their arithmetic. The database does the
+counting, the averages and the percentiles; Python only builds the expressions from what
+is small and fixed for a query (the period's bounds, the office's time zone, its weekend
+and its holidays), so the work grows with the cases of the period, never with a loop over
+rows.
+
+The expressions they share (office dates, working days, percentiles) are in
+``registry/figure_sql.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Float,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.elements import ColumnElement
+
+from registry.figure_sql import (
+    Bounds,
+    CalendarSql,
+    percentiles,
+    without_jit,
+    zone_offsets,
+)
+from registry.kinds import Channel, ComplaintState, LetterKind, LetterState
+from registry.models import Agency, Complainant, Complaint, Event, Letter
+
+__all__ = [
+    "AgencyLatency",
+    "Bounds",
+    "CalendarSql",
+    "Served",
+    "agency_latency",
+    "cases_by_state",
+    "served",
+    "served_by_bucket",
+    "top_subjects",
+    "without_jit",
+    "zone_offsets",
+]
+
+IN_PERSON = Channel.IN_PERSON.value
+
+
+@dataclass(frozen=True)
+class Served:
+    """The service card's figures for the cases served in a period (docs/stats.md)."""
+
+    complainants: int
+    cases: int
+    median_days: float | None
+    average_days: float | None
+    median_working_days: float | None
+    average_working_days: float | None
+    visits_per_case: float | None
+
+
+def _person() -> ColumnElement[str]:
+    # One row per complaint in ``complainant``: the same person filing twice is two rows,
+    # named by the same national ID (a legal person's too) or foreign ID, so count those.
+    identity = func.coalesce(Complainant.national_id, Complainant.foreign_id, "")
+    return cast(Complainant.kind, String) + ":" + identity
+
+
+def _in_person_events(complaint_id: Any) -> ColumnElement[int]:
+    # Documents brought (an attach without a channel predates channels: at the desk), and
+    # the answer collected in person (recorded when the case is closed).
+    channel = Event.data["channel"].as_string()
+    return (
+        select(func.count())
+        .where(
+            Event.complaint_id == complaint_id,
+            or_(
+                and_(
+                    Event.action == "documents_attached",
+                    func.coalesce(channel, IN_PERSON) == IN_PERSON,
+                ),
+                and_(
+                    Event.action == "state_changed",
+                    Event.after == ComplaintState.CLOSED.value,
+                    channel == IN_PERSON,
+                ),
+            ),
+        )
+        .scalar_subquery()
+    )
+
+
+def served(session: Session, calendar: CalendarSql, bounds: Bounds) -> Served:
+    """Complainants served, days to the answer (calendar and working), visits per case."""
+    calendar = calendar.until(bounds.last)
+    dates = (
+        select(
+            _person().label("person"),
+            calendar.local_day(Complaint.registered_at).label("registered"),
+            calendar.local_day(Complaint.served_at).label("served"),
+            (
+                case((Complaint.channel == Channel.IN_PERSON, 1), else_=0)
+                + _in_person_events(Complaint.id)
+            ).label("visits"),
+        )
+        .join(Complainant, Complainant.id == Complaint.complainant_id)
+        .where(Complaint.served_at >= bounds.start, Complaint.served_at < bounds.end)
+        .cte("dates")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    days = select(
+        dates.c.person,
+        dates.c.visits,
+        (dates.c.served - dates.c.registered).label("calendar"),
+        (
+            calendar.working_ordinal(dates.c.served) - calendar.working_ordinal(dates.c.registered)
+        ).label("working"),
+    ).cte("days")
+    calendar_counted = percentiles(days, "calendar", [(1, 2)]).subquery("calendar_median")
+    working_counted = percentiles(days, "working", [(1, 2)]).subquery("working_median")
+    calendar_median = select(calendar_counted.c.p0).scalar_subquery()
+    working_median = select(working_counted.c.p0).scalar_subquery()
+    row = session.execute(
+        select(
+            func.count(func.distinct(days.c.person)),
+            func.count(),
+            calendar_median,
+            func.avg(cast(days.c.calendar, Float)),
+            working_median,
+            func.avg(cast(days.c.working, Float)),
+            func.avg(cast(days.c.visits, Float)),
+        )
+    ).one()
+    return Served(*(row[0], row[1]), *(_number(value) for value in row[2:]))
+
+
+def _rows(session: Session, query: Executable) -> list[tuple[Any, ...]]:
+    # The rows as plain tuples: their values typed Any, whatever SQLAlchemy infers.
+    return [tuple(row) for row in session.execute(query)]
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+@dataclass(frozen=True)
+class AgencyLatency:
+    """How one agency answered the office's referrals in a period (docs/stats.md)."""
+
+    agency_id: int
+    agency: str
+    replies: int
+    median_working_days: float | None
+    p90_working_days: float | None
+    due: int
+    overdue: int
+
+    @property
+    def overdue_share(self) -> float | None:
+        return self.overdue / self.due if self.due else None
+
+
+def _referrals() -> list[ColumnElement[bool]]:
+    return [Letter.kind == LetterKind.REFERRAL, Letter.state != LetterState.VOID]
+
+
+def agency_latency(
+    session: Session, calendar: CalendarSql, bounds: Bounds, today: dt.date
+) -> list[AgencyLatency]:
+    """Per agency: the working days its replies took (median, 90th percentile) among the
+    referrals first answered in the period; and, among its referrals due in the period
+    whose due date has passed, how many were answered late or not at all."""
+    calendar = calendar.until(bounds.last)
+    dates = (
+        select(
+            Letter.agency_id,
+            calendar.local_day(Letter.sent_at).label("sent"),
+            calendar.local_day(Letter.replied_at).label("replied"),
+        )
+        .where(
+            *_referrals(),
+            Letter.replied_at >= bounds.start,
+            Letter.replied_at < bounds.end,
+            Letter.sent_at.is_not(None),
+        )
+        .cte("dates")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    latency = select(
+        dates.c.agency_id,
+        (calendar.working_ordinal(dates.c.replied) - calendar.working_ordinal(dates.c.sent)).label(
+            "days"
+        ),
+    ).subquery("latency")
+    replies: dict[int, tuple[int, float | None, float | None]] = {}
+    for agency_id, count, median, p90 in _rows(
+        session, percentiles(latency, "days", [(1, 2), (9, 10)], group="agency_id")
+    ):
+        replies[agency_id] = (int(count), _number(median), _number(p90))
+    # A referral due on its due date is late only from the next day: those due before today.
+    last_due = min(bounds.last, today - dt.timedelta(days=1))
+    late = or_(
+        Letter.replied_at.is_(None),
+        calendar.local_day(Letter.replied_at) > calendar.date_day(Letter.due_date),
+    )
+    due: dict[int, tuple[int, int]] = {}
+    for agency_id, count, overdue in _rows(
+        session,
+        select(Letter.agency_id, func.count(), func.sum(case((late, 1), else_=0)))
+        .where(*_referrals(), Letter.due_date >= bounds.first, Letter.due_date <= last_due)
+        .group_by(Letter.agency_id),
+    ):
+        due[agency_id] = (count, int(overdue or 0))
+    ids = sorted(i for i in set(replies) | set(due) if i is not None)
+    names: dict[int, str] = dict(
+        _rows(session, select(Agency.id, Agency.name).where(Agency.id.in_(ids)))
+    )
+    rows = []
+    for agency_id in ids:
+        count, median, p90 = replies.get(agency_id, (0, None, None))
+        due_count, overdue = due.get(agency_id, (0, 0))
+        rows.append(
+            AgencyLatency(
+                agency_id, names.get(agency_id, "—"), count, median, p90, due_count, overdue
+            )
+        )
+    return sorted(rows, key=lambda row: (-row.replies, -row.due, row.agency))
+
+
+def _registered_in(bounds: Bounds) -> list[ColumnElement[bool]]:
+    return [Complaint.registered_at >= bounds.start, Complaint.registered_at < bounds.end]
+
+
+def cases_by_state(session: Session, bounds: Bounds) -> dict[ComplaintState, int]:
+    """The cases registered in the period, by the state they are in now."""
+    query = (
+        select(Complaint.state, func.count())
+        .where(*_registered_in(bounds))
+        .group_by(Complaint.state)
+    )
+    return {ComplaintState(state): count for state, count in _rows(session, query)}
+
+
+def top_subjects(session: Session, bounds: Bounds, limit: int = 10) -> list[tuple[str, int]]:
+    """The commonest subjects of the cases registered in the period (spellings that
+    normalise alike count as one subject, shown by one of them), most first."""
+    count = func.count().label("cases")
+    query = (
+        select(func.min(Complaint.subject), count)
+        .where(*_registered_in(bounds))
+        .group_by(Complaint.subject_norm)
+        .order_by(count.desc(), Complaint.subject_norm)
+        .limit(limit)
+    )
+    found: list[tuple[str, int]] = []
+    for subject, cases in session.execute(query):
+        found.append((subject, cases))
+    return found
+
+
+def served_by_bucket(session: Session, buckets: Sequence[Bounds]) -> list[tuple[int, int]]:
+    """For each of ``buckets`` (consecutive periods, e.g. the months of a year): the
+    complainants and the cases served in it, in one grouped query."""
+    if not buckets:
+        return []
+    which = case(
+        *[(Complaint.served_at < bucket.end, index) for index, bucket in enumerate(buckets)],
+        else_=literal(len(buckets)),
+    ).label("bucket")
+    query = (
+        select(which, func.count(func.distinct(_person())), func.count())
+        .join(Complainant, Complainant.id == Complaint.complainant_id)
+        .where(Complaint.served_at >= buckets[0].start, Complaint.served_at < buckets[-1].end)
+        .group_by(which)
+    )
+    found = {bucket: (people, cases) for bucket, people, cases in _rows(session, query)}
+    return [found.get(index, (0, 0)) for index in range(len(buckets))]
