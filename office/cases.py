@@ -64,6 +64,9 @@ EVENT_FA = {
     "deadline_resumed": "ازسرگیری مهلت",
     "due_date_recomputed": "بازمحاسبه سررسید",
     "inspection_findings": "ثبت یافته‌های بازرسی",
+    "letter_left": "ثبت ارسال نامه",
+    "letter_received": "ثبت دریافت نامه",
+    "deadline_from_receipt": "شمارش مهلت از دریافت نامه",
 }
 
 
