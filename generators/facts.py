@@ -181,12 +181,26 @@ class ReplyRecord(Facts):
     followups: tuple[FollowUp, ...] = ()
 
 
+class Reference(Facts):
+    """An earlier paper a letter cites, as its box prints it: a letter of ours it follows
+    (پیرو: our number) or a paper received that it answers (عطف: the sender's own number
+    and date, and the sender)."""
+
+    kind: Literal["follows", "answers"]
+    number: Text
+    date: JalaliDate
+    sender: str = ""
+
+
 class _LetterFacts(Facts):
     office: Office
     letter: LetterIdentity
     complaint: Complaint
     copies: tuple[CarbonCopy, ...] = ()
     attachments: tuple[ForwardedAttachment, ...] = ()
+    # What the letter cites (پیرو / عطف), frozen at numbering; none on facts frozen before
+    # references existed, whose box prints none.
+    references: tuple[Reference, ...] = ()
 
 
 class ReferralFacts(_LetterFacts):
