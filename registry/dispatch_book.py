@@ -43,7 +43,7 @@ def _optional_text(value: str | None, field: str, limit: int) -> str | None:
 
 def _not_future(day: dt.date, today: dt.date) -> None:
     if day > today:
-        raise InvalidInput("date_in_future", value=format_jalali(day))
+        raise InvalidInput("date_in_future", field="on", value=format_jalali(day))
 
 
 def record_left(
@@ -71,7 +71,10 @@ def record_left(
     _not_future(on, today)
     if on < letter.date:
         raise InvalidInput(
-            "left_before_letter", value=format_jalali(on), date=format_jalali(letter.date)
+            "left_before_letter",
+            field="on",
+            value=format_jalali(on),
+            date=format_jalali(letter.date),
         )
     if dispatch_of(session, letter) is not None:
         raise Refused("dispatch_already_recorded", number=letter.number)
@@ -122,7 +125,10 @@ def record_received(
     _not_future(on, today)
     if on < row.left_on:
         raise InvalidInput(
-            "received_before_left", value=format_jalali(on), date=format_jalali(row.left_on)
+            "received_before_left",
+            field="on",
+            value=format_jalali(on),
+            date=format_jalali(row.left_on),
         )
     row.received_on, row.received_by = on, who
     row.receipt_recorded_by, row.receipt_recorded_at = actor, at

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from web.routes import admin, archive, cases, complaints, public, session, work_queue
+from web.routes import admin, archive, cases, complaints, dispatch, public, session, work_queue
 
 WEB_ROOT = Path(__file__).resolve().parents[1]
 
@@ -15,6 +15,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     work_queue.router,
     complaints.router,  # before cases: /complaints/new is not a tracking code
     cases.router,
+    dispatch.router,
     archive.router,
     public.router,
     admin.router,

@@ -18,13 +18,14 @@ from office.cases import CaseFile
 from office.deadlines import explain
 from office.messages import REVIEW_WARNINGS_FA
 from registry.errors import ErrorKind, InvalidInput, NotFound, ResidegiError
-from registry.kinds import DOCUMENT_KIND_FA, DocumentKind
+from registry.kinds import DOCUMENT_KIND_FA, DispatchMethod, DocumentKind
 from web.desk import Desk, desk, needs, page
 from web.forms import FormErrors, refusal, submitted, text_of
 
 router = APIRouter()
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DISPATCH_METHODS = {method.value: method.label_fa for method in DispatchMethod}
 
 
 def _case_page(
@@ -43,8 +44,9 @@ def _case_page(
     shown: FormErrors = {}
     for key, text in (errors or {}).items():
         # A refusal for a form the page no longer offers (the case moved on meanwhile)
-        # is shown at the top.
-        shown["form" if key.split(".")[0] not in actions else key] = text
+        # is shown at the top; a letter's dispatch form is offered beside its letter.
+        offered = key.split(".")[0] in actions or key.startswith("dispatch.")
+        shown[key if offered else "form"] = text
     notes = request.session.pop("notes", [])
     return page(
         request,
@@ -61,6 +63,8 @@ def _case_page(
         notes=notes if isinstance(notes, list) else [],
         just_registered=request.session.pop("registered", None) == view.record["tracking_code"],
         document_kinds=DOCUMENT_KIND_FA,
+        dispatch_methods=DISPATCH_METHODS,
+        may_dispatch=may(staff, Action.RECORD_DISPATCH),
     )
 
 
