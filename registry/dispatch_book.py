@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from registry.errors import InvalidInput, Refused
 from registry.events import record_event
-from registry.jalali import format_jalali
+from registry.jalali import format_jalali, format_jalali_fa
 from registry.kinds import DispatchMethod, LetterState
 from registry.models import Letter, LetterDispatch
 
@@ -43,7 +43,7 @@ def _optional_text(value: str | None, field: str, limit: int) -> str | None:
 
 def _not_future(day: dt.date, today: dt.date) -> None:
     if day > today:
-        raise InvalidInput("date_in_future", field="on", value=format_jalali(day))
+        raise InvalidInput("date_in_future", field="on", value=format_jalali_fa(day))
 
 
 def record_left(
@@ -73,8 +73,8 @@ def record_left(
         raise InvalidInput(
             "left_before_letter",
             field="on",
-            value=format_jalali(on),
-            date=format_jalali(letter.date),
+            value=format_jalali_fa(on),
+            date=format_jalali_fa(letter.date),
         )
     if dispatch_of(session, letter) is not None:
         raise Refused("dispatch_already_recorded", number=letter.number)
@@ -119,7 +119,9 @@ def record_received(
         raise Refused("dispatch_not_recorded", number=letter.number)
     if row.received_on is not None:
         raise Refused(
-            "receipt_already_recorded", number=letter.number, date=format_jalali(row.received_on)
+            "receipt_already_recorded",
+            number=letter.number,
+            date=format_jalali_fa(row.received_on),
         )
     who = _optional_text(received_by, "received_by", RECEIVED_BY_MAX)
     _not_future(on, today)
@@ -127,8 +129,8 @@ def record_received(
         raise InvalidInput(
             "received_before_left",
             field="on",
-            value=format_jalali(on),
-            date=format_jalali(row.left_on),
+            value=format_jalali_fa(on),
+            date=format_jalali_fa(row.left_on),
         )
     row.received_on, row.received_by = on, who
     row.receipt_recorded_by, row.receipt_recorded_at = actor, at
