@@ -9,14 +9,14 @@ import typer
 
 from cli import output
 from cli.context import App, acting
-from cli.options import ActorOption, JsonOption, choice
+from cli.options import ActorOption, JsonOption, choice, jalali_date_or_none
 from office.access import Action, require
 from registry.errors import InvalidInput
-from registry.kinds import LetterKind, LetterState
+from registry.kinds import DispatchMethod, LetterKind, LetterState
 from registry.text import to_persian_digits as fa
 from registry.tracking import format_tracking_code
 
-app = typer.Typer(help="نامه‌ها: فهرست، نمایش، ابطال، برون‌بری.", no_args_is_help=True)
+app = typer.Typer(help="نامه‌ها: فهرست، نمایش، ابطال، برون‌بری، دفتر ارسال.", no_args_is_help=True)
 
 COLUMNS = [
     ("number", "شماره"),
@@ -87,6 +87,72 @@ def void(
 
     record = void_letter(ctx.obj, acting(ctx.obj, actor), number, reason=reason)
     output.record_or_sentence(record, f"نامه {record['number']} باطل شد.", as_json=as_json)
+
+
+@app.command("left")
+def left(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="Letter number as printed.")],
+    method: Annotated[
+        str, typer.Option("--by", help="How it left: hand, courier, post, email, exchange.")
+    ],
+    on: Annotated[
+        str | None, typer.Option("--on", help="Jalali date it left (default today).")
+    ] = None,
+    tracking: Annotated[
+        str | None,
+        typer.Option(help="The post's, courier's, e-mail's or exchange's tracking number."),
+    ] = None,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record in the dispatch book how a sent letter left and when."""
+    from office.dispatch_book import dispatch_method, record_left
+
+    record = record_left(
+        ctx.obj,
+        acting(ctx.obj, actor),
+        number,
+        method=dispatch_method(method),
+        on=jalali_date_or_none(on),
+        tracking=tracking,
+    )
+    sent = record["dispatch"]
+    said = f"ارسال نامه {fa(record['number'])} ({_METHOD_FA[sent['method']]}) "
+    said += f"در {fa(sent['left_on'])} ثبت شد"
+    said += f"؛ شماره پیگیری: {fa(sent['tracking'])}." if sent["tracking"] else "."
+    output.record_or_sentence(record, said, as_json=as_json)
+
+
+@app.command("received")
+def received(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="Letter number as printed.")],
+    on: Annotated[
+        str | None, typer.Option("--on", help="Jalali date it was received (default today).")
+    ] = None,
+    received_by: Annotated[
+        str | None,
+        typer.Option("--received-by", help="Who signed for it, or the receipt's number."),
+    ] = None,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record when a sent letter's recipient received it (the reply deadline may then
+    count from that day: setting reply_deadline_from_receipt)."""
+    from office.dispatch_book import record_received
+
+    record = record_received(
+        ctx.obj, acting(ctx.obj, actor), number, on=jalali_date_or_none(on), received_by=received_by
+    )
+    said = f"دریافت نامه {fa(record['number'])} در {fa(record['dispatch']['received_on'])} ثبت شد."
+    if record["due_date"] != record["due_date_before"]:
+        said += f" سررسید پاسخ از {fa(record['due_date_before'] or '—')} "
+        said += f"به {fa(record['due_date'] or '—')} رسید (شمارش از روز دریافت)."
+    output.record_or_sentence(record, said, as_json=as_json)
+
+
+_METHOD_FA = {method.value: method.label_fa for method in DispatchMethod}
 
 
 @app.command("export")

@@ -24,6 +24,7 @@ from generators.facts import (
     ForwardedAttachment,
     LetterFacts,
     LetterFactsBase,
+    Reference,
 )
 from generators.kinds import COMPLAINANT_KINDS, FULL_TEXT, KIND_TITLES, rendering
 from registry.anonymity import Identifiers, identifying_mentions
@@ -162,6 +163,20 @@ def _copies(facts: LetterFacts, hidden: bool) -> list[CarbonCopy]:
     return copies
 
 
+REFERENCE_LABELS = {"follows": "پیرو", "answers": "عطف"}
+
+
+def _reference_view(reference: Reference) -> dict[str, str]:
+    """One «پیرو» / «عطف» line: label, number and date in Persian digits, the sender."""
+    return {
+        "kind": reference.kind,
+        "label": REFERENCE_LABELS[reference.kind],
+        "number": fa(clean(reference.number)),
+        "date": fa(reference.date),
+        "sender": clean(reference.sender),
+    }
+
+
 def validate_facts(kind: str, facts: LetterFacts | Mapping[str, Any]) -> LetterFacts:
     """The facts checked against ``kind``'s schema (a model or its JSON form)."""
     model: type[LetterFactsBase] = rendering(kind).model
@@ -292,6 +307,9 @@ def build_context(kind: str, facts: LetterFacts | Mapping[str, Any]) -> dict[str
             "guid": letter.guid,
             "verification_code": letter.verification_code,  # a code to type: printed as given
             "issued_at": letter.issued_at,
+            "references": [_reference_view(r) for r in checked.references],
+            "follows": [_reference_view(r) for r in checked.references if r.kind == "follows"],
+            "answers": [_reference_view(r) for r in checked.references if r.kind == "answers"],
         },
         "recipient": {
             "lines": (

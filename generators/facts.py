@@ -203,6 +203,17 @@ class Verification(Facts):
     office_national_id: Digits = ""
 
 
+class Reference(Facts):
+    """An earlier paper a letter cites, as its box prints it: a letter of ours it follows
+    (پیرو: our number) or a paper received that it answers (عطف: the sender's own number
+    and date, and the sender)."""
+
+    kind: Literal["follows", "answers"]
+    number: Text
+    date: JalaliDate
+    sender: str = ""
+
+
 class _LetterFacts(Facts):
     office: Office
     letter: LetterIdentity
@@ -212,6 +223,10 @@ class _LetterFacts(Facts):
     # Letters numbered before public verification existed have none: they render as they
     # always did (their QR a text of the letter's identity, no line under it).
     verification: Verification | None = None
+
+    # What the letter cites (پیرو / عطف), frozen at numbering; none on facts frozen before
+    # references existed, whose box prints none.
+    references: tuple[Reference, ...] = ()
 
 
 class ReferralFacts(_LetterFacts):

@@ -54,6 +54,20 @@ AGENCY: dict[str, Any] = {
 }
 
 REFERRAL = {"number": "1405/ص/98", "date": "1405/08/15"}
+REMINDERS = [
+    {"number": "1405/ص/104", "date": "1405/08/25"},
+    {"number": "1405/ص/111", "date": "1405/08/30"},
+]
+ASSIGNMENT = {"number": "1405/ص/118", "date": "1405/09/01"}
+# What each kind's sample cites in its box (پیرو / عطف), as numbering freezes it.
+REFERENCES: dict[str, list[dict[str, Any]]] = {
+    "reminder": [{"kind": "follows", **REFERRAL}],
+    "escalation": [{"kind": "follows", **ref} for ref in (REFERRAL, *REMINDERS)],
+    "inspection_report": [{"kind": "follows", **ASSIGNMENT}],
+    "final_answer": [
+        {"kind": "answers", "number": "8/45612", "date": "1405/08/28", "sender": "شهرداری قزوین"}
+    ],
+}
 
 VERIFICATION: dict[str, Any] = {"base_url": "http://127.0.0.1:8000", "qr": "address"}
 """The office's defaults: the QR leads to the letter's page on the demo's desk."""
@@ -82,6 +96,8 @@ def sample_data(kind: str, *, anonymous: bool = False) -> dict[str, Any]:
         "attachments": [],
         "verification": VERIFICATION,
     }
+    if kind in REFERENCES:
+        data["references"] = REFERENCES[kind]
     inspector = {
         "organisation": "دفتر بازرسی، مدیریت عملکرد و امور حقوقی",
         "title": "کارشناس محترم بازرسی",
@@ -121,10 +137,7 @@ def sample_data(kind: str, *, anonymous: bool = False) -> dict[str, Any]:
                 "title": "معاون محترم هماهنگی امور عمرانی استانداری قزوین",
             },
             referral=REFERRAL,
-            reminders=[
-                {"number": "1405/ص/104", "date": "1405/08/25"},
-                {"number": "1405/ص/111", "date": "1405/08/30"},
-            ],
+            reminders=REMINDERS,
         )
     if kind == "missing_documents":
         data["missing"] = [

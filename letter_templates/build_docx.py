@@ -207,6 +207,10 @@ def build(kind: str) -> bytes:
     _labelled(meta, "شماره: ", "{{ letter.number }}", "Letter Body", True)
     _labelled(meta, "تاریخ: ", "{{ letter.date }}", "Letter Body", False)
     _labelled(meta, "پیوست: ", "{{ letter.attachments }}", "Letter Body", False)
+    # «پیرو» / «عطف» lines, one a cited paper (none on letters frozen before references).
+    _labelled(meta, "", "{%p for r in letter.references %}", "Letter Body", False)
+    _labelled(meta, "{{ r.label }}: ", "{{ r.number }} مورخ {{ r.date }}", "Letter Small", False)
+    _labelled(meta, "", "{%p endfor %}", "Letter Body", False)
     rule = _para(doc, "", "Letter Small")
     rule._p.get_or_add_pPr().append(
         parse_xml(

@@ -66,6 +66,9 @@ class Action(enum.Enum):
     # under a case; the register books are read by those who work the correspondence.
     REGISTER_INCOMING = ("register_incoming", frozenset({Role.SECRETARIAT}))
     READ_REGISTER = ("read_register", _STAFF)
+    # The dispatch book (دفتر ارسال, issue 16): the secretariat sends the letters out and
+    # records how each left and when it was received.
+    RECORD_DISPATCH = ("record_dispatch", frozenset({Role.SECRETARIAT}))
     TRACK_REPLIES = ("track_replies", _CASEWORK)
     EDIT_DEADLINE = ("edit_deadline", _CASEWORK)
     CHASE = ("chase", _CASEWORK)

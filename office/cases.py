@@ -19,6 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from office.access import Action, Actor, may
+from office.correspondence import chain
 from office.runtime import Runtime
 from registry import complaints
 from registry.errors import NotFound
@@ -65,6 +66,9 @@ EVENT_FA = {
     "deadline_resumed": "ازسرگیری مهلت",
     "due_date_recomputed": "بازمحاسبه سررسید",
     "inspection_findings": "ثبت یافته‌های بازرسی",
+    "letter_left": "ثبت ارسال نامه",
+    "letter_received": "ثبت دریافت نامه",
+    "deadline_from_receipt": "شمارش مهلت از دریافت نامه",
 }
 
 
@@ -149,7 +153,8 @@ def case_view(runtime: Runtime, tracking: str) -> CaseView:
         ]
         letters = _letters(session, complaint)
         numbers = {letter.id: letter.number for letter in letters}
-        letter_records = [_letter_record(letter, zone) for letter in letters]
+        linked = chain(session, letters)  # what each cites, what answers it, how it left
+        letter_records = [_letter_record(letter, zone) | linked[letter.id] for letter in letters]
         replies = [_reply_record(reply, numbers) for reply in _replies(session, complaint)]
         inspection = _inspection(session, complaint, numbers)
         answer = next(

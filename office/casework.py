@@ -29,6 +29,7 @@ from registry.letter_facts import (
 )
 from registry.models import Complaint, Letter
 from registry.people import display_name
+from registry.references import Cited, answers, replies_answered
 from registry.register import LetterIdentity
 from registry.settings import OfficeProfile, Settings
 from registry.states import ensure_transition
@@ -73,10 +74,16 @@ class _ComplainantFacts(Protocol):
 
 
 def _to_complainant(
-    batch: Batch, session: Session, kind: LetterKind, complaint: Complaint, facts: _ComplainantFacts
+    batch: Batch,
+    session: Session,
+    kind: LetterKind,
+    complaint: Complaint,
+    facts: _ComplainantFacts,
+    references: Sequence[Cited] = (),
 ) -> Letter:
     """Number the letter of ``kind`` to ``complaint``'s complainant in the caller's
-    transaction, its facts built by ``facts`` with the office profile and time zone."""
+    transaction, its facts built by ``facts`` with the office profile and time zone, citing
+    ``references``."""
     office, zone = batch.runtime.settings.office, batch.runtime.clock.zone
     return number_case_letter(
         batch,
@@ -85,6 +92,7 @@ def _to_complainant(
         complaint,
         recipient=display_name(complaint.complainant),
         facts=lambda identity: facts(complaint, identity, office, zone=zone),
+        references=references,
     )
 
 
@@ -231,7 +239,11 @@ def answer(batch: Batch, tracking: str, *, decision: str, seal: Seal) -> Reviewe
                 decision=complaints.required_text(decision, "decision"),
                 replies_summary=replies_summary(session, complaint),
             )
-            letter = _to_complainant(batch, session, LetterKind.FINAL_ANSWER, complaint, facts)
+            # عطف: the agencies' replies it answers (their papers in the incoming register).
+            cited = [answers(paper) for paper in replies_answered(session, complaint)]
+            letter = _to_complainant(
+                batch, session, LetterKind.FINAL_ANSWER, complaint, facts, cited
+            )
         letter_id, code = letter.id, complaint.tracking_code
 
     answered = move_complaint_to(batch, ComplaintState.ANSWERED)

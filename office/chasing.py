@@ -30,6 +30,7 @@ from registry.kinds import LetterKind, LetterState
 from registry.letter_facts import escalation_facts, reminder_facts
 from registry.models import Letter
 from registry.outstanding import ChaseStep, ChaseStepKind, OutstandingRow, outstanding_replies
+from registry.references import chaser_references
 from registry.register import LetterIdentity
 
 
@@ -158,6 +159,7 @@ def number_step(batch: Batch, planned: PlannedStep) -> int | None:
             agency=referral.agency,
             chases=referral,
             facts=facts,
+            references=chaser_references(referral, reminders),
         )
         return letter.id
 

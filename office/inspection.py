@@ -21,8 +21,10 @@ from registry.agencies import find_agency
 from registry.db import transaction
 from registry.errors import NotFound
 from registry.inspections import current_inspection, findings_and_conclusion, record_inspection
-from registry.kinds import ComplaintState, Honorific, LetterKind
+from registry.kinds import ComplaintState, Honorific, LetterKind, LetterState
 from registry.letter_facts import inspection_assignment_facts, inspection_report_facts
+from registry.models import Letter
+from registry.references import follows
 from registry.replies import replied_agency_ids
 from registry.states import ensure_transition
 
@@ -126,6 +128,14 @@ def report(
             raise NotFound("inspection_not_found", tracking_code=complaint.tracking_code)
         if inspection.report_letter_id is None:
             findings, final = findings_and_conclusion(inspection, conclusion)
+            assignment = (
+                session.get(Letter, inspection.assignment_letter_id)
+                if inspection.assignment_letter_id is not None
+                else None
+            )
+            cited = (
+                [] if assignment is None or assignment.state is LetterState.VOID else [assignment]
+            )
             letter = number_case_letter(
                 batch,
                 session,
@@ -142,6 +152,7 @@ def report(
                     conclusion=final,
                     zone=zone,
                 ),
+                references=[follows(a) for a in cited],
             )
             inspection.report_letter_id = letter.id
         letter_id, code = inspection.report_letter_id, complaint.tracking_code

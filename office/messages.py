@@ -223,9 +223,21 @@ MESSAGES: dict[str, str] = {
     "deadline_letter_required": "نامه‌ای را که مهلتش تغییر می‌کند برگزینید.",
     # stats14: the service's figures (/stats, residegi stats)
     "invalid_period": "دوره «{value}» پذیرفته نیست: ماه از ۱ تا ۱۲ است و فصل از ۱ تا ۴؛ برای نمونه ماه ۱۴۰۵/۰۹ یا سال ۱۴۰۵.",
+    # dispatchrec16: the dispatch book (دفتر ارسال) and the letters' references (issue 16)
+    "tracking_not_for_method": "نامه‌ای که به شیوه «{method}» می‌رود شماره پیگیری ندارد؛ نام تحویل‌گیرنده را هنگام ثبت دریافت بنویسید. چیزی ثبت نشد.",
+    "left_before_letter": "تاریخ ارسال ({value}) پیش از تاریخ خود نامه ({date}) است. چیزی ثبت نشد.",
+    "dispatch_already_recorded": "ارسال نامه {number} پیش‌تر در دفتر ارسال ثبت شده است؛ چیزی تغییر نکرد.",
+    "dispatch_not_recorded": "ارسال نامه {number} هنوز در دفتر ارسال ثبت نشده است؛ نخست شیوه و تاریخ ارسال را ثبت کنید.",
+    "receipt_already_recorded": "دریافت نامه {number} پیش‌تر با تاریخ {date} ثبت شده است؛ چیزی تغییر نکرد.",
+    "received_before_left": "تاریخ دریافت ({value}) پیش از تاریخ ارسال نامه ({date}) است. چیزی ثبت نشد.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {
+    # dispatchrec16: the dispatch book's fields
+    "method": "شیوه ارسال",
+    "tracking": "شماره پیگیری",
+    "received_by": "تحویل‌گیرنده",
+    "on": "تاریخ",
     "first_name": "نام",
     "last_name": "نام خانوادگی",
     "national_id": "کد ملی / شناسه ملی",

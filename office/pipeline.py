@@ -32,6 +32,7 @@ from registry.jalali import jalali_year
 from registry.kinds import ComplaintState, LetterKind, LetterState
 from registry.letter_facts import referral_facts, verification_facts
 from registry.models import Agency, Complaint, Letter
+from registry.references import Cited, record_references, reference_facts
 from registry.register import LetterIdentity, number_letter
 from registry.settings import Settings
 from registry.states import transition
@@ -69,9 +70,14 @@ class Batch:
 
     def frozen(self, kind: LetterKind, facts: dict[str, Any]) -> dict[str, Any]:
         """Facts as stored: validated against the kind's schema, in their JSON form, with
-        how a reader will check the letter (the office's verification settings today)."""
+        how a reader will check the letter (the office's verification settings today).  A
+        letter that cites nothing stores no ``references`` key: its facts stay exactly as
+        they were before references existed."""
         checked = {**facts, "verification": verification_facts(self.runtime.settings.office)}
-        return FACTS_MODELS[kind.value].model_validate(checked).model_dump(mode="json")
+        frozen = FACTS_MODELS[kind.value].model_validate(checked).model_dump(mode="json")
+        if not frozen.get("references"):
+            frozen.pop("references", None)
+        return frozen
 
 
 def stated_reply_days(settings: Settings, kind: LetterKind, agency: Agency | None = None) -> int:
@@ -319,11 +325,20 @@ def number_case_letter(
     facts: Callable[[LetterIdentity], dict[str, Any]],
     agency: Agency | None = None,
     chases: Letter | None = None,
+    references: Sequence[Cited] = (),
 ) -> Letter:
-    """Number a letter of ``complaint`` in the caller's transaction, its facts frozen."""
+    """Number a letter of ``complaint`` in the caller's transaction, its facts frozen with
+    the ``references`` it cites (پیرو / عطف), which are kept as rows as well."""
     office = batch.runtime.settings.office
     now = batch.runtime.clock.now()
-    return number_letter(
+
+    def freeze(identity: LetterIdentity) -> dict[str, Any]:
+        data = facts(identity)
+        if references:  # none: the facts stay exactly as before references existed
+            data = {**data, "references": reference_facts(references)}
+        return batch.frozen(kind, data)
+
+    letter = number_letter(
         session,
         kind=kind,
         series=office.series["outgoing"],
@@ -333,11 +348,13 @@ def number_case_letter(
         date=now.date(),
         recipient=recipient,
         actor=batch.actor,
-        freeze=lambda identity: batch.frozen(kind, facts(identity)),
+        freeze=freeze,
         complaint=complaint,
         agency=agency,
         chases=chases,
     )
+    record_references(session, letter, references)
+    return letter
 
 
 def finish(batch: Batch) -> int:

@@ -34,6 +34,7 @@ from registry.letter_facts import (
     replies_summary,
 )
 from registry.models import Agency, Complaint, Letter
+from registry.references import Cited, answers, chaser_references, reference_facts, replies_answered
 from registry.register import LetterIdentity, LetterNumber
 from registry.settings import OfficeProfile, Settings
 
@@ -118,6 +119,11 @@ def _unanswered(case: _Case) -> tuple[Letter, list[Letter]]:
     return referral, reminders
 
 
+def _citing(facts: dict[str, Any], cited: list[Cited]) -> dict[str, Any]:
+    """``facts`` with the references numbering would freeze (none: left as they are)."""
+    return {**facts, "references": reference_facts(cited)} if cited else facts
+
+
 def _referral_preview(case: _Case) -> dict[str, Any]:
     days = stated_reply_days(case.settings, case.kind, case.agency)
     return referral_facts(
@@ -134,7 +140,7 @@ def _referral_preview(case: _Case) -> dict[str, Any]:
 def _reminder_preview(case: _Case) -> dict[str, Any]:
     """The next reminder: the first, or the second citing the first."""
     referral, reminders = _unanswered(case)
-    return reminder_facts(
+    facts = reminder_facts(
         referral,
         case.identity,
         case.office,
@@ -143,13 +149,14 @@ def _reminder_preview(case: _Case) -> dict[str, Any]:
         zone=case.zone,
         previous=reminders[:1],
     )
+    return _citing(facts, chaser_references(referral, reminders[:1]))
 
 
 def _escalation_preview(case: _Case) -> dict[str, Any]:
     """The escalation listing the reminders actually sent (none yet: it lists none)."""
     referral, reminders = _unanswered(case)
     superior = superior_of(case.agency) or case.agency
-    return escalation_facts(
+    facts = escalation_facts(
         referral,
         reminders,
         superior,
@@ -158,6 +165,7 @@ def _escalation_preview(case: _Case) -> dict[str, Any]:
         answer_within_days=stated_reply_days(case.settings, case.kind),
         zone=case.zone,
     )
+    return _citing(facts, chaser_references(referral, reminders))
 
 
 def _receipt_preview(case: _Case) -> dict[str, Any]:
@@ -191,7 +199,7 @@ def _missing_documents_preview(case: _Case) -> dict[str, Any]:
 
 
 def _final_answer_preview(case: _Case) -> dict[str, Any]:
-    return final_answer_facts(
+    facts = final_answer_facts(
         case.complaint,
         case.identity,
         case.office,
@@ -199,6 +207,7 @@ def _final_answer_preview(case: _Case) -> dict[str, Any]:
         replies_summary=replies_summary(case.session, case.complaint),
         zone=case.zone,
     )
+    return _citing(facts, [answers(p) for p in replies_answered(case.session, case.complaint)])
 
 
 PREVIEW_FACTS: Mapping[LetterKind, Callable[[_Case], dict[str, Any]]] = {

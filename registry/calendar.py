@@ -93,6 +93,9 @@ class DueDateExplanation:
     days: tuple[ExplainedDay, ...]
     due_date: dt.date | None
     paused_since: dt.date | None = None
+    # Day 0 is the day the recipient received the letter, not the day it was sent (the
+    # office counts from receipt, setting ``reply_deadline_from_receipt``).
+    from_receipt: bool = False
 
     @property
     def remaining(self) -> int:
@@ -102,8 +105,13 @@ class DueDateExplanation:
     def lines_fa(self) -> list[str]:
         """Persian lines for ``residegi deadline explain``: Jalali dates, Persian digits."""
         n = self.working_days
-        start_line = f"تاریخ ارسال نامه (روز صفر): {_fa_day(self.start)}"
-        lines = [start_line, f"مهلت پاسخ: {n} روز کاری؛ شمارش از روز پس از ارسال آغاز می‌شود"]
+        if self.from_receipt:
+            start_line = f"تاریخ دریافت نامه توسط گیرنده (روز صفر): {_fa_day(self.start)}"
+            counted = "شمارش از روز پس از دریافت نامه آغاز می‌شود"
+        else:
+            start_line = f"تاریخ ارسال نامه (روز صفر): {_fa_day(self.start)}"
+            counted = "شمارش از روز پس از ارسال آغاز می‌شود"
+        lines = [start_line, f"مهلت پاسخ: {n} روز کاری؛ {counted}"]
         for day in self.days:
             if day.working_day_number is not None:
                 why = f"روز کاری {day.working_day_number} از {n}"
@@ -123,6 +131,7 @@ class DueDateExplanation:
         """Stable snake_case keys, ASCII digits, Jalali ``YYYY/MM/DD`` (for ``--json``)."""
         return {
             "start": format_jalali(self.start),
+            "counted_from": "receipt" if self.from_receipt else "sent",
             "working_days": self.working_days,
             "due_date": None if self.due_date is None else format_jalali(self.due_date),
             "paused_since": None if self.paused_since is None else format_jalali(self.paused_since),
@@ -229,12 +238,18 @@ class WorkingCalendar:
         return explanation.due_date
 
     def explain_due_date(
-        self, start: dt.date, n: int, paused: Sequence[PausedInterval] = ()
+        self,
+        start: dt.date,
+        n: int,
+        paused: Sequence[PausedInterval] = (),
+        *,
+        from_receipt: bool = False,
     ) -> DueDateExplanation:
         """Every calendar day from ``start`` + 1 to the due date, counted or skipped and why.
 
         Same rules as ``add_working_days``; with an open-ended pause that begins before the
         count is done, ``due_date`` is None and the days stop before the pause.
+        ``from_receipt`` says that ``start`` is the day the recipient received the letter.
         """
         if n < 0:
             raise InvalidInput("invalid_working_days", value=n)
@@ -246,7 +261,9 @@ class WorkingCalendar:
         while counted < n:
             day += _ONE_DAY
             if open_since is not None and day >= open_since:
-                return DueDateExplanation(start, n, tuple(days), None, open_since)
+                return DueDateExplanation(
+                    start, n, tuple(days), None, open_since, from_receipt=from_receipt
+                )
             weekend = day.weekday() in self.weekend
             holiday = self.holidays.get(day)
             is_paused = _in_pauses(day, pauses)
@@ -255,7 +272,7 @@ class WorkingCalendar:
                 counted += 1
                 number = counted
             days.append(ExplainedDay(day, weekend, holiday, is_paused, number))
-        return DueDateExplanation(start, n, tuple(days), day)
+        return DueDateExplanation(start, n, tuple(days), day, from_receipt=from_receipt)
 
     def working_days_between(
         self, a: dt.date, b: dt.date, paused: Sequence[PausedInterval] = ()

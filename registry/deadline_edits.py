@@ -11,14 +11,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.calendar import WorkingCalendar
-from registry.deadlines import DueDateChange, deadline_terms, due_date_for, ensure_open
+from registry.deadlines import (
+    REPLY_EXPECTED,
+    DueDateChange,
+    deadline_terms,
+    due_date_for,
+    ensure_open,
+    has_current_reply,
+    referral_of,
+)
 from registry.errors import InvalidInput, Refused
 from registry.events import record_event
-from registry.jalali import format_jalali
+from registry.jalali import format_jalali, format_jalali_fa
 from registry.jalali import format_jalali_or_none as _jalali
+from registry.kinds import LetterState
 from registry.models import DeadlineChange, DeadlineChangeKind, Letter
 
-__all__ = ["extend_deadline", "pause_deadline", "resume_deadline"]
+__all__ = ["count_from_receipt", "extend_deadline", "pause_deadline", "resume_deadline"]
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -187,4 +196,37 @@ def resume_deadline(
         actor=actor,
         note=why,
         data={"from": format_jalali(pause.start), "on": format_jalali(on_date)},
+    )
+
+
+def count_from_receipt(
+    session: Session,
+    letter: Letter,
+    received_on: dt.date,
+    *,
+    at: dt.datetime,
+    actor: str,
+    calendar: WorkingCalendar,
+) -> DueDateChange | None:
+    """Make ``received_on`` day 0 of ``letter``'s reply deadline (the office counts from
+    receipt), recompute its due date and record why; None, and nothing written, for a
+    letter whose deadline no longer runs (void, replied, or one that expects no reply)."""
+    if letter.kind not in REPLY_EXPECTED or letter.state is not LetterState.SENT:
+        return None
+    if referral_of(letter).state is LetterState.VOID:
+        return None
+    if has_current_reply(session, referral_of(letter)):
+        return None
+    deadline_terms(session, letter)  # refuses a letter sent without a deadline
+    row = DeadlineChange(kind=DeadlineChangeKind.RECEIVED, start=received_on)
+    return _apply(
+        session,
+        letter,
+        calendar,
+        row,
+        action="deadline_from_receipt",
+        at=at,
+        actor=actor,
+        note=f"مهلت پاسخ از تاریخ دریافت نامه ({format_jalali_fa(received_on)}) شمرده می‌شود",
+        data={"received_on": format_jalali(received_on)},
     )

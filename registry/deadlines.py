@@ -111,6 +111,13 @@ class DeadlineTerms:
     stated_days: int
     extension_days: int
     pauses: tuple[PausedInterval, ...]
+    # The day the recipient received the letter, where the office counts from receipt
+    # (a ``received`` row): day 0 instead of ``sent_day``.
+    received_day: dt.date | None = None
+
+    @property
+    def day0(self) -> dt.date:
+        return self.received_day or self.sent_day
 
     @property
     def working_days(self) -> int:
@@ -122,7 +129,12 @@ class DeadlineTerms:
         return next((first for first, last in self.pauses if last is None), None)
 
     def explain(self, calendar: WorkingCalendar) -> DueDateExplanation:
-        return calendar.explain_due_date(self.sent_day, self.working_days, self.pauses)
+        return calendar.explain_due_date(
+            self.day0,
+            self.working_days,
+            self.pauses,
+            from_receipt=self.received_day is not None,
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -144,7 +156,10 @@ def _terms(rows: Sequence[DeadlineChange]) -> DeadlineTerms | None:
         for row in rows
         if row.kind is DeadlineChangeKind.PAUSE and row.start is not None
     )
-    return DeadlineTerms(start.start, start.days, extensions, pauses)
+    received = [r.start for r in rows if r.kind is DeadlineChangeKind.RECEIVED and r.start]
+    return DeadlineTerms(
+        start.start, start.days, extensions, pauses, received[-1] if received else None
+    )
 
 
 def deadline_changes(session: Session, letter: Letter) -> list[DeadlineChange]:

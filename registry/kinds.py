@@ -257,3 +257,41 @@ class Role(enum.StrEnum):
             "archivist": "بایگان",
             "admin": "مدیر سامانه",
         }[self.value]
+
+
+class DispatchMethod(enum.StrEnum):
+    """How a letter left the office (دفتر ارسال)."""
+
+    HAND = "hand"  # delivered by hand (دستی), against a signature
+    COURIER = "courier"  # پیک
+    POST = "post"  # پست
+    EMAIL = "email"  # پست الکترونیکی
+    EXCHANGE = "exchange"  # the government's inter-agency exchange system (تبادل بین‌دستگاهی)
+
+    @property
+    def label_fa(self) -> str:
+        return {
+            "hand": "تحویل دستی",
+            "courier": "پیک",
+            "post": "پست",
+            "email": "پست الکترونیکی",
+            "exchange": "سامانه تبادل بین‌دستگاهی",
+        }[self.value]
+
+    @property
+    def has_tracking(self) -> bool:
+        """Whether the method gives a receipt or tracking number (a hand delivery is signed
+        for by a person instead)."""
+        return self is not DispatchMethod.HAND
+
+
+class ReferenceKind(enum.StrEnum):
+    """How a letter cites an earlier one: پیرو (it follows a letter of ours) or عطف (it
+    answers a letter received)."""
+
+    FOLLOWS = "follows"
+    ANSWERS = "answers"
+
+    @property
+    def label_fa(self) -> str:
+        return {"follows": "پیرو", "answers": "عطف"}[self.value]

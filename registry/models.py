@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Enum,
@@ -36,10 +37,12 @@ from registry.kinds import (
     Channel,
     ComplainantKind,
     ComplaintState,
+    DispatchMethod,
     DocumentKind,
     Honorific,
     LetterKind,
     LetterState,
+    ReferenceKind,
     ReplyOutcome,
 )
 
@@ -424,6 +427,9 @@ class DeadlineChangeKind(enum.StrEnum):
     START = "start"  # the letter was sent: day 0 and the working days it was given
     EXTENSION = "extension"  # more working days
     PAUSE = "pause"  # stop-the-clock from ``start`` to ``end`` (inclusive; None = still stopped)
+    # The recipient received the letter on ``start``: day 0 from then on, where the office
+    # counts reply deadlines from receipt (setting ``reply_deadline_from_receipt``).
+    RECEIVED = "received"
 
 
 class DeadlineChange(Base):
@@ -505,6 +511,54 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(120))
     at: Mapped[dt.datetime]
+
+
+class LetterDispatch(Base):
+    """How a sent letter left the office and when its recipient received it (دفتر ارسال,
+    migration 0014): one row a letter."""
+
+    __tablename__ = "letter_dispatch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id"), unique=True)
+    method: Mapped[DispatchMethod] = mapped_column(_enum(DispatchMethod))
+    left_on: Mapped[dt.date] = mapped_column(Date)
+    # The post's or courier's tracking number, the e-mail's or the exchange's reference;
+    # none for a hand delivery.
+    tracking: Mapped[str | None] = mapped_column(String(100))
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[dt.datetime]
+    received_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Who signed for it, or the receipt's number (a returned postal receipt).
+    received_by: Mapped[str | None] = mapped_column(String(200))
+    receipt_recorded_by: Mapped[str | None] = mapped_column(String(100))
+    receipt_recorded_at: Mapped[dt.datetime | None]
+
+    letter: Mapped[Letter] = relationship()
+
+
+class LetterReference(Base):
+    """A letter of ours citing an earlier paper (migration 0014): a letter of ours it
+    follows (پیرو) or a paper received that it answers (عطف); exactly one of the two."""
+
+    __tablename__ = "letter_reference"
+    __table_args__ = (
+        CheckConstraint(
+            "(cites_letter_id IS NULL) <> (cites_incoming_id IS NULL)", name="one_cited"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id"), index=True)
+    kind: Mapped[ReferenceKind] = mapped_column(_enum(ReferenceKind))
+    cites_letter_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"), index=True)
+    cites_incoming_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incoming_letter.id"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+
+    cites_letter: Mapped[Letter | None] = relationship(foreign_keys=[cites_letter_id])
+    cites_incoming: Mapped[IncomingLetter | None] = relationship()
 
 
 # The outstanding-replies list is a scan of this partial index: referrals sent and not yet

@@ -19,6 +19,7 @@ from registry.models import (
     Document,
     IncomingLetter,
     Letter,
+    LetterDispatch,
     Reply,
 )
 from registry.people import display_name
@@ -119,6 +120,22 @@ def letter_record(letter: Letter, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
         "issued_at": iso_time(letter.issued_at, zone),
         "sent_at": iso_time(letter.sent_at, zone),
         "void_reason": letter.void_reason,
+    }
+
+
+def dispatch_record(row: LetterDispatch | None) -> dict[str, Any] | None:
+    """How a letter left and when it was received (the dispatch book); None before it is
+    recorded."""
+    if row is None:
+        return None
+    return {
+        "method": row.method.value,
+        "left_on": format_jalali(row.left_on),
+        "tracking": row.tracking,
+        "received_on": jalali(row.received_on),
+        "received_by": row.received_by,
+        "recorded_by": row.recorded_by,
+        "receipt_recorded_by": row.receipt_recorded_by,
     }
 
 

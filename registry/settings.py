@@ -261,6 +261,11 @@ class Settings(BaseSettings):
     reminder_deadline_days: int = Field(
         5, ge=1, description="Working days a reminder gives to reply."
     )
+    reply_deadline_from_receipt: bool = Field(
+        False,
+        description="Count a letter's reply deadline from the day its recipient received it "
+        "(`letter received`) instead of the day it was sent; off, receipt moves no deadline.",
+    )
     chase_first_after: int = Field(
         3, ge=0, description="Working days after the due date before the first reminder."
     )

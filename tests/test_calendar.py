@@ -311,6 +311,7 @@ def test_explain_as_json() -> None:
     explanation = calendar().explain_due_date(J("1405/04/02"), 1)
     assert explanation.as_json() == {
         "start": "1405/04/02",
+        "counted_from": "sent",
         "working_days": 1,
         "due_date": "1405/04/06",
         "paused_since": None,
@@ -350,3 +351,11 @@ def test_explain_as_json() -> None:
             },
         ],
     }
+
+
+def test_explained_from_receipt_names_the_day_of_receipt_as_day_zero() -> None:
+    explanation = calendar().explain_due_date(J("1405/04/02"), 1, from_receipt=True)
+    lines = explanation.lines_fa()
+    assert lines[0].startswith("تاریخ دریافت نامه توسط گیرنده (روز صفر): ۱۴۰۵/۰۴/۰۲")
+    assert "شمارش از روز پس از دریافت نامه آغاز می‌شود" in lines[1]
+    assert explanation.as_json()["counted_from"] == "receipt"

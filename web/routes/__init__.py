@@ -13,6 +13,7 @@ from web.routes import (
     chasing,
     complaints,
     deadlines,
+    dispatch,
     public,
     replies,
     session,
@@ -27,6 +28,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     work_queue.router,
     complaints.router,  # before cases: /complaints/new is not a tracking code
     cases.router,
+    dispatch.router,
     archive.router,
     public.router,
     admin.router,

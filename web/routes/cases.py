@@ -18,7 +18,7 @@ from office.cases import CaseFile
 from office.deadlines import explain
 from office.messages import REVIEW_WARNINGS_FA
 from registry.errors import ErrorKind, InvalidInput, NotFound, ResidegiError
-from registry.kinds import DOCUMENT_KIND_FA, Channel, DocumentKind, ReplyOutcome
+from registry.kinds import DOCUMENT_KIND_FA, Channel, DispatchMethod, DocumentKind, ReplyOutcome
 from web.desk import Desk, desk, needs, page
 from web.forms import FormErrors, refusal, submitted, text_of
 from web.routes.complaints import CHANNEL_FA
@@ -26,6 +26,7 @@ from web.routes.complaints import CHANNEL_FA
 router = APIRouter()
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DISPATCH_METHODS = {method.value: method.label_fa for method in DispatchMethod}
 
 
 def _case_page(
@@ -44,8 +45,9 @@ def _case_page(
     shown: FormErrors = {}
     for key, text in (errors or {}).items():
         # A refusal for a form the page no longer offers (the case moved on meanwhile)
-        # is shown at the top.
-        shown["form" if key.split(".")[0] not in actions else key] = text
+        # is shown at the top; a letter's dispatch form is offered beside its letter.
+        offered = key.split(".")[0] in actions or key.startswith("dispatch.")
+        shown[key if offered else "form"] = text
     notes = request.session.pop("notes", [])
     return page(
         request,
@@ -64,6 +66,8 @@ def _case_page(
         document_kinds=DOCUMENT_KIND_FA,
         outcomes={outcome.value: outcome.short_fa for outcome in ReplyOutcome},
         channels=CHANNEL_FA,
+        dispatch_methods=DISPATCH_METHODS,
+        may_dispatch=may(staff, Action.RECORD_DISPATCH),
     )
 
 

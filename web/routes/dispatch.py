@@ -1,0 +1,98 @@
+"""The dispatch book on the case page: a small form beside each sent letter to record how
+it left (method, day, tracking number) and, later, when its recipient received it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from office import cases, dispatch_book
+from office.access import Action, Staff
+from registry.errors import InvalidInput, ResidegiError
+from registry.jalali import parse_jalali_date
+from web.desk import Desk, desk, needs
+from web.forms import submitted, text_of
+from web.routes.cases import _letter_id, _refused
+
+router = APIRouter()
+
+
+def _day(text: str) -> dt.date | None:
+    """The form's Jalali day (empty: today), any digits; a malformed one is refused beside
+    the field."""
+    if not text.strip():
+        return None
+    try:
+        return parse_jalali_date(text)
+    except InvalidInput:
+        raise InvalidInput("invalid_jalali_date", field="on", value=text) from None
+
+
+@router.post("/complaints/{tracking}/letters/{letter}/left", response_model=None)
+async def left(
+    request: Request,
+    tracking: str,
+    letter: str,
+    staff: Staff = Depends(needs(Action.RECORD_DISPATCH)),
+    the_desk: Desk = Depends(desk),
+) -> Response:
+    """Record how a sent letter left (``method``, ``on``, ``tracking``)."""
+    form, _ = await submitted(request)
+    letter_id = _letter_id(letter)
+    values: dict[str, Any] = {
+        "letter": letter_id,
+        "method": text_of(form, "method"),
+        "on": text_of(form, "on"),
+        "tracking": text_of(form, "tracking"),
+    }
+    runtime = the_desk.runtime
+    try:
+        number = cases.letter_number(runtime, tracking, letter_id)
+        await run_in_threadpool(
+            dispatch_book.record_left,
+            runtime,
+            staff,
+            number,
+            method=dispatch_book.dispatch_method(values["method"]),
+            on=_day(values["on"]),
+            tracking=values["tracking"] or None,
+        )
+    except ResidegiError as exc:
+        return _refused(request, staff, the_desk, tracking, exc, "dispatch", values)
+    return RedirectResponse(f"/complaints/{tracking}#letter-{letter_id}", status_code=303)
+
+
+@router.post("/complaints/{tracking}/letters/{letter}/received", response_model=None)
+async def received(
+    request: Request,
+    tracking: str,
+    letter: str,
+    staff: Staff = Depends(needs(Action.RECORD_DISPATCH)),
+    the_desk: Desk = Depends(desk),
+) -> Response:
+    """Record when a sent letter's recipient received it (``on``, ``received_by``)."""
+    form, _ = await submitted(request)
+    letter_id = _letter_id(letter)
+    values: dict[str, Any] = {
+        "letter": letter_id,
+        "on": text_of(form, "on"),
+        "received_by": text_of(form, "received_by"),
+    }
+    runtime = the_desk.runtime
+    try:
+        number = cases.letter_number(runtime, tracking, letter_id)
+        await run_in_threadpool(
+            dispatch_book.record_received,
+            runtime,
+            staff,
+            number,
+            on=_day(values["on"]),
+            received_by=values["received_by"] or None,
+        )
+    except ResidegiError as exc:
+        return _refused(request, staff, the_desk, tracking, exc, "dispatch", values)
+    return RedirectResponse(f"/complaints/{tracking}#letter-{letter_id}", status_code=303)
