@@ -74,6 +74,10 @@ class Office(Facts):
     phone: Digits
     signatory_name: Text
     signatory_title: Text
+    # A deputy who signed «از طرف» the signatory (a draft signed by the head's deputy);
+    # None when the signatory signed, as on every letter numbered without approval.
+    deputy_name: str | None = None
+    deputy_title: str | None = None
 
 
 class LetterIdentity(Facts):

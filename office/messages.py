@@ -205,6 +205,12 @@ MESSAGES: dict[str, str] = {
     "forward_needs_anonymous": "اسناد شکایت غیرناشناس همه برای دستگاه فرستاده می‌شوند؛ --forward فقط برای شکایت ناشناس است.",
     "unknown_competent_body": "مرجع «{value}» در جدول مراجع صالح (تنظیم office.competent_bodies) نیست؛ یکی از این‌ها: {allowed}",
     "preview_already_replied": "پاسخ دستگاه به نامه {number} ثبت شده است؛ نامه پیگیری یا تذکری که بگوید پاسخی نرسیده نوشته نمی‌شود.",
+    # approval16: approval and signature before the number (office/drafts.py, issue 16)
+    "letter_unsigned": "نامه «{kind}» بدون پاراف و امضا شماره نمی‌خورد: تنظیمات دفتر برای این نوع نامه تأیید می‌خواهد. پیش‌نویس آن را پاراف و امضا کنید (residegi letter drafts). شماره‌ای گرفته نشد.",
+    "draft_not_found": "پیش‌نویس شماره {draft} پیدا نشد؛ فهرست را با «residegi letter drafts» ببینید.",
+    "draft_not_waiting": "پیش‌نویس {draft} «{state}» است و در انتظار این تصمیم نیست. چیزی ثبت نشد.",
+    "draft_not_approved": "پیش‌نویس {draft} هنوز پاراف نشده است؛ پیش از امضا، کارشناس یا مدیر باید آن را پاراف کند. چیزی ثبت نشد.",
+    "drafts_not_named": "پیش‌نویسی نام برده نشد: شناسه پیش‌نویس، --batch یا --all بدهید.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {

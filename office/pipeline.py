@@ -26,6 +26,7 @@ from registry import dispatch
 from registry.calendar import WorkingCalendar
 from registry.db import transaction
 from registry.deadlines import mark_sent, reply_deadline_days_for, stated_deadline_days
+from registry.drafts import signed_to_number
 from registry.errors import InvalidInput, Refused
 from registry.holidays import working_calendar
 from registry.jalali import jalali_year
@@ -67,6 +68,11 @@ class Batch:
         if self.progress is not None:
             self.progress(stage, done, total)
 
+    @property
+    def approval_kinds(self) -> frozenset[LetterKind]:
+        """The kinds whose letters are numbered only from a signed draft (the setting)."""
+        return frozenset(self.runtime.settings.office.approval_required_kinds)
+
     def frozen(self, kind: LetterKind, facts: dict[str, Any]) -> dict[str, Any]:
         """Facts as stored: validated against the kind's schema, in their JSON form."""
         return FACTS_MODELS[kind.value].model_validate(facts).model_dump(mode="json")
@@ -98,13 +104,13 @@ def number_referrals(batch: Batch, pending: Sequence[dispatch.PendingReferral]) 
     return [letter_id for letter_id, _, _ in _numbered(batch, pending)]
 
 
-def _numbered(
-    batch: Batch, pending: Sequence[dispatch.PendingReferral]
-) -> Iterator[tuple[int, str, dict[str, Any]]]:
-    """Number the referrals one by one, each committed with its frozen facts before it is
-    yielded as a render job ``(letter id, kind, facts)``."""
+ReferralFreeze = Callable[[Complaint, Agency, LetterIdentity], dict[str, Any]]
+
+
+def referral_freezer(batch: Batch) -> ReferralFreeze:
+    """How a referral's facts are frozen at its number: the complaint and agency as they
+    are in that short transaction, validated against the kind's schema."""
     settings = batch.runtime.settings
-    office = settings.office
     zone = batch.runtime.clock.zone
 
     def freeze(complaint: Complaint, agency: Agency, identity: LetterIdentity) -> dict[str, Any]:
@@ -113,13 +119,23 @@ def _numbered(
             complaint,
             agency,
             identity,
-            office,
+            settings.office,
             answer_within_days=days,
             zone=zone,
             sheets=document_sheets(batch.runtime.store, complaint),
         )
         return batch.frozen(LetterKind.REFERRAL, facts)
 
+    return freeze
+
+
+def _numbered(
+    batch: Batch, pending: Sequence[dispatch.PendingReferral]
+) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """Number the referrals one by one, each committed with its frozen facts before it is
+    yielded as a render job ``(letter id, kind, facts)``."""
+    office = batch.runtime.settings.office
+    freeze = referral_freezer(batch)
     for item in pending:
         now = batch.runtime.clock.now()
         today = now.date()
@@ -134,6 +150,7 @@ def _numbered(
                 date=today,
                 actor=batch.actor,
                 freeze=freeze,
+                approval_kinds=batch.approval_kinds,
             )
             job = (letter.id, letter.kind.value, letter.facts) if letter is not None else None
         if job is not None:
@@ -252,7 +269,7 @@ def render_and_send(
     Letters already stored (a rerun) are skipped.  Progress is reported as ``done_before``
     + letters sent so far, out of ``total``."""
     jobs = _jobs(batch, letter_ids)
-    return _send_rendered(batch, pool, jobs, done_before, total or len(letter_ids))
+    return send_rendered(batch, pool, jobs, done_before, total or len(letter_ids))
 
 
 def number_and_send(
@@ -268,16 +285,17 @@ def number_and_send(
     wait for the register.  Each letter keeps its own transactions (number, then store and
     send), so a crash leaves what ``render_and_send`` finishes on the next run."""
     jobs = _numbered(batch, pending)
-    return _send_rendered(batch, pool, jobs, done_before, total or len(pending))
+    return send_rendered(batch, pool, jobs, done_before, total or len(pending))
 
 
-def _send_rendered(
+def send_rendered(
     batch: Batch,
     pool: RenderPool[int],
     jobs: Iterable[tuple[int, str, dict[str, Any]]],
     done_before: int,
     total: int,
 ) -> list[str]:
+    """Store and send each letter as the pool renders it; the numbers sent."""
     after = move_complaint_when_referred(batch)
     sent = []
     for letter_id, files in pool.render(jobs):
@@ -335,6 +353,7 @@ def number_case_letter(
         complaint=complaint,
         agency=agency,
         chases=chases,
+        approval_kinds=batch.approval_kinds,
     )
 
 
@@ -359,9 +378,11 @@ def pending_referrals(batch: Batch, limit: int | None) -> list[dispatch.PendingR
 
 
 def referrals_to_send(batch: Batch) -> bool:
-    """Whether a dispatch has anything to do: a pending referral or an unrendered one."""
+    """Whether a dispatch has anything to do: a pending referral, a signed draft of one
+    to number, or an unrendered one."""
     with batch.runtime.sessions() as session:
         return bool(
             dispatch.pending_referrals(session, 1)
+            or signed_to_number(session, LetterKind.REFERRAL)
             or dispatch.letters_in_state(session, LetterState.NUMBERED, (LetterKind.REFERRAL,))
         )
