@@ -69,7 +69,7 @@ def numbers(batch: pipeline.Batch) -> list[str]:
 
 def counter(batch: pipeline.Batch) -> int:
     with batch.runtime.sessions() as session:
-        return int(session.scalar(select(func.coalesce(func.max(LetterCounter.last_seq), 0))))
+        return int(session.scalar(select(func.max(LetterCounter.last_seq))) or 0)
 
 
 def drafted(batch: pipeline.Batch) -> list[int]:
