@@ -71,8 +71,9 @@ class Action(enum.Enum):
     REPORT = ("report", _CASEWORK)
     ANSWER = ("answer", frozenset({Role.HEAD}))
     VOID_LETTER = ("void_letter", frozenset({Role.HEAD}))
-    # پاراف of a draft letter; its signature (the head, or a deputy the head named: see
-    # ``may``); naming that deputy.
+    # Drafts waiting for approval and signature (their page, a sample); پاراف of a draft;
+    # its signature (the head, or a deputy the head named: see ``may``); naming a deputy.
+    READ_DRAFTS = ("read_drafts", _CASEWORK)
     APPROVE_LETTER = ("approve_letter", _CASEWORK)
     SIGN_LETTER = ("sign_letter", frozenset({Role.HEAD}))
     NAME_DEPUTY = ("name_deputy", frozenset({Role.HEAD, Role.ADMIN}))
@@ -90,11 +91,11 @@ class Action(enum.Enum):
 
 
 def may(actor: Actor, action: Action) -> bool:
-    """Whether ``actor`` may take ``action``: by a role, or, to sign a letter, as the
-    head's named deputy."""
+    """Whether ``actor`` may take ``action``: by a role, or, to read and sign drafts, as
+    the head's named deputy."""
     if isinstance(actor, str) or actor.roles & action.roles:
         return True
-    return action is Action.SIGN_LETTER and actor.deputy
+    return actor.deputy and action in (Action.SIGN_LETTER, Action.READ_DRAFTS)
 
 
 def actor_name(actor: Actor) -> str:

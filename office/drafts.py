@@ -175,7 +175,7 @@ def list_drafts(
 ) -> list[dict[str, Any]]:
     """Drafts waiting for a decision or their number, oldest first (``every``: rejected
     and numbered ones too), optionally of one batch."""
-    require(actor, Action.READ_CASES)
+    require(actor, Action.READ_DRAFTS)
     states = tuple(DraftState) if every else drafts.OPEN_STATES
     with runtime.sessions() as session:
         found = drafts.drafts_in(session, states, batch=batch)
@@ -257,7 +257,7 @@ def reject(runtime: Runtime, actor: Actor, draft_id: int, *, reason: str) -> dic
     """A draft rejected with a reason (required): it never gets a number.  Whoever may
     approve or sign may reject."""
     signs = may(actor, Action.SIGN_LETTER)
-    name = require(actor, Action.SIGN_LETTER if signs else Action.APPROVE_LETTER)
+    name = require(actor, Action.SIGN_LETTER if signs else Action.READ_DRAFTS)
     with transaction(runtime.sessions) as session:
         draft = drafts.get_draft(session, draft_id, lock=True)
         drafts.reject(session, draft, reason=reason, actor=name, at=runtime.clock.now())
@@ -269,7 +269,7 @@ def draft_preview(runtime: Runtime, actor: Actor, draft_id: int) -> bytes:
     sample the head looks at before signing a batch."""
     from office.preview import preview
 
-    require(actor, Action.READ_PERSONAL)
+    require(actor, Action.READ_DRAFTS)
     with runtime.sessions() as session:
         draft = drafts.get_draft(session, draft_id)
         if draft.complaint is None or draft.agency is None:

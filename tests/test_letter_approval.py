@@ -96,7 +96,7 @@ def test_with_approval_on_a_batch_drafts_and_numbers_nothing(batch: pipeline.Bat
     assert pipeline.pending_referrals(batch, None) == []
     # A batch that listed them before (running at the same time) drafts none again.
     assert office.draft_referrals(batch, pending, "b2") == []
-    records = office.list_drafts(batch.runtime, CLERK)
+    records = office.list_drafts(batch.runtime, INSPECTOR)
     assert [r["state"] for r in records] == ["draft"] * 4
     assert {r["batch"] for r in records} == {"b1"} and all(r["number"] is None for r in records)
 
@@ -319,7 +319,7 @@ def test_a_deputy_signs_for_the_head_and_the_letter_says_so(
     }
     # Withdrawn, the deputy signs no more, even with a page loaded before.
     name_deputy(batch.runtime, HEAD, "ali", remove=True)
-    third = office.list_drafts(batch.runtime, CLERK)[0]["id"]
+    third = office.list_drafts(batch.runtime, INSPECTOR)[0]["id"]
     office.approve(batch.runtime, INSPECTOR, [third])
     with pytest.raises(Refused):
         office.sign(batch.runtime, deputy, [third])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from web.routes import admin, archive, cases, complaints, public, session, work_queue
+from web.routes import admin, archive, cases, complaints, drafts, public, session, work_queue
 
 WEB_ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,4 +18,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     archive.router,
     public.router,
     admin.router,
+    drafts.router,
 )
