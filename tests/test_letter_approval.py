@@ -113,7 +113,7 @@ def test_an_approved_and_signed_draft_gets_the_next_number(
     assert signed[0]["state"] == "signed" and signed[0]["signed_by"] == "head"
     assert signed[0]["signed_at"] == "2026-11-25T09:00:00+03:30"
     assert send_signed(batch, pool) == ["1405/ص/1"]
-    record = office.list_drafts(batch.runtime, CLERK, every=True)[0]
+    record = office.list_drafts(batch.runtime, INSPECTOR, every=True)[0]
     assert (record["state"], record["number"]) == ("numbered", "1405/ص/1")
     with batch.runtime.sessions() as session:
         letter = session.scalars(select(Letter)).one()
