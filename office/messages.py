@@ -211,6 +211,9 @@ MESSAGES: dict[str, str] = {
     "draft_not_waiting": "پیش‌نویس {draft} «{state}» است و در انتظار این تصمیم نیست. چیزی ثبت نشد.",
     "draft_not_approved": "پیش‌نویس {draft} هنوز پاراف نشده است؛ پیش از امضا، کارشناس یا مدیر باید آن را پاراف کند. چیزی ثبت نشد.",
     "drafts_not_named": "پیش‌نویسی نام برده نشد: شناسه پیش‌نویس، --batch یا --all بدهید.",
+    "desk.drafts_not_named": "پیش‌نویسی برگزیده نشد.",
+    # The desk has no --reason option: every form that asks a reason words it so.
+    "desk.reason_required": "علت را بنویسید.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {
