@@ -239,6 +239,7 @@ def build_context(kind: str, facts: LetterFacts | Mapping[str, Any]) -> dict[str
         "letter": {
             "number": DRAFT_MARK if letter.draft else fa(letter.number),
             "draft": letter.draft,
+            "sealed": letter.sealed,
             "date": fa(letter.jalali_date),
             "attachments": f"{fa(count)} مورد" if count else "ندارد",
             "guid": letter.guid,

@@ -91,6 +91,9 @@ class LetterIdentity(Facts):
     attachments_count: int = Field(default=0, ge=0)
     # A preview (never numbered): its number box says «پیش‌نویس» instead of a number.
     draft: bool = False
+    # Numbered from its signed draft: its archived PDF carries the office's PAdES seal,
+    # whose visible stamp goes in the signature block (generators/sealing.py seal_letter).
+    sealed: bool = False
 
 
 class Addressee(Facts):

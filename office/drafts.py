@@ -4,7 +4,9 @@ For the kinds the office's settings name (``office.approval_required_kinds``), a
 drafts its letters instead of numbering them; an inspector or the head approves each
 draft (پاراف), the head or a deputy the head named signs it («از طرف»), or rejects it with
 a reason; a later batch numbers the signed drafts, each in its own short transaction
-(registry/dispatch.py), and renders, stores and sends them as any letter.  A whole batch
+(registry/dispatch.py), and renders, stores and sends them as any letter.  The signed
+letter's PDF/A is sealed with the office's PAdES signature after its number, which the
+seal covers (generators/sealing.py ``seal_letter``).  A whole batch
 is approved and signed in one transaction, after the head looked at a sample
 (``draft_preview``).  The registry refuses to number an unsigned letter of such a kind
 whatever the path (registry/drafts.py ``check_signed``).
@@ -116,11 +118,12 @@ def _signed_freezer(
         complaint: Complaint, agency: Agency, draft: LetterDraft, identity: LetterIdentity
     ) -> dict[str, Any]:
         facts = freeze(complaint, agency, identity)
+        office = dict(facts["office"])
         if draft.deputy_name:
-            office = {**facts["office"], "deputy_name": draft.deputy_name}
-            office["deputy_title"] = draft.deputy_title
-            facts = batch.frozen(LetterKind.REFERRAL, {**facts, "office": office})
-        return facts
+            office |= {"deputy_name": draft.deputy_name, "deputy_title": draft.deputy_title}
+        # Signed, it leaves sealed: the seal over its PDF covers the number it now has.
+        letter = {**facts["letter"], "sealed": True}
+        return batch.frozen(LetterKind.REFERRAL, {**facts, "office": office, "letter": letter})
 
     return frozen
 
@@ -161,8 +164,11 @@ def number_signed_and_send(
     done_before: int = 0,
     total: int | None = None,
 ) -> list[str]:
-    """Number the signed drafts and render, store and send each (as ``number_and_send``
-    does for referrals without approval); a crash leaves what the next run finishes."""
+    """Number the signed drafts and render, seal, store and send each (as
+    ``number_and_send`` does for referrals without approval); a crash leaves what the next
+    run finishes.  The office's key is loaded first: without it nothing is numbered."""
+    if draft_ids:
+        batch.letter_seal()
     jobs = _numbered_signed(batch, draft_ids)
     return send_rendered(batch, pool, jobs, done_before, total or len(draft_ids))
 

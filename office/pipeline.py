@@ -39,6 +39,7 @@ from registry.states import transition
 
 T = TypeVar("T")
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+Seal = Callable[[dict[str, Any], bytes], bytes]  # (frozen facts, PDF) -> archived PDF
 
 
 def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -55,6 +56,7 @@ class Batch:
     failpoints: Failpoints = field(default_factory=Failpoints)
     progress: Progress | None = None
     _calendar: WorkingCalendar | None = field(default=None, init=False, repr=False)
+    _letter_seal: Seal | None = field(default=None, init=False, repr=False)
 
     def calendar(self, session: Session) -> WorkingCalendar:
         """The office's working calendar, read once per batch: a batch is minutes long, and
@@ -67,6 +69,30 @@ class Batch:
     def report(self, stage: str, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress(stage, done, total)
+
+    def letter_seal(self) -> Seal:
+        """The office's PAdES seal for letters numbered from a signed draft, its key loaded
+        once per batch (SigningKeyMissing, exit 3, when the key is not there)."""
+        if self._letter_seal is None:
+            from generators.keys import load_signing_key
+            from generators.sealing import seal_letter
+
+            settings = self.runtime.settings
+            passphrase = settings.signing_key_passphrase
+            key = load_signing_key(
+                settings.resolved_signing_key_path,
+                passphrase.get_secret_value() if passphrase else None,
+            )
+            tsa_url = settings.tsa_url
+            self._letter_seal = lambda facts, pdf: seal_letter(pdf, facts, key, tsa_url=tsa_url)
+        return self._letter_seal
+
+    def sealed(self, facts: dict[str, Any], files: RenderedLetter) -> RenderedLetter:
+        """The files as archived: a letter whose facts say ``sealed`` gets the seal over its
+        PDF (after the number, which it covers); any other letter as rendered."""
+        if not facts["letter"].get("sealed"):
+            return files
+        return RenderedLetter(pdf=self.letter_seal()(facts, files.pdf), docx=files.docx)
 
     @property
     def approval_kinds(self) -> frozenset[LetterKind]:
@@ -170,7 +196,6 @@ def _jobs(batch: Batch, letter_ids: Sequence[int]) -> Iterator[tuple[int, str, d
 
 
 AfterSent = Callable[[Session, Letter], None]
-Seal = Callable[[dict[str, Any], bytes], bytes]  # (frozen facts, PDF) -> archived PDF
 
 
 def move_complaint_when_referred(batch: Batch) -> AfterSent:
@@ -295,10 +320,22 @@ def send_rendered(
     done_before: int,
     total: int,
 ) -> list[str]:
-    """Store and send each letter as the pool renders it; the numbers sent."""
+    """Store and send each letter as the pool renders it (sealed first when its facts
+    say so: a letter numbered from its signed draft); the numbers sent."""
     after = move_complaint_when_referred(batch)
+    # The facts of the letters in flight that need the seal (a few: the pool's window).
+    to_seal: dict[int, dict[str, Any]] = {}
+
+    def noted(jobs: Iterable[tuple[int, str, dict[str, Any]]]) -> Iterator[Any]:
+        for job in jobs:
+            if job[2]["letter"].get("sealed"):
+                to_seal[job[0]] = job[2]
+            yield job
+
     sent = []
-    for letter_id, files in pool.render(jobs):
+    for letter_id, rendered in pool.render(noted(jobs)):
+        facts = to_seal.pop(letter_id, None)
+        files = batch.sealed(facts, rendered) if facts is not None else rendered
         number = store_and_send(batch, letter_id, files, after)
         if number is not None:
             sent.append(number)
@@ -316,7 +353,7 @@ def deliver(
     ``seal`` turns the rendered PDF into the one archived (the signed answer)."""
     sent = []
     for letter_id, kind, facts in _jobs(batch, letter_ids):
-        files = render_letter_files(kind, facts)
+        files = batch.sealed(facts, render_letter_files(kind, facts))
         if seal is not None:
             files = RenderedLetter(pdf=seal(facts, files.pdf), docx=files.docx)
         number = store_and_send(batch, letter_id, files, after)

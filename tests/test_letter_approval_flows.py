@@ -18,6 +18,7 @@ from sqlalchemy import select
 from flows.prefect_setup import configure_prefect
 from office import drafts
 from office.runtime import Runtime
+from office.setup import install_trial_key_if_missing
 from registry.db import transaction
 from registry.kinds import LetterState
 from registry.models import Letter
@@ -52,6 +53,7 @@ def settings(harness: None, migrated_url: str, tmp_path: Path) -> Settings:
     )
     settings = Settings(home=tmp_path, database_url=migrated_url, today="1405/09/04", office=OFFICE)
     runtime = Runtime(settings)
+    install_trial_key_if_missing(runtime)  # signed drafts leave sealed
     with transaction(runtime.sessions) as session:
         seed_agencies(session)
         accepted(session, NOW, agencies=("شهرداری قزوین", "شهرداری آبیک"))
@@ -142,6 +144,12 @@ def test_the_command_line_drafts_decides_and_numbers_only_what_is_signed(
     ]
     assert every[3]["batch"] != batch
     assert cli.json("letter", "drafts") == every[3:]
+    # The letter left sealed by the office: `verify` finds its signature intact.
+    exported = settings.home / "1.pdf"
+    cli.json("letter", "export", "1405/ص/1", "-o", str(exported))
+    verdict = cli.json("verify", str(exported))
+    assert (verdict["verdict"], verdict["signatures"], verdict["intact"]) == ("ok", 1, True)
+    assert verdict["archive"] == "held", verdict
 
 
 def test_user_deputy_names_and_withdraws_a_deputy(
@@ -214,6 +222,7 @@ def test_a_deployments_run_numbers_signed_drafts_only(settings: Settings) -> Non
         "RESIDEGI_TODAY": "1405/09/04",
         "RESIDEGI_OFFICE__SIGNATORY_NAME": settings.office.signatory_name,
         "RESIDEGI_OFFICE__APPROVAL_REQUIRED_KINDS": '["referral"]',
+        "RESIDEGI_SIGNING_KEY_PATH": str(settings.resolved_signing_key_path),
     }
     prefect = Path(sys.executable).with_name("prefect")
     done = subprocess.run(
