@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from archive.letters import store_letter
 from generators import FACTS_MODELS, check_templates
-from generators.batch import RenderedLetter, RenderPool, render_letter_files
+from generators.batch import RenderedLetter, RenderPool, SealWith, render_letter_files
 from office.failpoints import Failpoints
 from office.runtime import Runtime
 from office.sheets import document_sheets
@@ -86,6 +86,16 @@ class Batch:
             tsa_url = settings.tsa_url
             self._letter_seal = lambda facts, pdf: seal_letter(pdf, facts, key, tsa_url=tsa_url)
         return self._letter_seal
+
+    def seal_with(self) -> SealWith:
+        """Where the render workers find the office's key to seal letters (loaded there)."""
+        settings = self.runtime.settings
+        passphrase = settings.signing_key_passphrase
+        return SealWith(
+            key_path=str(settings.resolved_signing_key_path),
+            passphrase=passphrase.get_secret_value() if passphrase else None,
+            tsa_url=settings.tsa_url,
+        )
 
     def sealed(self, facts: dict[str, Any], files: RenderedLetter) -> RenderedLetter:
         """The files as archived: a letter whose facts say ``sealed`` gets the seal over its
@@ -320,22 +330,11 @@ def send_rendered(
     done_before: int,
     total: int,
 ) -> list[str]:
-    """Store and send each letter as the pool renders it (sealed first when its facts
+    """Store and send each letter as the pool renders it (and seals it, when its facts
     say so: a letter numbered from its signed draft); the numbers sent."""
     after = move_complaint_when_referred(batch)
-    # The facts of the letters in flight that need the seal (a few: the pool's window).
-    to_seal: dict[int, dict[str, Any]] = {}
-
-    def noted(jobs: Iterable[tuple[int, str, dict[str, Any]]]) -> Iterator[Any]:
-        for job in jobs:
-            if job[2]["letter"].get("sealed"):
-                to_seal[job[0]] = job[2]
-            yield job
-
     sent = []
-    for letter_id, rendered in pool.render(noted(jobs)):
-        facts = to_seal.pop(letter_id, None)
-        files = batch.sealed(facts, rendered) if facts is not None else rendered
+    for letter_id, files in pool.render(jobs, seal=batch.seal_with()):
         number = store_and_send(batch, letter_id, files, after)
         if number is not None:
             sent.append(number)
