@@ -26,6 +26,7 @@ from registry.kinds import (
     DOCUMENT_KIND_FA,
     ComplaintState,
     DocumentKind,
+    DraftState,
     LetterKind,
     LetterState,
 )
@@ -64,6 +65,10 @@ EVENT_FA = {
     "deadline_resumed": "ازسرگیری مهلت",
     "due_date_recomputed": "بازمحاسبه سررسید",
     "inspection_findings": "ثبت یافته‌های بازرسی",
+    "draft_created": "پیش‌نویس نامه",
+    "draft_approved": "پاراف پیش‌نویس",
+    "draft_signed": "امضای پیش‌نویس",
+    "draft_rejected": "رد پیش‌نویس",
 }
 
 
@@ -285,7 +290,7 @@ def _events(
 def _state_fa(value: str | None) -> str | None:
     if value is None:
         return None
-    for kind in (ComplaintState, LetterState):
+    for kind in (ComplaintState, LetterState, DraftState):
         try:
             return str(kind(value).label_fa)
         except ValueError:

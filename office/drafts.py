@@ -201,7 +201,7 @@ def _chosen(
         return [drafts.get_draft(session, draft_id, lock=True) for draft_id in sorted(set(ids))]
     if batch is None and not every:
         raise InvalidInput("drafts_not_named", field="draft")
-    return drafts.drafts_in(session, states, batch=batch)
+    return drafts.drafts_in(session, states, batch=batch, lock=True)
 
 
 def approve(

@@ -149,14 +149,18 @@ def drafts_in(
     *,
     batch: str | None = None,
     ids: Collection[int] | None = None,
+    lock: bool = False,
 ) -> list[LetterDraft]:
-    """Drafts in ``states`` (of one batch, or of ``ids``), oldest first, with their case."""
+    """Drafts in ``states`` (of one batch, or of ``ids``), oldest first, with their case;
+    locked in that order for the caller's decision when ``lock``."""
     query = (
         select(LetterDraft)
         .where(LetterDraft.state.in_(tuple(states)))
         .options(selectinload(LetterDraft.complaint), selectinload(LetterDraft.letter))
         .order_by(LetterDraft.id)
     )
+    if lock:
+        query = query.with_for_update(of=LetterDraft)
     if batch is not None:
         query = query.where(LetterDraft.batch == batch)
     if ids is not None:

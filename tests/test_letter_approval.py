@@ -128,6 +128,16 @@ def test_an_approved_and_signed_draft_gets_the_next_number(
         numbered = session.scalars(select(Event).where(Event.action == "letter_numbered")).one()
         assert numbered.data == {"number": "1405/ص/1", "kind": "referral", "draft": first}
     assert ("draft_approved", "reza") in actions and ("draft_signed", "head") in actions
+    # The case's history names each decision and its states in Persian.
+    from office.cases import case_view
+
+    view = case_view(batch.runtime, str(record["tracking_code"]))
+    shown = [(e["action_fa"], e["after"]) for e in view.events if e["action"].startswith("draft")]
+    assert shown == [
+        ("پیش‌نویس نامه", "پیش‌نویس"),
+        ("پاراف پیش‌نویس", "پاراف‌شده"),
+        ("امضای پیش‌نویس", "امضاشده"),
+    ]
     # Numbered once: a second run finds nothing signed left.
     assert send_signed(batch, pool) == [] and numbers(batch) == ["1405/ص/1"]
 
