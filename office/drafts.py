@@ -32,6 +32,7 @@ from registry.jalali import jalali_year
 from registry.kinds import DraftState, LetterKind, Role
 from registry.models import Agency, Complaint, LetterDraft
 from registry.register import LetterIdentity
+from registry.text import to_ascii_digits
 from registry.users import find_user
 
 __all__ = [
@@ -184,7 +185,7 @@ def list_drafts(
     require(actor, Action.READ_DRAFTS)
     states = tuple(DraftState) if every else drafts.OPEN_STATES
     with runtime.sessions() as session:
-        found = drafts.drafts_in(session, states, batch=batch)
+        found = drafts.drafts_in(session, states, batch=_code(batch))
         return [draft_record(draft, runtime) for draft in found]
 
 
@@ -201,7 +202,12 @@ def _chosen(
         return [drafts.get_draft(session, draft_id, lock=True) for draft_id in sorted(set(ids))]
     if batch is None and not every:
         raise InvalidInput("drafts_not_named", field="draft")
-    return drafts.drafts_in(session, states, batch=batch, lock=True)
+    return drafts.drafts_in(session, states, batch=_code(batch), lock=True)
+
+
+def _code(batch: str | None) -> str | None:
+    # A batch code as staff type it from a table that printed its digits in Persian.
+    return to_ascii_digits(batch.strip()) if batch is not None else None
 
 
 def approve(

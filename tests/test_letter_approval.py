@@ -170,8 +170,9 @@ def test_a_batch_signed_at_once_numbers_its_letters_gaplessly(
     with pytest.raises(InvalidInput) as unnamed:
         office.sign(batch.runtime, HEAD)
     assert unnamed.value.code == "drafts_not_named"
-    # The head approves and signs the whole batch in one decision, both recorded.
-    signed = office.sign(batch.runtime, HEAD, batch="b1")
+    # The head approves and signs the whole batch in one decision, both recorded (its code
+    # typed as the table printed it, Persian digits and all).
+    signed = office.sign(batch.runtime, HEAD, batch="b۱")
     assert [r["state"] for r in signed] == ["signed"] * 4
     assert all(r["approved_by"] == r["signed_by"] == "head" for r in signed)
     assert send_signed(batch, pool) == [f"1405/ص/{n}" for n in range(1, 5)]
