@@ -7,10 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from office import drafts
 from office.users import add_user, name_deputy
 from registry.kinds import Role
+from registry.models import LetterDraft
 from tests.web_samples_approval16 import new_draft
 from tests.web_support import PASSWORD, DeskUnderTest, csrf_of, desk_fixture, log_in
 
@@ -41,6 +43,12 @@ def test_the_head_signs_a_batch_after_its_sample(desk: DeskUnderTest) -> None:
     assert (done.status_code, done.headers["location"]) == (303, "/drafts")
     assert _state(desk, draft) == "signed"
     assert "امضاشده" in client.get("/drafts").text
+    # The desk decides; it numbers nothing: the next letter batch does.
+    with desk.runtime.sessions() as session:
+        numbered = session.scalars(
+            select(LetterDraft.letter_id).where(LetterDraft.id == int(draft))
+        )
+        assert numbered.one() is None
 
 
 def test_a_rejection_without_reason_is_refused_beside_its_batch(desk: DeskUnderTest) -> None:
