@@ -64,23 +64,34 @@ def _render(job: tuple[T, str, Mapping[str, Any]]) -> tuple[T, RenderedLetter]:
     return key, render_letter_files(kind, facts)
 
 
-_KEYS: dict[SealWith, Any] = {}  # per worker: the signing key, loaded at its first seal
+_KEYS: dict[SealWith, Any] = {}  # per process: the signing key, loaded at its first seal
 
 
-def _render_and_seal(job: tuple[T, str, Mapping[str, Any]], seal: SealWith) -> Any:
-    """Render, and seal the PDF when the letter's facts say ``sealed`` (after the number,
-    which the seal covers): in the worker, so that sealing uses every core too."""
-    key, files = _render(job)
-    facts = job[2]
+def seal_files(seal: SealWith, facts: Mapping[str, Any], files: RenderedLetter) -> RenderedLetter:
+    """The files as archived: a letter whose facts say ``sealed`` gets the office's seal
+    over its PDF (after the number, which the seal covers); any other as rendered.  The
+    key is loaded once per process (SigningKeyMissing, exit 3, when it is not there)."""
     if not facts["letter"].get("sealed"):
-        return key, files
-    from generators.keys import load_signing_key
+        return files
     from generators.sealing import seal_letter
+
+    pdf = seal_letter(files.pdf, facts, signing_key(seal), tsa_url=seal.tsa_url)
+    return RenderedLetter(pdf=pdf, docx=files.docx)
+
+
+def signing_key(seal: SealWith) -> Any:
+    """The office's key named by ``seal``, loaded once per process."""
+    from generators.keys import load_signing_key
 
     if seal not in _KEYS:
         _KEYS[seal] = load_signing_key(Path(seal.key_path), seal.passphrase)
-    pdf = seal_letter(files.pdf, facts, _KEYS[seal], tsa_url=seal.tsa_url)
-    return key, RenderedLetter(pdf=pdf, docx=files.docx)
+    return _KEYS[seal]
+
+
+def _render_and_seal(job: tuple[T, str, Mapping[str, Any]], seal: SealWith) -> Any:
+    # In the worker, so that sealing uses every core too.
+    key, files = _render(job)
+    return key, seal_files(seal, job[2], files)
 
 
 class RenderPool(Generic[T]):

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from generators.batch import RenderPool
+from generators.batch import RenderPool, signing_key
 from office.access import Action, Actor, may, require
 from office.pipeline import Batch, referral_freezer, send_rendered
 from office.runtime import Runtime
@@ -169,7 +169,7 @@ def number_signed_and_send(
     ``number_and_send`` does for referrals without approval); a crash leaves what the next
     run finishes.  The office's key is loaded first: without it nothing is numbered."""
     if draft_ids:
-        batch.letter_seal()
+        signing_key(batch.seal_with())
     jobs = _numbered_signed(batch, draft_ids)
     return send_rendered(batch, pool, jobs, done_before, total or len(draft_ids))
 

@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 
 from archive.letters import store_letter
 from generators import FACTS_MODELS, check_templates
-from generators.batch import RenderedLetter, RenderPool, SealWith, render_letter_files
+from generators.batch import (
+    RenderedLetter,
+    RenderPool,
+    SealWith,
+    render_letter_files,
+    seal_files,
+)
 from office.failpoints import Failpoints
 from office.runtime import Runtime
 from office.sheets import document_sheets
@@ -39,7 +45,6 @@ from registry.states import transition
 
 T = TypeVar("T")
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-Seal = Callable[[dict[str, Any], bytes], bytes]  # (frozen facts, PDF) -> archived PDF
 
 
 def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -56,7 +61,6 @@ class Batch:
     failpoints: Failpoints = field(default_factory=Failpoints)
     progress: Progress | None = None
     _calendar: WorkingCalendar | None = field(default=None, init=False, repr=False)
-    _letter_seal: Seal | None = field(default=None, init=False, repr=False)
 
     def calendar(self, session: Session) -> WorkingCalendar:
         """The office's working calendar, read once per batch: a batch is minutes long, and
@@ -70,23 +74,6 @@ class Batch:
         if self.progress is not None:
             self.progress(stage, done, total)
 
-    def letter_seal(self) -> Seal:
-        """The office's PAdES seal for letters numbered from a signed draft, its key loaded
-        once per batch (SigningKeyMissing, exit 3, when the key is not there)."""
-        if self._letter_seal is None:
-            from generators.keys import load_signing_key
-            from generators.sealing import seal_letter
-
-            settings = self.runtime.settings
-            passphrase = settings.signing_key_passphrase
-            key = load_signing_key(
-                settings.resolved_signing_key_path,
-                passphrase.get_secret_value() if passphrase else None,
-            )
-            tsa_url = settings.tsa_url
-            self._letter_seal = lambda facts, pdf: seal_letter(pdf, facts, key, tsa_url=tsa_url)
-        return self._letter_seal
-
     def seal_with(self) -> SealWith:
         """Where the render workers find the office's key to seal letters (loaded there)."""
         settings = self.runtime.settings
@@ -96,13 +83,6 @@ class Batch:
             passphrase=passphrase.get_secret_value() if passphrase else None,
             tsa_url=settings.tsa_url,
         )
-
-    def sealed(self, facts: dict[str, Any], files: RenderedLetter) -> RenderedLetter:
-        """The files as archived: a letter whose facts say ``sealed`` gets the seal over its
-        PDF (after the number, which it covers); any other letter as rendered."""
-        if not facts["letter"].get("sealed"):
-            return files
-        return RenderedLetter(pdf=self.letter_seal()(facts, files.pdf), docx=files.docx)
 
     @property
     def approval_kinds(self) -> frozenset[LetterKind]:
@@ -206,6 +186,7 @@ def _jobs(batch: Batch, letter_ids: Sequence[int]) -> Iterator[tuple[int, str, d
 
 
 AfterSent = Callable[[Session, Letter], None]
+Seal = Callable[[dict[str, Any], bytes], bytes]  # (frozen facts, PDF) -> archived PDF
 
 
 def move_complaint_when_referred(batch: Batch) -> AfterSent:
@@ -352,7 +333,7 @@ def deliver(
     ``seal`` turns the rendered PDF into the one archived (the signed answer)."""
     sent = []
     for letter_id, kind, facts in _jobs(batch, letter_ids):
-        files = batch.sealed(facts, render_letter_files(kind, facts))
+        files = seal_files(batch.seal_with(), facts, render_letter_files(kind, facts))
         if seal is not None:
             files = RenderedLetter(pdf=seal(facts, files.pdf), docx=files.docx)
         number = store_and_send(batch, letter_id, files, after)

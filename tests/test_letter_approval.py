@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from generators import build_context
-from generators.batch import RenderPool, render_letter_files
+from generators.batch import RenderPool, render_letter_files, seal_files
 from office import drafts as office
 from office import pipeline
 from office.access import Forbidden, Staff
@@ -407,7 +407,8 @@ def test_a_signed_letter_leaves_sealed_over_its_number(
         facts: dict[str, Any] = session.scalars(query).one()
     assert facts["letter"]["sealed"] is True
     rendered = render_letter_files("referral", facts)
-    assert batch.sealed(facts, rendered).pdf == batch.sealed(facts, rendered).pdf
+    seal = batch.seal_with()
+    assert seal_files(seal, facts, rendered).pdf == seal_files(seal, facts, rendered).pdf
 
 
 def test_a_letter_numbered_without_approval_is_not_sealed(
