@@ -16,7 +16,10 @@ from registry.kinds import DispatchMethod, LetterKind, LetterState
 from registry.text import to_persian_digits as fa
 from registry.tracking import format_tracking_code
 
-app = typer.Typer(help="نامه‌ها: فهرست، نمایش، ابطال، برون‌بری، دفتر ارسال.", no_args_is_help=True)
+app = typer.Typer(
+    help="نامه‌ها: فهرست، نمایش، ابطال، برون‌بری، دفتر ارسال، پیش‌نویس‌ها (پاراف و امضا).",
+    no_args_is_help=True,
+)
 
 COLUMNS = [
     ("number", "شماره"),
@@ -223,8 +226,14 @@ def dispatch(
     if as_json:
         output.emit_json(summary.model_dump())
         return
+    if summary.drafts:
+        output.say(
+            f"{fa(summary.drafts)} پیش‌نویس ارجاع در انتظار پاراف و امضا ساخته شد "
+            "(residegi letter drafts)."
+        )
     if not summary.letters:
-        output.say("نامه‌ای برای ارسال نبود.")
+        if not summary.drafts:
+            output.say("نامه‌ای برای ارسال نبود.")
         return
     rate = summary.letters / summary.seconds if summary.seconds else 0.0
     output.fields(
@@ -237,7 +246,7 @@ def dispatch(
     )
 
 
-STAGES_FA = {"send": "ساخت، بایگانی و ارسال نامه‌ها"}
+STAGES_FA = {"send": "ساخت، بایگانی و ارسال نامه‌ها", "draft": "ساخت پیش‌نویس‌ها"}
 
 
 @app.command("preview")
@@ -257,3 +266,113 @@ def preview(
     target = out or Path(f"preview-{letter_kind.value}.{fmt}")
     target.write_bytes(data)
     output.say(f"پیش‌نمایش نوشته شد: {target}")
+
+
+DRAFT_COLUMNS = [
+    ("id", "شناسه"),
+    ("batch", "دسته"),
+    ("kind", "نوع"),
+    ("recipient", "گیرنده"),
+    ("tracking_code", "کد رهگیری"),
+    ("state", "وضعیت"),
+    ("approved_by", "پاراف"),
+    ("signed_by", "امضا"),
+    ("number", "شماره"),
+]
+DraftIds = Annotated[list[int] | None, typer.Argument(help="Draft ids (see letter drafts).")]
+BatchOption = Annotated[str | None, typer.Option("--batch", help="Every draft of one batch.")]
+AllOption = Annotated[bool, typer.Option("--all", help="Every draft waiting for it.")]
+
+
+def _draft_in_words(record: dict[str, Any]) -> dict[str, Any]:
+    from registry.kinds import DraftState
+
+    signer = record["signed_by"]
+    if signer and record["deputy_name"]:
+        signer = f"{record['deputy_name']} (از طرف)"
+    return record | {
+        "kind": LetterKind(record["kind"]).label_fa,
+        "state": DraftState(record["state"]).label_fa,
+        "tracking_code": format_tracking_code(record["tracking_code"])
+        if record["tracking_code"]
+        else None,
+        "signed_by": signer,
+    }
+
+
+def _decided(records: list[dict[str, Any]], verb: str, as_json: bool) -> None:
+    if as_json:
+        output.emit_json(records)
+    elif not records:
+        output.say("پیش‌نویسی در انتظار این تصمیم نبود.")
+    else:
+        output.table([_draft_in_words(r) for r in records], DRAFT_COLUMNS, title=verb)
+
+
+@app.command("drafts")
+def drafts(
+    ctx: typer.Context,
+    batch: BatchOption = None,
+    every: Annotated[bool, typer.Option("--all", help="Rejected and numbered too.")] = False,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Draft letters waiting for approval (پاراف), signature or their number."""
+    from office.drafts import list_drafts
+
+    records = list_drafts(ctx.obj, acting(ctx.obj, actor), every=every, batch=batch)
+    if as_json:
+        output.emit_json(records)
+    else:
+        shown = [_draft_in_words(r) for r in records]
+        output.table(shown, DRAFT_COLUMNS, title="پیش‌نویس‌ها")
+
+
+@app.command("approve")
+def approve(
+    ctx: typer.Context,
+    ids: DraftIds = None,
+    batch: BatchOption = None,
+    every: AllOption = False,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Approve (پاراف) drafts: by id, a whole batch, or all waiting; all or none."""
+    from office.drafts import approve as approve_drafts
+
+    who = acting(ctx.obj, actor)
+    records = approve_drafts(ctx.obj, who, ids or (), batch=batch, every=every)
+    _decided(records, "پاراف شد", as_json)
+
+
+@app.command("sign")
+def sign(
+    ctx: typer.Context,
+    ids: DraftIds = None,
+    batch: BatchOption = None,
+    every: AllOption = False,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Sign drafts (the head, or a deputy «از طرف»): by id, a whole batch, or all; the next
+    letter dispatch numbers and sends them."""
+    from office.drafts import sign as sign_drafts
+
+    who = acting(ctx.obj, actor)
+    records = sign_drafts(ctx.obj, who, ids or (), batch=batch, every=every)
+    _decided(records, "امضا شد", as_json)
+
+
+@app.command("reject-draft")
+def reject_draft(
+    ctx: typer.Context,
+    draft: Annotated[int, typer.Argument(help="Draft id.")],
+    reason: Annotated[str, typer.Option(help="Why the draft is rejected.")],
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Reject a draft with a reason: it never gets a number."""
+    from office.drafts import reject
+
+    record = reject(ctx.obj, acting(ctx.obj, actor), draft, reason=reason)
+    output.record_or_sentence(record, f"پیش‌نویس {fa(record['id'])} رد شد.", as_json=as_json)

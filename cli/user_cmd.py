@@ -14,7 +14,9 @@ from office import users
 from registry.errors import InvalidInput
 from registry.users import parse_roles
 
-app = typer.Typer(help="کاربران میز کار: افزودن، فهرست، غیرفعال‌کردن.", no_args_is_help=True)
+app = typer.Typer(
+    help="کاربران میز کار: افزودن، فهرست، غیرفعال‌کردن، معاون امضاکننده.", no_args_is_help=True
+)
 
 COLUMNS = [("username", "نام کاربری"), ("full_name", "نام"), ("roles", "نقش‌ها"), ("active", "فعال")]
 
@@ -93,3 +95,19 @@ def disable(
     state: App = ctx.obj
     record = users.disable_user(state, acting(state, actor), username)
     output.record_or_sentence(record, f"کاربر {record['username']} غیرفعال شد.", as_json=as_json)
+
+
+@app.command("deputy")
+def deputy(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The user's login name.")],
+    title: Annotated[str, typer.Option(help="Title printed under the deputy's name.")] = "",
+    remove: Annotated[bool, typer.Option("--remove", help="No longer a deputy.")] = False,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Name a deputy who signs letters «از طرف» the head (the head's or the admin's)."""
+    state: App = ctx.obj
+    record = users.name_deputy(state, acting(state, actor), username, title=title, remove=remove)
+    done = "دیگر معاون امضاکننده نیست" if remove else "معاون امضاکننده شد (از طرف)"
+    output.record_or_sentence(record, f"کاربر {record['username']} {done}.", as_json=as_json)

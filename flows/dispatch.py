@@ -11,6 +11,7 @@ API loses most of the last flow's task runs when the process exits).
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -21,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from flows.run_context import RunContext, given, run_context
 from generators.batch import RenderPool
+from office import drafts as office_drafts
 from office import pipeline
 from office.failpoints import Failpoints
 from office.runtime import Runtime
@@ -40,6 +42,8 @@ class DispatchParams(BaseModel):
 
 class DispatchSummary(BaseModel):
     letters: int
+    # Referrals drafted for approval and signature instead (office.approval_required_kinds).
+    drafts: int = 0
     first_number: str | None
     last_number: str | None
     seconds: float
@@ -63,6 +67,18 @@ def render_chunk(
     return pipeline.render_and_send(batch, pool, chunk, done_before=done, total=total)
 
 
+@task(name="number-signed-render-store-send", cache_policy=NO_CACHE, persist_result=False)
+def signed_chunk(
+    batch: pipeline.Batch, pool: RenderPool[int], chunk: Sequence[int], done: int, total: int
+) -> list[str]:
+    return office_drafts.number_signed_and_send(batch, pool, chunk, done_before=done, total=total)
+
+
+@task(name="draft", cache_policy=NO_CACHE, persist_result=False)
+def draft_chunk(batch: pipeline.Batch, chunk: Sequence[PendingReferral], code: str) -> int:
+    return len(office_drafts.draft_referrals(batch, chunk, code))
+
+
 @task(name="finish", cache_policy=NO_CACHE, persist_result=False)
 def finish(batch: pipeline.Batch) -> int:
     return pipeline.finish(batch)
@@ -76,7 +92,8 @@ def letter_dispatch(
     workers: int = 2,
     home: str | None = None,
 ) -> DispatchSummary:
-    """Number, render, archive and send the pending referral letters (at most ``limit``)."""
+    """Number, render, archive and send the pending referral letters (at most ``limit``);
+    where referrals need approval, number and send the signed drafts and draft the rest."""
     started = time.perf_counter()
     with run_context(home) as context, ExitStack() as stack:
         batch = context.batch(actor)
@@ -84,18 +101,31 @@ def letter_dispatch(
         pool = context.pool or stack.enter_context(
             RenderPool[int](pipeline.allowed_workers(context.runtime.settings, workers))
         )
-        # What a crashed run numbered and left unrendered goes first, under its numbers.
+        # What a crashed run numbered and left unrendered goes first, under its numbers;
+        # then the drafts signed since the last run, numbered now.
         unrendered = pipeline.unrendered_letters(batch, (LetterKind.REFERRAL,))
+        signed = office_drafts.signed_referrals(batch)
         pending = pipeline.pending_referrals(batch, limit)
-        total = len(unrendered) + len(pending)
+        drafting = office_drafts.drafting(batch, LetterKind.REFERRAL)
+        total = len(unrendered) + len(signed) + (0 if drafting else len(pending))
         sent: list[str] = []
+        drafted = 0
         for letter_ids in pipeline.chunks(unrendered, chunk_size):
             sent += render_chunk(batch, pool, letter_ids, len(sent), total)
+        for draft_ids in pipeline.chunks(signed, chunk_size):
+            sent += signed_chunk(batch, pool, draft_ids, len(sent), total)
+        # With approval on, the pending referrals become drafts (one batch code per run)
+        # and wait for their signature; without it, they are numbered and sent now.
+        code = secrets.token_hex(4)
         for chunk in pipeline.chunks(pending, chunk_size):
-            sent += dispatch_chunk(batch, pool, chunk, len(sent), total)
+            if drafting:
+                drafted += draft_chunk(batch, chunk, code)
+            else:
+                sent += dispatch_chunk(batch, pool, chunk, len(sent), total)
         finish(batch)
     return DispatchSummary(
         letters=len(sent),
+        drafts=drafted,
         first_number=sent[0] if sent else None,
         last_number=sent[-1] if sent else None,
         seconds=round(time.perf_counter() - started, 2),

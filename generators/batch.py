@@ -14,9 +14,20 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SealWith:
+    """Where the office's signing key is, for the workers that seal the letters whose
+    facts say ``sealed`` (each worker loads the key once)."""
+
+    key_path: str
+    passphrase: str | None
+    tsa_url: str | None
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,36 @@ def _render(job: tuple[T, str, Mapping[str, Any]]) -> tuple[T, RenderedLetter]:
     return key, render_letter_files(kind, facts)
 
 
+_KEYS: dict[SealWith, Any] = {}  # per process: the signing key, loaded at its first seal
+
+
+def seal_files(seal: SealWith, facts: Mapping[str, Any], files: RenderedLetter) -> RenderedLetter:
+    """The files as archived: a letter whose facts say ``sealed`` gets the office's seal
+    over its PDF (after the number, which the seal covers); any other as rendered.  The
+    key is loaded once per process (SigningKeyMissing, exit 3, when it is not there)."""
+    if not facts["letter"].get("sealed"):
+        return files
+    from generators.sealing import seal_letter
+
+    pdf = seal_letter(files.pdf, facts, signing_key(seal), tsa_url=seal.tsa_url)
+    return RenderedLetter(pdf=pdf, docx=files.docx)
+
+
+def signing_key(seal: SealWith) -> Any:
+    """The office's key named by ``seal``, loaded once per process."""
+    from generators.keys import load_signing_key
+
+    if seal not in _KEYS:
+        _KEYS[seal] = load_signing_key(Path(seal.key_path), seal.passphrase)
+    return _KEYS[seal]
+
+
+def _render_and_seal(job: tuple[T, str, Mapping[str, Any]], seal: SealWith) -> Any:
+    # In the worker, so that sealing uses every core too.
+    key, files = _render(job)
+    return key, seal_files(seal, job[2], files)
+
+
 class RenderPool(Generic[T]):
     """``with RenderPool(workers) as pool: for key, files in pool.render(jobs): …``"""
 
@@ -83,14 +124,18 @@ class RenderPool(Generic[T]):
             self._executor = None
 
     def render(
-        self, jobs: Iterable[tuple[T, str, Mapping[str, Any]]]
+        self, jobs: Iterable[tuple[T, str, Mapping[str, Any]]], seal: SealWith | None = None
     ) -> Iterator[tuple[T, RenderedLetter]]:
-        """Render ``(key, kind, facts)`` jobs; yields ``(key, files)`` in the jobs' order."""
+        """Render ``(key, kind, facts)`` jobs; yields ``(key, files)`` in the jobs' order.
+        With ``seal``, a letter whose facts say ``sealed`` comes back with its PDF sealed."""
         if self._executor is None:
             raise RuntimeError("RenderPool is used outside its with-block")
         in_flight: deque[Future[tuple[T, RenderedLetter]]] = deque()
         for job in jobs:
-            in_flight.append(self._executor.submit(_render, job))
+            if seal is None:
+                in_flight.append(self._executor.submit(_render, job))
+            else:
+                in_flight.append(self._executor.submit(_render_and_seal, job, seal))
             if len(in_flight) >= self.window:
                 yield in_flight.popleft().result()
         while in_flight:

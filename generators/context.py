@@ -24,6 +24,7 @@ from generators.facts import (
     ForwardedAttachment,
     LetterFacts,
     LetterFactsBase,
+    Office,
     Reference,
 )
 from generators.kinds import COMPLAINANT_KINDS, FULL_TEXT, KIND_TITLES, rendering
@@ -53,6 +54,17 @@ CONTEXT_KEYS: frozenset[str] = frozenset(
     }
 )
 """The top-level variables every template may use (the layouts add ``text`` and ``qr_image``)."""
+
+
+def signature_block(office: Office) -> dict[str, str]:
+    """The signature block's name and title: the signatory's, or, for a letter a deputy
+    signed, the deputy's name over their title «از طرف» the signatory's title (one line,
+    so that both formats print it under the name)."""
+    if not office.deputy_name:
+        return {"name": clean(office.signatory_name), "title": clean(office.signatory_title)}
+    behalf = f"از طرف {clean(office.signatory_title)}"
+    title = clean(office.deputy_title or "")
+    return {"name": clean(office.deputy_name), "title": f"{title}، {behalf}" if title else behalf}
 
 
 def complainant_name(person: Complainant) -> str:
@@ -298,10 +310,11 @@ def build_context(kind: str, facts: LetterFacts | Mapping[str, Any]) -> dict[str
             "address": clean(office.address),
             "phone": fa(office.phone),
         },
-        "signatory": {"name": clean(office.signatory_name), "title": clean(office.signatory_title)},
+        "signatory": signature_block(office),
         "letter": {
             "number": DRAFT_MARK if letter.draft else fa(letter.number),
             "draft": letter.draft,
+            "sealed": letter.sealed,
             "date": fa(letter.jalali_date),
             "attachments": f"{fa(count)} مورد" if count else "ندارد",
             "guid": letter.guid,

@@ -74,6 +74,10 @@ class Office(Facts):
     phone: Digits
     signatory_name: Text
     signatory_title: Text
+    # A deputy who signed «از طرف» the signatory (a draft signed by the head's deputy);
+    # None when the signatory signed, as on every letter numbered without approval.
+    deputy_name: str | None = None
+    deputy_title: str | None = None
 
 
 class LetterIdentity(Facts):
@@ -87,6 +91,9 @@ class LetterIdentity(Facts):
     attachments_count: int = Field(default=0, ge=0)
     # A preview (never numbered): its number box says «پیش‌نویس» instead of a number.
     draft: bool = False
+    # Numbered from its signed draft: its archived PDF carries the office's PAdES seal,
+    # whose visible stamp goes in the signature block (generators/sealing.py seal_letter).
+    sealed: bool = False
 
 
 class Addressee(Facts):

@@ -12,7 +12,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from generators.context import signature_block
+from generators.facts import Office
 from generators.keys import SigningKey
+from generators.kinds import KIND_TITLES
 from generators.signing import embed_case_data, sign_pdf
 from generators.stamp import render_stamp
 
@@ -42,6 +45,32 @@ def seal_answer(
         key,
         stamp_pdf=stamp,
         reason=f"پاسخ نهایی شکایت، نامه شماره {number}",
+        location=office["governorate"],
+        when=when,
+        tsa_url=tsa_url,
+    )
+
+
+def seal_letter(
+    pdf: bytes, facts: Mapping[str, Any], key: SigningKey, *, tsa_url: str | None
+) -> bytes:
+    """An outgoing letter's archived PDF/A sealed with the office's PAdES signature after
+    its number (which the seal covers), at the letter's own time: the same letter sealed
+    again gives the same bytes (B-B).  The visible stamp names who signed it: the
+    signatory, or the deputy «از طرف» the signatory."""
+    office = facts["office"]
+    when = dt.datetime.fromisoformat(facts["letter"]["issued_at"])
+    block = signature_block(Office.model_validate(office))
+    # The stamp's lines are one line each: for a deputy, «از طرف» the signatory by name
+    # (the letter's own signature block prints the titles in full).
+    title = f"از طرف {office['signatory_name']}" if office.get("deputy_name") else block["title"]
+    stamp = render_stamp(name=block["name"], title=title, office=office["office"], when=when)
+    kind = KIND_TITLES.get(str(facts.get("kind", "")), "نامه")
+    return sign_pdf(
+        pdf,
+        key,
+        stamp_pdf=stamp,
+        reason=f"{kind}، نامه شماره {facts['letter']['number']}",
         location=office["governorate"],
         when=when,
         tsa_url=tsa_url,

@@ -33,6 +33,8 @@ class Staff:
     username: str
     full_name: str
     roles: frozenset[Role]
+    # Named by the head as deputy: may sign letters «از طرف» the head (SIGN_LETTER).
+    deputy: bool = False
 
     @property
     def role_labels(self) -> str:
@@ -76,6 +78,12 @@ class Action(enum.Enum):
     REPORT = ("report", _CASEWORK)
     ANSWER = ("answer", frozenset({Role.HEAD}))
     VOID_LETTER = ("void_letter", frozenset({Role.HEAD}))
+    # Drafts waiting for approval and signature (their page, a sample); پاراف of a draft;
+    # its signature (the head, or a deputy the head named: see ``may``); naming a deputy.
+    READ_DRAFTS = ("read_drafts", _CASEWORK)
+    APPROVE_LETTER = ("approve_letter", _CASEWORK)
+    SIGN_LETTER = ("sign_letter", frozenset({Role.HEAD}))
+    NAME_DEPUTY = ("name_deputy", frozenset({Role.HEAD, Role.ADMIN}))
     SEARCH = ("search", _STAFF)
     DOSSIER = ("dossier", frozenset({Role.ARCHIVIST, Role.INSPECTOR, Role.HEAD}))
     VERIFY = ("verify", _STAFF)
@@ -92,8 +100,11 @@ class Action(enum.Enum):
 
 
 def may(actor: Actor, action: Action) -> bool:
-    """Whether ``actor`` may take ``action``."""
-    return isinstance(actor, str) or bool(actor.roles & action.roles)
+    """Whether ``actor`` may take ``action``: by a role, or, to read and sign drafts, as
+    the head's named deputy."""
+    if isinstance(actor, str) or actor.roles & action.roles:
+        return True
+    return actor.deputy and action in (Action.SIGN_LETTER, Action.READ_DRAFTS)
 
 
 def actor_name(actor: Actor) -> str:

@@ -28,6 +28,7 @@ from registry.kinds import (
     DOCUMENT_KIND_FA,
     ComplaintState,
     DocumentKind,
+    DraftState,
     LetterKind,
     LetterState,
 )
@@ -69,6 +70,10 @@ EVENT_FA = {
     "letter_left": "ثبت ارسال نامه",
     "letter_received": "ثبت دریافت نامه",
     "deadline_from_receipt": "شمارش مهلت از دریافت نامه",
+    "draft_created": "پیش‌نویس نامه",
+    "draft_approved": "پاراف پیش‌نویس",
+    "draft_signed": "امضای پیش‌نویس",
+    "draft_rejected": "رد پیش‌نویس",
 }
 
 
@@ -307,7 +312,7 @@ def _events(
 def _state_fa(value: str | None) -> str | None:
     if value is None:
         return None
-    for kind in (ComplaintState, LetterState):
+    for kind in (ComplaintState, LetterState, DraftState):
         try:
             return str(kind(value).label_fa)
         except ValueError:

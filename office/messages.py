@@ -230,6 +230,13 @@ MESSAGES: dict[str, str] = {
     "dispatch_not_recorded": "ارسال نامه {number} هنوز در دفتر ارسال ثبت نشده است؛ نخست شیوه و تاریخ ارسال را ثبت کنید.",
     "receipt_already_recorded": "دریافت نامه {number} پیش‌تر با تاریخ {date} ثبت شده است؛ چیزی تغییر نکرد.",
     "received_before_left": "تاریخ دریافت ({value}) پیش از تاریخ ارسال نامه ({date}) است. چیزی ثبت نشد.",
+    # approval16: approval and signature before the number (office/drafts.py, issue 16)
+    "letter_unsigned": "نامه «{kind}» بدون پاراف و امضا شماره نمی‌خورد: تنظیمات دفتر برای این نوع نامه تأیید می‌خواهد. پیش‌نویس آن را پاراف و امضا کنید (residegi letter drafts). شماره‌ای گرفته نشد.",
+    "draft_not_found": "پیش‌نویس شماره {draft} پیدا نشد؛ فهرست را با «residegi letter drafts» ببینید.",
+    "draft_not_waiting": "پیش‌نویس {draft} «{state}» است و در انتظار این تصمیم نیست. چیزی ثبت نشد.",
+    "draft_not_approved": "پیش‌نویس {draft} هنوز پاراف نشده است؛ پیش از امضا، کارشناس یا مدیر باید آن را پاراف کند. چیزی ثبت نشد.",
+    "drafts_not_named": "پیش‌نویسی نام برده نشد: شناسه پیش‌نویس، --batch یا --all بدهید.",
+    "desk.drafts_not_named": "پیش‌نویسی برگزیده نشد.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {

@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 
 from archive.letters import store_letter
 from generators import FACTS_MODELS, check_templates
-from generators.batch import RenderedLetter, RenderPool, render_letter_files
+from generators.batch import (
+    RenderedLetter,
+    RenderPool,
+    SealWith,
+    render_letter_files,
+    seal_files,
+)
 from office.failpoints import Failpoints
 from office.runtime import Runtime
 from office.sheets import document_sheets
@@ -26,6 +32,7 @@ from registry import dispatch
 from registry.calendar import WorkingCalendar
 from registry.db import transaction
 from registry.deadlines import mark_sent, reply_deadline_days_for, stated_deadline_days
+from registry.drafts import signed_to_number
 from registry.errors import InvalidInput, Refused
 from registry.holidays import working_calendar
 from registry.jalali import jalali_year
@@ -68,6 +75,21 @@ class Batch:
         if self.progress is not None:
             self.progress(stage, done, total)
 
+    def seal_with(self) -> SealWith:
+        """Where the render workers find the office's key to seal letters (loaded there)."""
+        settings = self.runtime.settings
+        passphrase = settings.signing_key_passphrase
+        return SealWith(
+            key_path=str(settings.resolved_signing_key_path),
+            passphrase=passphrase.get_secret_value() if passphrase else None,
+            tsa_url=settings.tsa_url,
+        )
+
+    @property
+    def approval_kinds(self) -> frozenset[LetterKind]:
+        """The kinds whose letters are numbered only from a signed draft (the setting)."""
+        return frozenset(self.runtime.settings.office.approval_required_kinds)
+
     def frozen(self, kind: LetterKind, facts: dict[str, Any]) -> dict[str, Any]:
         """Facts as stored: validated against the kind's schema, in their JSON form, with
         how a reader will check the letter (the office's verification settings today).  A
@@ -106,13 +128,13 @@ def number_referrals(batch: Batch, pending: Sequence[dispatch.PendingReferral]) 
     return [letter_id for letter_id, _, _ in _numbered(batch, pending)]
 
 
-def _numbered(
-    batch: Batch, pending: Sequence[dispatch.PendingReferral]
-) -> Iterator[tuple[int, str, dict[str, Any]]]:
-    """Number the referrals one by one, each committed with its frozen facts before it is
-    yielded as a render job ``(letter id, kind, facts)``."""
+ReferralFreeze = Callable[[Complaint, Agency, LetterIdentity], dict[str, Any]]
+
+
+def referral_freezer(batch: Batch) -> ReferralFreeze:
+    """How a referral's facts are frozen at its number: the complaint and agency as they
+    are in that short transaction, validated against the kind's schema."""
     settings = batch.runtime.settings
-    office = settings.office
     zone = batch.runtime.clock.zone
 
     def freeze(complaint: Complaint, agency: Agency, identity: LetterIdentity) -> dict[str, Any]:
@@ -121,13 +143,23 @@ def _numbered(
             complaint,
             agency,
             identity,
-            office,
+            settings.office,
             answer_within_days=days,
             zone=zone,
             sheets=document_sheets(batch.runtime.store, complaint),
         )
         return batch.frozen(LetterKind.REFERRAL, facts)
 
+    return freeze
+
+
+def _numbered(
+    batch: Batch, pending: Sequence[dispatch.PendingReferral]
+) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """Number the referrals one by one, each committed with its frozen facts before it is
+    yielded as a render job ``(letter id, kind, facts)``."""
+    office = batch.runtime.settings.office
+    freeze = referral_freezer(batch)
     for item in pending:
         now = batch.runtime.clock.now()
         today = now.date()
@@ -142,6 +174,7 @@ def _numbered(
                 date=today,
                 actor=batch.actor,
                 freeze=freeze,
+                approval_kinds=batch.approval_kinds,
             )
             job = (letter.id, letter.kind.value, letter.facts) if letter is not None else None
         if job is not None:
@@ -260,7 +293,7 @@ def render_and_send(
     Letters already stored (a rerun) are skipped.  Progress is reported as ``done_before``
     + letters sent so far, out of ``total``."""
     jobs = _jobs(batch, letter_ids)
-    return _send_rendered(batch, pool, jobs, done_before, total or len(letter_ids))
+    return send_rendered(batch, pool, jobs, done_before, total or len(letter_ids))
 
 
 def number_and_send(
@@ -276,19 +309,21 @@ def number_and_send(
     wait for the register.  Each letter keeps its own transactions (number, then store and
     send), so a crash leaves what ``render_and_send`` finishes on the next run."""
     jobs = _numbered(batch, pending)
-    return _send_rendered(batch, pool, jobs, done_before, total or len(pending))
+    return send_rendered(batch, pool, jobs, done_before, total or len(pending))
 
 
-def _send_rendered(
+def send_rendered(
     batch: Batch,
     pool: RenderPool[int],
     jobs: Iterable[tuple[int, str, dict[str, Any]]],
     done_before: int,
     total: int,
 ) -> list[str]:
+    """Store and send each letter as the pool renders it (and seals it, when its facts
+    say so: a letter numbered from its signed draft); the numbers sent."""
     after = move_complaint_when_referred(batch)
     sent = []
-    for letter_id, files in pool.render(jobs):
+    for letter_id, files in pool.render(jobs, seal=batch.seal_with()):
         number = store_and_send(batch, letter_id, files, after)
         if number is not None:
             sent.append(number)
@@ -306,7 +341,7 @@ def deliver(
     ``seal`` turns the rendered PDF into the one archived (the signed answer)."""
     sent = []
     for letter_id, kind, facts in _jobs(batch, letter_ids):
-        files = render_letter_files(kind, facts)
+        files = seal_files(batch.seal_with(), facts, render_letter_files(kind, facts))
         if seal is not None:
             files = RenderedLetter(pdf=seal(facts, files.pdf), docx=files.docx)
         number = store_and_send(batch, letter_id, files, after)
@@ -352,6 +387,7 @@ def number_case_letter(
         complaint=complaint,
         agency=agency,
         chases=chases,
+        approval_kinds=batch.approval_kinds,
     )
     record_references(session, letter, references)
     return letter
@@ -378,9 +414,11 @@ def pending_referrals(batch: Batch, limit: int | None) -> list[dispatch.PendingR
 
 
 def referrals_to_send(batch: Batch) -> bool:
-    """Whether a dispatch has anything to do: a pending referral or an unrendered one."""
+    """Whether a dispatch has anything to do: a pending referral, a signed draft of one
+    to number, or an unrendered one."""
     with batch.runtime.sessions() as session:
         return bool(
             dispatch.pending_referrals(session, 1)
+            or signed_to_number(session, LetterKind.REFERRAL)
             or dispatch.letters_in_state(session, LetterState.NUMBERED, (LetterKind.REFERRAL,))
         )

@@ -16,6 +16,7 @@ from office.runtime import Runtime
 from registry import users
 from registry.db import transaction
 from registry.errors import InvalidInput, NotFound, Refused
+from registry.events import record_event
 from registry.kinds import Role
 from registry.models import StaffUser
 
@@ -27,6 +28,7 @@ __all__ = [
     "disable_user",
     "list_users",
     "log_in",
+    "name_deputy",
     "new_user_problems",
     "staff_for",
     "user_record",
@@ -48,7 +50,37 @@ def user_record(user: StaffUser) -> dict[str, Any]:
 
 
 def _staff(user: StaffUser) -> Staff:
-    return Staff(user.username, user.full_name, users.user_roles(user))
+    deputy = user.deputy_named_at is not None
+    return Staff(user.username, user.full_name, users.user_roles(user), deputy=deputy)
+
+
+def name_deputy(
+    runtime: Runtime, actor: Actor, username: str, *, title: str = "", remove: bool = False
+) -> dict[str, Any]:
+    """The head (or the admin) names ``username`` deputy, who may then sign letters
+    «از طرف» the head with ``title`` printed under their name; ``remove`` withdraws it.
+    The user's record with ``deputy`` (bool) and ``deputy_title``."""
+    actor = require(actor, Action.NAME_DEPUTY)
+    with transaction(runtime.sessions) as session:
+        user = users.find_user(session, username)
+        if user is None or user.disabled_at is not None:
+            raise NotFound("user_not_found", username=username[:60])
+        if remove:
+            user.deputy_title = user.deputy_named_by = user.deputy_named_at = None
+        else:
+            user.deputy_title = title.strip() or None
+            user.deputy_named_by, user.deputy_named_at = actor, runtime.clock.now()
+        record_event(
+            session,
+            at=runtime.clock.now(),
+            actor=actor,
+            action="deputy_removed" if remove else "deputy_named",
+            data={"username": user.username, "title": user.deputy_title},
+        )
+        return user_record(user) | {
+            "deputy": user.deputy_named_at is not None,
+            "deputy_title": user.deputy_title,
+        }
 
 
 def add_user(

@@ -10,15 +10,16 @@ work that is left.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session, selectinload
 
-from registry.kinds import ComplaintState, LetterKind, LetterState
-from registry.models import Agency, Complaint, ComplaintAgency, Letter
+from registry import drafts
+from registry.kinds import ComplaintState, DraftState, LetterKind, LetterState
+from registry.models import Agency, Complaint, ComplaintAgency, Letter, LetterDraft
 from registry.register import LetterIdentity, number_letter
 from registry.states import transition
 
@@ -38,8 +39,13 @@ def _live_referral(complaint_id: Any, agency_id: Any) -> Any:
     )
 
 
+def _open_referral_draft(complaint_id: Any, agency_id: Any) -> Any:
+    return drafts.open_draft(complaint_id, agency_id, LetterKind.REFERRAL)
+
+
 def pending_referrals(session: Session, limit: int | None = None) -> list[PendingReferral]:
-    """Referrals still to number: each agency of each accepted complaint without a live one.
+    """Referrals still to number (or to draft): each agency of each accepted complaint
+    without a live one and without a draft that waits for its decision or its number.
 
     ``limit`` counts letters, taking whole complaints in registration order.
     """
@@ -49,6 +55,7 @@ def pending_referrals(session: Session, limit: int | None = None) -> list[Pendin
         .where(
             Complaint.state == ComplaintState.ACCEPTED,
             ~_live_referral(ComplaintAgency.complaint_id, ComplaintAgency.agency_id),
+            ~_open_referral_draft(ComplaintAgency.complaint_id, ComplaintAgency.agency_id),
         )
         .order_by(Complaint.registered_at, Complaint.id, ComplaintAgency.position)
     )
@@ -62,6 +69,33 @@ def pending_referrals(session: Session, limit: int | None = None) -> list[Pendin
     return pending[:cut]
 
 
+def _locked_complaint(session: Session, complaint_id: int) -> Complaint:
+    # The complaint's row lock makes the checks that follow and the insert one step: two
+    # batches at once (two workers) would otherwise both see no live referral and both
+    # number (or draft) one.  Always the complaint first, then the draft, then the
+    # register's row (number_letter), as a review does.
+    return session.scalars(
+        select(Complaint)
+        .where(Complaint.id == complaint_id)
+        .with_for_update(of=Complaint)
+        .options(
+            selectinload(Complaint.agencies).selectinload(ComplaintAgency.agency),
+            selectinload(Complaint.documents),
+            selectinload(Complaint.complainant),
+        )
+    ).one()
+
+
+def _referral_due(session: Session, complaint: Complaint, agency: Agency | None) -> bool:
+    """Whether the (locked) complaint still needs a referral to ``agency``: it is accepted
+    and has neither a live referral nor an open draft of one."""
+    if agency is None or complaint.state is not ComplaintState.ACCEPTED:
+        return False
+    if session.scalar(select(_live_referral(complaint.id, agency.id))):
+        return False
+    return not session.scalar(select(_open_referral_draft(complaint.id, agency.id)))
+
+
 def number_referral(
     session: Session,
     pending: PendingReferral,
@@ -73,26 +107,14 @@ def number_referral(
     date: dt.date,
     actor: str,
     freeze: Callable[[Complaint, Agency, LetterIdentity], dict[str, Any]],
+    approval_kinds: Collection[LetterKind] = (),
 ) -> Letter | None:
     """Number the referral in the caller's short transaction; None if one exists already
-    (a concurrent batch got there first) or the complaint is no longer accepted."""
-    # The complaint's row lock makes the check below and the insert one step: two batches
-    # at once (two workers) would otherwise both see no live referral and both number one.
-    # Always the complaint first, then the register's row (number_letter), as a review does.
-    complaint = session.scalars(
-        select(Complaint)
-        .where(Complaint.id == pending.complaint_id)
-        .with_for_update(of=Complaint)
-        .options(
-            selectinload(Complaint.agencies).selectinload(ComplaintAgency.agency),
-            selectinload(Complaint.documents),
-            selectinload(Complaint.complainant),
-        )
-    ).one()
+    (a concurrent batch got there first), a draft of it waits, or the complaint is no
+    longer accepted.  Refused ``letter_unsigned`` when referrals need approval."""
+    complaint = _locked_complaint(session, pending.complaint_id)
     agency = session.get(Agency, pending.agency_id)
-    if agency is None or complaint.state is not ComplaintState.ACCEPTED:
-        return None
-    if session.scalar(select(_live_referral(complaint.id, agency.id))):
+    if agency is None or not _referral_due(session, complaint, agency):
         return None
     return number_letter(
         session,
@@ -107,6 +129,76 @@ def number_referral(
         freeze=lambda identity: freeze(complaint, agency, identity),
         complaint=complaint,
         agency=agency,
+        approval_kinds=approval_kinds,
+    )
+
+
+def draft_referral(
+    session: Session, pending: PendingReferral, *, batch: str, actor: str, at: dt.datetime
+) -> LetterDraft | None:
+    """A draft of the referral, in the caller's short transaction, instead of its number;
+    None when the complaint needs it no more (see number_referral)."""
+    complaint = _locked_complaint(session, pending.complaint_id)
+    agency = session.get(Agency, pending.agency_id)
+    if agency is None or not _referral_due(session, complaint, agency):
+        return None
+    return drafts.new_draft(
+        session,
+        kind=LetterKind.REFERRAL,
+        batch=batch,
+        complaint=complaint,
+        agency=agency,
+        recipient=agency.name,
+        actor=actor,
+        at=at,
+    )
+
+
+def number_signed_referral(
+    session: Session,
+    draft_id: int,
+    *,
+    series: str,
+    number_template: str,
+    issued_at: dt.datetime,
+    jalali_year: int,
+    date: dt.date,
+    actor: str,
+    freeze: Callable[[Complaint, Agency, LetterDraft, LetterIdentity], dict[str, Any]],
+    approval_kinds: Collection[LetterKind] = (),
+) -> Letter | None:
+    """Number a signed referral draft in the caller's short transaction, the draft and its
+    letter linked in the same commit; None when it is numbered already (a concurrent
+    batch), no longer signed, or its complaint is no longer accepted."""
+    complaint_id = session.scalar(
+        select(LetterDraft.complaint_id).where(LetterDraft.id == draft_id)
+    )
+    if complaint_id is None:
+        return None
+    complaint = _locked_complaint(session, complaint_id)
+    draft = drafts.get_draft(session, draft_id, lock=True)
+    agency = draft.agency
+    if draft.state is not DraftState.SIGNED or draft.letter_id is not None:
+        return None
+    if agency is None or complaint.state is not ComplaintState.ACCEPTED:
+        return None
+    if session.scalar(select(_live_referral(complaint.id, agency.id))):
+        return None
+    return number_letter(
+        session,
+        kind=LetterKind.REFERRAL,
+        series=series,
+        number_template=number_template,
+        issued_at=issued_at,
+        jalali_year=jalali_year,
+        date=date,
+        recipient=agency.name,
+        actor=actor,
+        freeze=lambda identity: freeze(complaint, agency, draft, identity),
+        complaint=complaint,
+        agency=agency,
+        approval_kinds=approval_kinds,
+        draft=draft,
     )
 
 

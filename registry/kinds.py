@@ -211,6 +211,39 @@ class LetterState(enum.StrEnum):
         }[self]
 
 
+class DraftState(enum.StrEnum):
+    """A draft letter's life-cycle before its number (DESIGN: letter life-cycle):
+    draft -> approved (پاراف) -> signed -> numbered; rejected ends it without a number."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    SIGNED = "signed"
+    NUMBERED = "numbered"
+    REJECTED = "rejected"
+
+    @property
+    def label_fa(self) -> str:
+        """The state as staff read it on the drafts page."""
+        return {
+            DraftState.DRAFT: "پیش‌نویس",
+            DraftState.APPROVED: "پاراف‌شده",
+            DraftState.SIGNED: "امضاشده",
+            DraftState.NUMBERED: "شماره‌خورده",
+            DraftState.REJECTED: "ردشده",
+        }[self]
+
+    @property
+    def open(self) -> bool:
+        """Still waiting for a decision or for its number."""
+        return self in (DraftState.DRAFT, DraftState.APPROVED, DraftState.SIGNED)
+
+
+DRAFTED_KINDS: frozenset[LetterKind] = frozenset({LetterKind.REFERRAL})
+"""The kinds whose letters can wait as drafts for approval and signature: the ones a
+path drafts when the office's settings ask for it (the dispatch batch's referrals).  The
+numbering step refuses an unsigned letter of any kind the settings name, whatever path."""
+
+
 class ReplyOutcome(enum.StrEnum):
     """What the agency's reply said, as recorded with it (``reply record --outcome``)."""
 

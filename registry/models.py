@@ -39,6 +39,7 @@ from registry.kinds import (
     ComplaintState,
     DispatchMethod,
     DocumentKind,
+    DraftState,
     Honorific,
     LetterKind,
     LetterState,
@@ -283,6 +284,41 @@ class Letter(Base):
     chases: Mapped[Letter | None] = relationship(remote_side="Letter.id")
 
 
+class LetterDraft(Base):
+    """A letter waiting for its approval (پاراف) and signature before it gets a number
+    (migration 0009).  The draft holds no number and no frozen facts: those come in the
+    short transaction that numbers it, which also sets ``letter_id``; a rejected draft
+    never gets one.  Each decision is recorded here (who, when) and as an Event."""
+
+    __tablename__ = "letter_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[LetterKind] = mapped_column(_enum(LetterKind))
+    state: Mapped[DraftState] = mapped_column(_enum(DraftState), index=True)
+    # The run that drafted it: the head approves and signs a whole batch at once.
+    batch: Mapped[str] = mapped_column(String(16), index=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    recipient: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[str] = mapped_column(String(100))
+    approved_at: Mapped[dt.datetime | None]
+    approved_by: Mapped[str | None] = mapped_column(String(100))
+    signed_at: Mapped[dt.datetime | None]
+    signed_by: Mapped[str | None] = mapped_column(String(100))
+    # A deputy's signature «از طرف» the head: the name and title the letter prints.
+    deputy_name: Mapped[str | None] = mapped_column(String(200))
+    deputy_title: Mapped[str | None] = mapped_column(String(200))
+    rejected_at: Mapped[dt.datetime | None]
+    rejected_by: Mapped[str | None] = mapped_column(String(100))
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"), unique=True)
+
+    complaint: Mapped[Complaint | None] = relationship()
+    agency: Mapped[Agency | None] = relationship()
+    letter: Mapped[Letter | None] = relationship()
+
+
 # A reply is current until a later one supersedes it; a referral has at most one current
 # reply.  The database enforces it (migration 0005), so two replies recorded at the same
 # moment cannot both be current, whatever the application does.
@@ -499,6 +535,10 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime]
     disabled_at: Mapped[dt.datetime | None]
+    # Named by the head as deputy: signs letters «از طرف» the head (migration 0009).
+    deputy_title: Mapped[str | None] = mapped_column(String(200))
+    deputy_named_by: Mapped[str | None] = mapped_column(String(100))
+    deputy_named_at: Mapped[dt.datetime | None]
 
 
 class LoginFailure(Base):

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,10 +22,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from registry.drafts import check_signed
 from registry.errors import InvalidInput, NotFound, Refused
 from registry.events import record_event
-from registry.kinds import LetterKind, LetterState
-from registry.models import Agency, Complaint, Letter, LetterCounter
+from registry.kinds import DraftState, LetterKind, LetterState
+from registry.models import Agency, Complaint, Letter, LetterCounter, LetterDraft
 from registry.text import to_ascii_digits
 
 VERIFICATION_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud safely
@@ -113,12 +114,18 @@ def number_letter(
     complaint: Complaint | None = None,
     agency: Agency | None = None,
     chases: Letter | None = None,
+    approval_kinds: Collection[LetterKind] = (),
+    draft: LetterDraft | None = None,
 ) -> Letter:
     """Allocate the next number and create the letter with its data frozen by ``freeze``.
 
     Runs inside the caller's short transaction; the caller commits.  ``freeze`` receives
     the letter's identity and returns the JSON-ready facts its documents are rendered from.
+    A letter of a kind in ``approval_kinds`` (the office's setting) is numbered only from
+    its signed ``draft``, which the letter then completes; anything else is refused
+    ``letter_unsigned`` before a number is taken (registry/drafts.py).
     """
+    check_signed(kind, approval_kinds, draft)
     seq = allocate_seq(session, series, jalali_year)
     number = LetterNumber(year=jalali_year, series=series, seq=seq).format(number_template)
     identity = LetterIdentity(
@@ -148,6 +155,8 @@ def number_letter(
     )
     session.add(letter)
     session.flush()
+    if draft is not None:
+        draft.letter, draft.state = letter, DraftState.NUMBERED
     record_event(
         session,
         at=issued_at,
@@ -156,7 +165,8 @@ def number_letter(
         complaint=complaint,
         letter=letter,
         after=LetterState.NUMBERED.value,
-        data={"number": number, "kind": kind.value},
+        data={"number": number, "kind": kind.value}
+        | ({"draft": draft.id} if draft is not None else {}),
     )
     return letter
 

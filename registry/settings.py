@@ -20,7 +20,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from registry.errors import InvalidInput
 from registry.files import FileRefused, read_bounded
-from registry.kinds import AgencyKind, Honorific
+from registry.kinds import DRAFTED_KINDS, AgencyKind, Honorific, LetterKind
 
 SETTINGS_FILE_NAME = "residegi.toml"
 MAX_SETTINGS_FILE_BYTES = 1024 * 1024  # a settings file is a few lines; never read more
@@ -191,6 +191,23 @@ class OfficeProfile(BaseModel):
             if missing:
                 raise ValueError(f"qr_payload = national needs office.{', office.'.join(missing)}")
         return self
+
+    approval_required_kinds: list[LetterKind] = Field(
+        default_factory=list,
+        description="Letter kinds that wait as drafts until an inspector or the head approves "
+        "them (پاراف) and the head, or a deputy, signs them, before they get a number "
+        "(docs/letters.md); default none. Only referral can be named so far.",
+    )
+
+    @field_validator("approval_required_kinds")
+    @classmethod
+    def _drafted_kinds_only(cls, value: list[LetterKind]) -> list[LetterKind]:
+        # A kind no path drafts yet would leave its letters refused at the number for ever.
+        unknown = [kind.value for kind in value if kind not in DRAFTED_KINDS]
+        if unknown:
+            allowed = ", ".join(sorted(kind.value for kind in DRAFTED_KINDS))
+            raise ValueError(f"approval is built for {allowed} only, not {', '.join(unknown)}")
+        return value
 
     @field_validator("number_format")
     @classmethod

@@ -68,6 +68,7 @@ def test_messages_format_with_typical_params() -> None:
         "what": "w", "tool": "pg_dump", "backup": "sqlite", "target": "postgresql",
         "free_mb": 3, "need_mb": 64, "limit_pixels": 100,
         "method": "پست",
+        "draft": 7, "state": "پیش‌نویس",
     }  # fmt: skip
     for code in MESSAGES:
         text = staff_message(code, params)

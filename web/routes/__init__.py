@@ -14,6 +14,7 @@ from web.routes import (
     complaints,
     deadlines,
     dispatch,
+    drafts,
     public,
     replies,
     session,
@@ -36,4 +37,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     deadlines.router,
     chasing.router,
     stats.router,
+    drafts.router,
 )
