@@ -34,12 +34,14 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from registry.kinds import (
     AgencyKind,
     Channel,
+    Classification,
     ComplainantKind,
     ComplaintState,
     DocumentKind,
     Honorific,
     LetterKind,
     LetterState,
+    Priority,
     ReplyOutcome,
 )
 
@@ -185,6 +187,15 @@ class Complaint(Base):
     # The reviewer's summary written at acceptance: what letters to agencies print under
     # «خلاصه شکایت» instead of the complainant's own words (migration 0007).
     summary: Mapped[str | None] = mapped_column(Text)
+    # Chosen at review (migration 0013): the priority sets its letters' reply deadline
+    # where the office gives it one; the classification hides the case from staff not
+    # cleared for it (office.access.visible_levels).
+    priority: Mapped[Priority] = mapped_column(
+        _enum(Priority), default=Priority.NORMAL, server_default="normal"
+    )
+    classification: Mapped[Classification] = mapped_column(
+        _enum(Classification), default=Classification.NORMAL, server_default="normal"
+    )
 
     complainant: Mapped[Complainant] = relationship()
     agencies: Mapped[list[ComplaintAgency]] = relationship(
@@ -490,6 +501,10 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime]
     disabled_at: Mapped[dt.datetime | None]
+    # The highest classification this user may see (``user clear``, migration 0013).
+    clearance: Mapped[Classification] = mapped_column(
+        _enum(Classification), default=Classification.NORMAL, server_default="normal"
+    )
 
 
 class LoginFailure(Base):
