@@ -211,6 +211,8 @@ MESSAGES: dict[str, str] = {
     "invalid_enclosures": "شمار پیوست‌ها («{value}») باید عددی از ۰ تا ۹۹۹ باشد. چیزی ثبت نشد.",
     "invalid_jalali_month": "ماه «{value}» معتبر نیست (نمونه: ۱۴۰۵/۰۹).",
     "day_or_month": "دفتر یک روز (--day) یا یک ماه (--month) را می‌توان خواست، نه هر دو را با هم.",
+    # classify16: priority and classification (issue 16)
+    "classification_above_clearance": "شما تنها برای طبقه‌بندی تا «{clearance}» مجوز دارید و شکایت را «{level}» نمی‌توانید طبقه‌بندی کنید؛ پس از آن خودتان هم آن را نمی‌دیدید. چیزی ثبت نشد.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {
@@ -250,6 +252,9 @@ FIELD_NAMES_FA: dict[str, str] = {
     "postal_code": "کد پستی",
     "note": "یادداشت",
     "summary": "خلاصه شکایت",
+    "level": "طبقه‌بندی",
+    "priority": "فوریت",
+    "classification": "طبقه‌بندی",
 }
 
 REVIEW_WARNINGS_FA = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from office.access import Action, Actor, may, require
+from office.access import Action, Actor, may, require, visible_levels
 from office.runtime import Runtime
 from registry import complaints
 from registry.kinds import ComplaintState, Role
@@ -47,16 +47,18 @@ _SHELVES: tuple[tuple[str, str, ComplaintState, Action], ...] = (
 
 def work_queue(runtime: Runtime, actor: Actor) -> list[QueueSection]:
     """The shelves this member of staff's roles act on, each with its count and its newest
-    complaints.  An archivist sees answered cases; an admin, who handles no cases, none."""
+    complaints, of those they may see (``visible_levels``).  An archivist sees answered
+    cases; an admin, who handles no cases, none."""
     require(actor, Action.READ_CASES)
     shelves = [shelf for shelf in _SHELVES if may(actor, shelf[3])]
     if not isinstance(actor, str) and actor.roles == {Role.ADMIN}:
         shelves = []
     zone = runtime.clock.zone
     states = [shelf[2] for shelf in shelves]
+    levels = visible_levels(actor, runtime.settings)
     with runtime.sessions() as session:
-        counts = complaints.count_by_state(session, states)
-        newest = complaints.newest_by_state(session, states, SHOWN)
+        counts = complaints.count_by_state(session, states, levels)
+        newest = complaints.newest_by_state(session, states, SHOWN, levels)
         return [
             QueueSection(
                 key=key,

@@ -67,6 +67,7 @@ def test_messages_format_with_typical_params() -> None:
         "username": "u", "minimum": 10, "seconds": 15,
         "what": "w", "tool": "pg_dump", "backup": "sqlite", "target": "postgresql",
         "free_mb": 3, "need_mb": 64, "limit_pixels": 100,
+        "clearance": "محرمانه", "level": "سری",
     }  # fmt: skip
     for code in MESSAGES:
         text = staff_message(code, params)

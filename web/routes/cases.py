@@ -38,7 +38,7 @@ def _case_page(
     open_form: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    view = cases.case_view(the_desk.runtime, tracking)
+    view = cases.case_view(the_desk.runtime, staff, tracking)
     actions = cases.available_actions(view.state, staff)
     shown: FormErrors = {}
     for key, text in (errors or {}).items():
@@ -114,7 +114,7 @@ def receipt(
     the_desk: Desk = Depends(desk),
 ) -> StreamingResponse:
     """The registration receipt, to print for the complainant."""
-    return _file_response(cases.receipt_file(the_desk.runtime, tracking))
+    return _file_response(cases.receipt_file(the_desk.runtime, staff, tracking))
 
 
 @router.get("/complaints/{tracking}/documents/{document}")
@@ -126,7 +126,7 @@ def document(
 ) -> StreamingResponse:
     """A document of the case as filed, shown in the browser."""
     return _file_response(
-        cases.document_file(the_desk.runtime, tracking, _document_id(tracking, document))
+        cases.document_file(the_desk.runtime, staff, tracking, _document_id(tracking, document))
     )
 
 
@@ -140,7 +140,7 @@ def document_pdf(
     """A document as PDF: a scanned image's converted PDF (a PDF is itself)."""
     return _file_response(
         cases.document_file(
-            the_desk.runtime, tracking, _document_id(tracking, document), as_pdf=True
+            the_desk.runtime, staff, tracking, _document_id(tracking, document), as_pdf=True
         )
     )
 
@@ -154,7 +154,7 @@ def letter_pdf(
 ) -> StreamingResponse:
     """A letter's archived PDF (the record)."""
     return _file_response(
-        cases.letter_file(the_desk.runtime, tracking, _letter_id(letter), fmt="pdf")
+        cases.letter_file(the_desk.runtime, staff, tracking, _letter_id(letter), fmt="pdf")
     )
 
 
@@ -166,7 +166,7 @@ def letter_docx(
     the_desk: Desk = Depends(desk),
 ) -> StreamingResponse:
     """A letter's editable DOCX, downloaded."""
-    file = cases.letter_file(the_desk.runtime, tracking, _letter_id(letter), fmt="docx")
+    file = cases.letter_file(the_desk.runtime, staff, tracking, _letter_id(letter), fmt="docx")
     return _file_response(file, inline=False)
 
 
@@ -181,7 +181,8 @@ def deadline(
     """How a letter's due date was reached, day by day (the case page loads it with HTMX;
     without script it is a page of its own)."""
     runtime = the_desk.runtime
-    explained = explain(runtime, cases.letter_number(runtime, tracking, _letter_id(letter)))
+    number = cases.letter_number(runtime, staff, tracking, _letter_id(letter))
+    explained = explain(runtime, number)
     fragment = request.headers.get("HX-Request") == "true"
     return page(
         request,
