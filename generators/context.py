@@ -25,6 +25,7 @@ from generators.facts import (
 )
 from generators.kinds import COMPLAINANT_KINDS, FULL_TEXT, KIND_TITLES, rendering
 from registry.anonymity import Identifiers, identifying_mentions
+from registry.kinds import Classification, Priority
 from registry.text import normalize_for_search
 
 ARTICLE_22 = "ماده ۲۲ قانون ارتقای سلامت نظام اداری و مقابله با فساد"
@@ -188,6 +189,11 @@ def qr_payload(facts: LetterFacts) -> str:
     )
 
 
+def _mark(value: Priority | Classification) -> str:
+    """The Persian mark a letter prints for a priority or classification; none for «عادی»."""
+    return "" if value.value == "normal" else value.label_fa
+
+
 def build_context(kind: str, facts: LetterFacts | Mapping[str, Any]) -> dict[str, Any]:
     """The template context of one letter of ``kind``.
 
@@ -232,6 +238,9 @@ def build_context(kind: str, facts: LetterFacts | Mapping[str, Any]) -> dict[str
             "guid": letter.guid,
             "verification_code": letter.verification_code,  # a code to type: printed as given
             "issued_at": letter.issued_at,
+            # What the letter is marked with (empty for «عادی»: nothing is printed).
+            "priority": _mark(Priority(complaint.priority)),
+            "classification": _mark(Classification(complaint.classification)),
         },
         "recipient": {
             "lines": (

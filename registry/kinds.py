@@ -304,6 +304,10 @@ class Classification(enum.StrEnum):
         """Its place from the lowest (0, عادی) to the highest."""
         return list(Classification).index(self)
 
+    def levels_up_to_ordered(self) -> list[Classification]:
+        """The levels a holder of this clearance may see, lowest first."""
+        return [level for level in Classification if level.rank <= self.rank]
+
     def levels_up_to(self) -> frozenset[Classification]:
         """The levels a holder of this clearance may see: this one and every lower one."""
         return frozenset(level for level in Classification if level.rank <= self.rank)

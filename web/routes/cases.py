@@ -4,7 +4,7 @@ explanation, and the case's own actions (review, attach, withdraw, reopen, close
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
@@ -13,12 +13,12 @@ from starlette.concurrency import run_in_threadpool
 
 from office import cases
 from office import complaints as office
-from office.access import Action, Staff, may
+from office.access import Action, Staff, clearance_of, may
 from office.cases import CaseFile
 from office.deadlines import explain
 from office.messages import REVIEW_WARNINGS_FA
 from registry.errors import ErrorKind, InvalidInput, NotFound, ResidegiError
-from registry.kinds import DOCUMENT_KIND_FA, DocumentKind
+from registry.kinds import DOCUMENT_KIND_FA, Classification, DocumentKind, Priority
 from web.desk import Desk, desk, needs, page
 from web.forms import FormErrors, refusal, submitted, text_of
 
@@ -46,6 +46,8 @@ def _case_page(
         # is shown at the top.
         shown["form" if key.split(".")[0] not in actions else key] = text
     notes = request.session.pop("notes", [])
+    clearance = clearance_of(staff, the_desk.runtime.settings)
+    record = view.record
     return page(
         request,
         "case.html",
@@ -61,6 +63,13 @@ def _case_page(
         notes=notes if isinstance(notes, list) else [],
         just_registered=request.session.pop("registered", None) == view.record["tracking_code"],
         document_kinds=DOCUMENT_KIND_FA,
+        marks={
+            "priority": Priority(record["priority"]).label_fa,
+            "classification": Classification(record["classification"]).label_fa,
+        },
+        priorities=[(p.value, p.label_fa) for p in Priority],
+        # A reviewer classifies no higher than their own clearance (office refuses more).
+        classifications=[(c.value, c.label_fa) for c in clearance.levels_up_to_ordered()],
     )
 
 
@@ -226,6 +235,20 @@ def _refused(
     )
 
 
+_Marking = TypeVar("_Marking", Priority, Classification)
+
+
+def _choice(value: str, kind: type[_Marking], name: str) -> _Marking:
+    """A form's choice as its member, or the field's error naming the allowed values."""
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = "، ".join(member.label_fa for member in kind)
+        raise InvalidInput(
+            "invalid_option", field=name, value=value[:40], allowed=allowed
+        ) from None
+
+
 @router.post("/complaints/{tracking}/review", response_model=None)
 async def review(
     request: Request,
@@ -245,6 +268,8 @@ async def review(
         "summary": text_of(form, "summary"),
         "forward": [f for f in form.getlist("forward") if isinstance(f, str)],
         "refer_to": text_of(form, "refer_to"),
+        "priority": text_of(form, "priority") or Priority.NORMAL.value,
+        "classification": text_of(form, "classification") or Classification.NORMAL.value,
     }
     try:
         try:
@@ -252,6 +277,8 @@ async def review(
         except ValueError:
             raise InvalidInput("review_decision_required", field="decision") from None
         accepting = decision is office.Decision.ACCEPT
+        priority = _choice(values["priority"], Priority, "priority")
+        classification = _choice(values["classification"], Classification, "classification")
         # Positions of the documents, 1-based as the case page and `complaint show` list them.
         forward = [int(p) for p in values["forward"] if p.isdigit()]
         missing = []
@@ -274,6 +301,8 @@ async def review(
             summary=(values["summary"] or None) if accepting else None,
             forward=forward if accepting else (),
             refer_to=(values["refer_to"] or None) if not accepting else None,
+            priority=priority,
+            classification=classification,
         )
     except ResidegiError as exc:
         return _refused(request, staff, the_desk, tracking, exc, "review", values)
