@@ -166,8 +166,11 @@ class Complaint(Base):
 
     __tablename__ = "complaint"
     # The work queue's shelves and the filtered list: a state's newest cases, and the
-    # count per state, from the index alone (migration 0012).
-    __table_args__ = (Index("ix_complaint_state_registered_at", "state", "registered_at", "id"),)
+    # count per state, from the index alone (migration 0012), also for a reader who may
+    # not see every classification (migration 0013).
+    __table_args__ = (
+        Index("ix_complaint_state_registered_at", "state", "registered_at", "id", "classification"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(12), unique=True)
