@@ -375,7 +375,7 @@ def letter_file(
     (``office.letters.export``: refused for a void or not yet rendered letter)."""
     from office.letters import export
 
-    exported = export(runtime, letter_number(runtime, actor, tracking, letter_id), fmt=fmt)
+    exported = export(runtime, actor, letter_number(runtime, actor, tracking, letter_id), fmt=fmt)
     name = exported.original_name or f"letter.{exported.format}"
     data = exported.data
     return CaseFile(exported.media_type, name, len(data), exported.sha256, iter((data,)))

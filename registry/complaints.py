@@ -288,6 +288,26 @@ def visible_condition(levels: Collection[Classification] | None) -> ColumnElemen
     return Complaint.classification.in_(sorted(level.value for level in levels))
 
 
+def visible_tracking_codes(
+    session: Session, codes: Collection[str], levels: Collection[Classification] | None
+) -> set[str]:
+    """Those of ``codes`` whose complaints are classified at one of ``levels`` (all of them
+    when nothing is hidden), read by the tracking code's unique index a chunk at a time."""
+    if visible_condition(levels) is None:
+        return set(codes)
+    wanted, found = sorted(set(codes)), set()
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        found |= set(
+            session.scalars(
+                _visible(select(Complaint.tracking_code), levels).where(
+                    Complaint.tracking_code.in_(chunk)
+                )
+            )
+        )
+    return found
+
+
 def _visible(query: Select[Any], levels: Collection[Classification] | None) -> Select[Any]:
     condition = visible_condition(levels)
     return query if condition is None else query.where(condition)

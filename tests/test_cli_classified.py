@@ -100,3 +100,44 @@ def test_user_clear_gives_a_user_their_clearance(
     # The operator (no user) still holds only «عادی».
     monkeypatch.delenv("RESIDEGI_CLI_ACTS_AS_USER")
     _unknown(cli, "complaint", "show", secret)
+
+
+def _dispatch(cli: Cli) -> None:
+    """The pending referrals numbered, rendered and sent, as a batch does (in process)."""
+    from generators.batch import RenderPool
+    from office.pipeline import Batch, number_and_send, pending_referrals
+    from office.runtime import Runtime
+    from registry.settings import Settings
+
+    settings = Settings(home=cli.home, today="1405/09/04", office={"signatory_name": "محمد احمدی"})
+    runtime = Runtime(settings)
+    batch = Batch(runtime, "tester")
+    with RenderPool[int](1) as pool:
+        number_and_send(batch, pool, pending_referrals(batch, None))
+    runtime.close()
+
+
+def test_the_letters_of_a_hidden_case_are_not_found_either(
+    cli: Cli, secret: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _dispatch(cli)
+    monkeypatch.setenv("RESIDEGI_OPERATOR_CLEARANCE", "secret")
+    letters = [x for x in cli.json("letter", "list") if x["tracking_code"] == secret]
+    referral = next(x["number"] for x in letters if x["kind"] == "referral")
+    waiting = cli.json("reply", "outstanding")["letters"]
+    assert referral in [x["number"] for x in waiting]
+    assert cli.json("deadline", "explain", referral)["number"] == referral
+    monkeypatch.delenv("RESIDEGI_OPERATOR_CLEARANCE")
+
+    listed = [x["number"] for x in cli.json("letter", "list")]
+    assert not set(listed) & {x["number"] for x in letters}
+    assert referral not in [x["number"] for x in cli.json("reply", "outstanding")["letters"]]
+    for args in (
+        ("letter", "show", referral),
+        ("letter", "export", referral, "-o", str(tmp_path / "r.pdf")),
+        ("deadline", "explain", referral),
+    ):
+        got, out, _ = cli(*args, "--json")
+        assert got == NOT_FOUND, (args, out)
+        assert json.loads(out)["error"]["code"] == "letter_not_found"
+    assert not (tmp_path / "r.pdf").exists()

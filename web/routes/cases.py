@@ -191,7 +191,7 @@ def deadline(
     without script it is a page of its own)."""
     runtime = the_desk.runtime
     number = cases.letter_number(runtime, staff, tracking, _letter_id(letter))
-    explained = explain(runtime, number)
+    explained = explain(runtime, staff, number)
     fragment = request.headers.get("HX-Request") == "true"
     return page(
         request,
