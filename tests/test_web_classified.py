@@ -230,3 +230,21 @@ def test_the_review_form_offers_the_levels_up_to_the_reviewer_s_clearance(
     )
     # And the uncleared reviewer no longer finds it.
     assert desk.client(UNCLEARED).get(f"/complaints/{tracking}").status_code == 404
+
+
+def test_the_admin_clears_a_user_on_the_desk(desk: DeskUnderTest, secret: dict[str, str]) -> None:
+    admin = desk.client(Role.ADMIN)
+    listed = admin.get("/admin/users").text
+    assert 'action="/admin/users/archivist/clear"' in listed
+    form = {"level": "top", "csrf_token": desk.token(Role.ADMIN)}
+    refused = admin.post("/admin/users/archivist/clear", data=form)
+    assert refused.status_code == 400 and "top" in refused.text
+    assert desk.client(Role.ARCHIVIST).get(f"/complaints/{secret['tracking']}").status_code == 404
+    form["level"] = "top_secret"
+    assert admin.post("/admin/users/archivist/clear", data=form).status_code == 303
+    # At the archivist's next request: the case, its dossier.
+    archivist = desk.client(Role.ARCHIVIST)
+    assert archivist.get(f"/complaints/{secret['tracking']}").status_code == 200
+    assert archivist.get(f"/complaints/{secret['tracking']}/dossier.pdf").status_code == 200
+    listed = admin.get("/admin/users").text
+    assert '<option value="top_secret" selected>به‌کلی سری</option>' in listed

@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import Mount
 
 from registry.kinds import Role
-from tests import web_samples_web13a, web_samples_web13b
+from tests import web_samples_classify16, web_samples_web13a, web_samples_web13b
 from tests.web_support import DeskUnderTest, desk_fixture
 from web.desk import needs
 
@@ -47,6 +47,7 @@ PATH_VALUES.update(web_samples_web13b.PATH_VALUES)
 PATH_VALUES.update(web_samples_web13a.PATH_VALUES)
 POST_SAMPLES.update(web_samples_web13a.POST_SAMPLES)
 POST_SAMPLES.update(web_samples_web13b.POST_SAMPLES)
+POST_SAMPLES.update(web_samples_classify16.POST_SAMPLES)
 
 
 @pytest.fixture(scope="module")
