@@ -21,7 +21,15 @@ from office import complaints as office
 from office.messages import ACTIVE_CONTENT_FA, REVIEW_WARNINGS_FA, possible_duplicate_warning
 from registry.complaints import ComplainantInput, ComplaintInput
 from registry.errors import InvalidInput
-from registry.kinds import Channel, ComplainantKind, ComplaintState, DocumentKind, Honorific
+from registry.kinds import (
+    Channel,
+    Classification,
+    ComplainantKind,
+    ComplaintState,
+    DocumentKind,
+    Honorific,
+    Priority,
+)
 from registry.text import to_persian_digits as fa
 from registry.tracking import format_tracking_code
 
@@ -132,9 +140,14 @@ def register(
 
 
 @app.command("show")
-def show(ctx: typer.Context, tracking: TrackingArg, as_json: JsonOption = False) -> None:
+def show(
+    ctx: typer.Context,
+    tracking: TrackingArg,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """One complaint with its complainant and documents."""
-    record = office.show(ctx.obj, tracking)
+    record = office.show(ctx.obj, acting(ctx.obj, actor), tracking)
     label = ComplaintState(record["state"]).label_fa
     if as_json:
         output.emit_json(record)
@@ -143,6 +156,8 @@ def show(ctx: typer.Context, tracking: TrackingArg, as_json: JsonOption = False)
         [
             ("کد رهگیری", format_tracking_code(record["tracking_code"])),
             ("وضعیت", label),
+            ("فوریت", Priority(record["priority"]).label_fa),
+            ("طبقه‌بندی", Classification(record["classification"]).label_fa),
             ("تاریخ ثبت", record["registered_date"]),
             ("شاکی", record["complainant"]),
             ("دستگاه", record["agencies"]),
@@ -173,6 +188,7 @@ def list_(
     overdue: Annotated[
         bool, typer.Option("--overdue", help="Only those with a referral unanswered past due.")
     ] = False,
+    actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Complaints, newest first."""
@@ -180,6 +196,7 @@ def list_(
     wanted = choice(state_name, ComplaintState, "state") if state_name else None
     records = office.list_complaints(
         state,
+        acting(state, actor),
         wanted,
         limit,
         agency=agency,
@@ -232,6 +249,21 @@ def review(
             help="With --reject: the competent body's code (setting office.competent_bodies)."
         ),
     ] = None,
+    priority: Annotated[
+        str,
+        typer.Option(
+            help="The case's priority: normal (عادی), urgent (فوری), very_urgent (خیلی فوری) "
+            "or immediate (آنی); its letters' reply deadline where the office sets one."
+        ),
+    ] = Priority.NORMAL.value,
+    classification: Annotated[
+        str,
+        typer.Option(
+            help="The case's classification: normal (عادی), confidential (محرمانه), "
+            "highly_confidential (خیلی محرمانه), secret (سری) or top_secret (به‌کلی سری); "
+            "only staff cleared for it see the case. At most your own clearance."
+        ),
+    ] = Classification.NORMAL.value,
     actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -257,6 +289,8 @@ def review(
         summary=summary,
         forward=forward or (),
         refer_to=refer_to,
+        priority=choice(priority, Priority, "priority"),
+        classification=choice(classification, Classification, "classification"),
     )
     if as_json:
         output.emit_json(reviewed.as_record())

@@ -21,10 +21,12 @@ CHANGE_FA = {"start": "ارسال", "extension": "تمدید", "pause": "توق�
 
 
 @app.command("explain")
-def explain(ctx: typer.Context, number: LetterArg, as_json: JsonOption = False) -> None:
+def explain(
+    ctx: typer.Context, number: LetterArg, actor: ActorOption = None, as_json: JsonOption = False
+) -> None:
     """How the letter's due date was reached, day by day."""
     state: App = ctx.obj
-    explained = deadlines.explain(state, number)
+    explained = deadlines.explain(state, acting(state, actor), number)
     record, changes, explanation = explained.letter, explained.changes, explained.explanation
     if as_json:
         output.emit_json({**record, "explanation": explanation.as_json(), "changes": changes})

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from cli import output
-from cli.options import JsonOption
+from cli.context import acting
+from cli.options import ActorOption, JsonOption
 from registry.text import to_persian_digits
 
 
@@ -19,6 +20,7 @@ def dossier(
     bag: Annotated[
         Path | None, typer.Option("--bag", help="Also export a BagIt package to this folder.")
     ] = None,
+    actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Assemble a case's dossier: cover, index, every document with a bookmark each."""
@@ -26,6 +28,7 @@ def dossier(
 
     record = write_dossier(
         ctx.obj,
+        acting(ctx.obj, actor),
         tracking,
         out.expanduser().resolve(),
         bag=bag.expanduser().resolve() if bag else None,

@@ -48,12 +48,13 @@ def list_(
     ctx: typer.Context,
     series: Annotated[str | None, typer.Option(help="Series code, e.g. ص.")] = None,
     year: Annotated[int | None, typer.Option(help="Jalali year, e.g. 1405.")] = None,
+    actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """List letters in register order."""
     from office.letters import list_letters
 
-    records = list_letters(ctx.obj, series=series, year=year)
+    records = list_letters(ctx.obj, acting(ctx.obj, actor), series=series, year=year)
     if as_json:
         output.emit_json(records)
     else:
@@ -64,12 +65,13 @@ def list_(
 def show(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument(help="Letter number as printed, e.g. 1405/ص/123.")],
+    actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """One letter."""
     from office.letters import show_letter
 
-    record = show_letter(ctx.obj, number)
+    record = show_letter(ctx.obj, acting(ctx.obj, actor), number)
     if as_json:
         output.emit_json(record)
     else:
@@ -164,12 +166,13 @@ def export(
     number: Annotated[str, typer.Argument(help="Letter number as printed.")],
     out: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
     fmt: Annotated[str, typer.Option("--format", help="pdf or docx.")] = "pdf",
+    actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Write a letter's archived file (PDF, or its DOCX), checked against its fingerprint."""
     from office.letters import export as export_letter
 
-    exported = export_letter(ctx.obj, number, fmt=fmt.strip().lower())
+    exported = export_letter(ctx.obj, acting(ctx.obj, actor), number, fmt=fmt.strip().lower())
     target = out.expanduser()
     _write_atomically(target, exported.data)
     if as_json:

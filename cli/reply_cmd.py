@@ -109,6 +109,7 @@ def outstanding_(
     out: Annotated[
         Path | None, typer.Option("-o", "--output", help="The PDF report to write.")
     ] = None,
+    actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Referrals still waiting for a reply, most working days late first, with totals."""
@@ -116,7 +117,9 @@ def outstanding_(
     kind = choice(fmt, _Format, "format")
     if kind is _Format.PDF and out is None:
         raise InvalidInput("field_required", field="output")
-    report = replies.outstanding_replies(state, overdue=overdue, agency=agency, county=county)
+    report = replies.outstanding_replies(
+        state, acting(state, actor), overdue=overdue, agency=agency, county=county
+    )
     if as_json:
         output.emit_json(report.as_json())
     elif kind is _Format.CSV:

@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from cli import output
-from cli.context import App
-from cli.options import JsonOption, choice, jalali_date_or_none
+from cli.context import App, acting
+from cli.options import ActorOption, JsonOption, choice, jalali_date_or_none
 from office import search as searching
 from registry.kinds import ComplaintState
 from registry.search import Match
@@ -55,6 +55,7 @@ def search(
     limit: Annotated[
         int, typer.Option("--limit", help="At most this many results.")
     ] = searching.DEFAULT_LIMIT,
+    actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Search cases: exact codes first, then name, agency and subject before body, newest first."""
@@ -62,7 +63,15 @@ def search(
     wanted = choice(state_name, ComplaintState, "state") if state_name else None
     start = jalali_date_or_none(date_from)
     end = jalali_date_or_none(date_to)
-    found = searching.search(state, query, date_from=start, date_to=end, state=wanted, limit=limit)
+    found = searching.search(
+        state,
+        acting(state, actor),
+        query,
+        date_from=start,
+        date_to=end,
+        state=wanted,
+        limit=limit,
+    )
     records = found.records
     if as_json:
         output.emit_json(

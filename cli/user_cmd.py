@@ -1,4 +1,4 @@
-"""``residegi user``: the desk's staff accounts (add, list, disable)."""
+"""``residegi user``: the desk's staff accounts (add, list, disable, clear)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,21 @@ from cli.context import App, acting
 from cli.options import ActorOption, JsonOption, read_text_file
 from office import users
 from registry.errors import InvalidInput
+from registry.kinds import Classification
 from registry.users import parse_roles
 
 app = typer.Typer(
-    help="کاربران میز کار: افزودن، فهرست، غیرفعال‌کردن، معاون امضاکننده.", no_args_is_help=True
+    help="کاربران میز کار: افزودن، فهرست، غیرفعال‌کردن، مجوز طبقه‌بندی، معاون امضاکننده.",
+    no_args_is_help=True,
 )
 
-COLUMNS = [("username", "نام کاربری"), ("full_name", "نام"), ("roles", "نقش‌ها"), ("active", "فعال")]
+COLUMNS = [
+    ("username", "نام کاربری"),
+    ("full_name", "نام"),
+    ("roles", "نقش‌ها"),
+    ("clearance", "مجوز طبقه‌بندی"),
+    ("active", "فعال"),
+]
 
 
 def _password(password_file: Path | None) -> str:
@@ -78,7 +86,12 @@ def list_(ctx: typer.Context, actor: ActorOption = None, as_json: JsonOption = F
         output.emit_json(records)
         return
     shown = [
-        {**r, "roles": "، ".join(r["roles"]), "active": "بله" if r["active"] else "خیر"}
+        {
+            **r,
+            "roles": "، ".join(r["roles"]),
+            "clearance": Classification(r["clearance"]).label_fa,
+            "active": "بله" if r["active"] else "خیر",
+        }
         for r in records
     ]
     output.table(shown, COLUMNS, title="کاربران")
@@ -111,3 +124,26 @@ def deputy(
     record = users.name_deputy(state, acting(state, actor), username, title=title, remove=remove)
     done = "دیگر معاون امضاکننده نیست" if remove else "معاون امضاکننده شد (از طرف)"
     output.record_or_sentence(record, f"کاربر {record['username']} {done}.", as_json=as_json)
+
+
+@app.command("clear")
+def clear(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The user's login name.")],
+    level: Annotated[
+        str,
+        typer.Argument(
+            help="The highest classification they may see: normal, confidential, "
+            "highly_confidential, secret or top_secret."
+        ),
+    ],
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Clear a user for a classification and every level below it (raise or lower)."""
+    state: App = ctx.obj
+    record = users.clear_user(state, acting(state, actor), username, level)
+    label = Classification(record["clearance"]).label_fa
+    output.record_or_sentence(
+        record, f"کاربر {record['username']} تا طبقه‌بندی «{label}» مجاز شد.", as_json=as_json
+    )

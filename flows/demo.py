@@ -175,12 +175,12 @@ def run_demo(
         )
     if replied:
         run_answers(runtime.settings, [(code, DECISION) for code in replied], actor)
-    _summarise(runtime, summary)
+    _summarise(runtime, actor, summary)
     summary.users = add_demo_users(runtime, actor)
     return summary
 
 
-def _summarise(runtime: Runtime, summary: DemoSummary) -> None:
+def _summarise(runtime: Runtime, actor: str, summary: DemoSummary) -> None:
     with runtime.sessions() as session:
         summary.states.update(s.value for s in session.scalars(select(Complaint.state)))
         summary.letters.update(k.value for k in session.scalars(select(Letter.kind)))
@@ -205,5 +205,5 @@ def _summarise(runtime: Runtime, summary: DemoSummary) -> None:
     if answered:
         # A whole case, as the archivists retrieve it.
         dossier = runtime.settings.home / f"dossier-{answered}.pdf"
-        case_dossier(runtime, answered, dossier)
+        case_dossier(runtime, actor, answered, dossier)
         summary.sample_dossier = str(dossier)

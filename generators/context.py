@@ -29,6 +29,7 @@ from generators.facts import (
 )
 from generators.kinds import COMPLAINANT_KINDS, FULL_TEXT, KIND_TITLES, rendering
 from registry.anonymity import Identifiers, identifying_mentions
+from registry.kinds import Classification, Priority
 from registry.text import normalize_for_search
 
 ARTICLE_22 = "ماده ۲۲ قانون ارتقای سلامت نظام اداری و مقابله با فساد"
@@ -275,6 +276,11 @@ def _qr_view(facts: LetterFacts) -> dict[str, Any]:
     return view
 
 
+def _mark(value: Priority | Classification) -> str:
+    """The Persian mark a letter prints for a priority or classification; none for «عادی»."""
+    return "" if value.value == "normal" else value.label_fa
+
+
 def build_context(kind: str, facts: LetterFacts | Mapping[str, Any]) -> dict[str, Any]:
     """The template context of one letter of ``kind``.
 
@@ -323,6 +329,9 @@ def build_context(kind: str, facts: LetterFacts | Mapping[str, Any]) -> dict[str
             "references": [_reference_view(r) for r in checked.references],
             "follows": [_reference_view(r) for r in checked.references if r.kind == "follows"],
             "answers": [_reference_view(r) for r in checked.references if r.kind == "answers"],
+            # What the letter is marked with (empty for «عادی»: nothing is printed).
+            "priority": _mark(Priority(complaint.priority)),
+            "classification": _mark(Classification(complaint.classification)),
         },
         "recipient": {
             "lines": (

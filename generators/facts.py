@@ -133,6 +133,13 @@ class Complaint(Facts):
     # The reviewer's summary written at acceptance (``complaint review --summary``): what
     # letters to agencies print under «خلاصه شکایت»; empty on facts frozen before it.
     summary: str = ""
+    # Chosen at review (``registry.kinds.Priority``, ``Classification``): the priority is
+    # printed in the letter's box, the classification at the top and bottom of every
+    # page; «عادی» prints nothing, and facts frozen before they existed are «عادی».
+    priority: Literal["normal", "urgent", "very_urgent", "immediate"] = "normal"
+    classification: Literal[
+        "normal", "confidential", "highly_confidential", "secret", "top_secret"
+    ] = "normal"
 
 
 class CarbonCopy(Facts):

@@ -109,6 +109,8 @@ def _defaults(doc: DocumentObject) -> None:
     _style(doc, "Letter Tiny Keep", 7.5, keep_next=True)
     _style(doc, "Letter Micro Keep", 6.5, after=0, keep_next=True)
     _style(doc, "Letter Footer", 8, jc="center")
+    # A classified letter's classification at the top and bottom of every page.
+    _style(doc, "Letter Mark", 10, bold=True)
 
 
 def _para(target: DocumentObject | _Cell, text: str, style: str) -> Paragraph:
@@ -203,7 +205,16 @@ def build(kind: str) -> bytes:
             ("{{ office.office }}", "Letter Bold"),
         ],
     )
-    _fill(basmala, [("بسمه تعالی", "Letter Centre")])
+    _fill(
+        basmala,
+        [
+            ("بسمه تعالی", "Letter Centre"),
+            # The priority (فوری، خیلی فوری، آنی) under it; «عادی» leaves no paragraph.
+            ("{%p if letter.priority %}", "Letter Centre"),
+            ("{{ letter.priority }}", "Letter Centre"),
+            ("{%p endif %}", "Letter Centre"),
+        ],
+    )
     _labelled(meta, "شماره: ", "{{ letter.number }}", "Letter Body", True)
     _labelled(meta, "تاریخ: ", "{{ letter.date }}", "Letter Body", False)
     _labelled(meta, "پیوست: ", "{{ letter.attachments }}", "Letter Body", False)
@@ -361,6 +372,7 @@ def _header_footer(doc: DocumentObject) -> None:
         first.style = doc.styles["Letter Footer"]
         first.add_run(address)
         _page_of(footer.add_paragraph(style="Letter Footer"))
+        _classification(footer.add_paragraph)
     header = section.header
     header.is_linked_to_previous = False
     line = header.paragraphs[0]
@@ -374,6 +386,16 @@ def _header_footer(doc: DocumentObject) -> None:
         )
     )
     section.first_page_header.is_linked_to_previous = False
+    _classification(section.first_page_header.paragraphs[0].insert_paragraph_before)
+    _classification(line.insert_paragraph_before)
+
+
+def _classification(add: Any) -> None:
+    """A classified letter's classification (the bylaw on classified documents), in a
+    header or footer: three paragraphs of which docxtpl keeps only the mark, and only when
+    the letter is classified (an unclassified letter's header and footer are as before)."""
+    for text in ("{%p if letter.classification %}", "{{ letter.classification }}", "{%p endif %}"):
+        add(text, style="Letter Mark")
 
 
 # python-docx's default package carries a thumbnail of an unrelated document and a second

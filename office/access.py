@@ -15,9 +15,21 @@ import enum
 from dataclasses import dataclass
 
 from registry.errors import Refused
-from registry.kinds import Role
+from registry.kinds import Classification, Role
+from registry.settings import Settings
 
-__all__ = ["ALL_ROLES", "Action", "Actor", "Forbidden", "Staff", "actor_name", "may", "require"]
+__all__ = [
+    "ALL_ROLES",
+    "Action",
+    "Actor",
+    "Forbidden",
+    "Staff",
+    "actor_name",
+    "clearance_of",
+    "may",
+    "require",
+    "visible_levels",
+]
 
 ALL_ROLES = frozenset(Role)
 
@@ -33,6 +45,8 @@ class Staff:
     username: str
     full_name: str
     roles: frozenset[Role]
+    # The highest classification they may see (``user clear``); «عادی» unless raised.
+    clearance: Classification = Classification.NORMAL
     # Named by the head as deputy: may sign letters «از طرف» the head (SIGN_LETTER).
     deputy: bool = False
 
@@ -119,3 +133,16 @@ def require(actor: Actor, action: Action) -> str:
         roles = "، ".join(role.label_fa for role in sorted(action.roles))
         raise Forbidden("role_required", action=action.code, roles=roles)
     return actor_name(actor)
+
+
+def clearance_of(actor: Actor, settings: Settings) -> Classification:
+    """The highest classification ``actor`` may see: a member of staff's own clearance;
+    the machine's operator only what the office gives it (``operator_clearance``)."""
+    return settings.operator_clearance if isinstance(actor, str) else actor.clearance
+
+
+def visible_levels(actor: Actor, settings: Settings) -> frozenset[Classification]:
+    """The classifications of the cases ``actor`` may see, the one rule every query that
+    lists or loads cases applies: their clearance and every level below it.  A case
+    classified above is treated as if it did not exist (not found, never listed)."""
+    return clearance_of(actor, settings).levels_up_to()

@@ -3,9 +3,11 @@ deadlines, inspection, answer and the timeline of who did what, and which of the
 own actions (review, attach, withdraw, reopen, close, record a reply, edit a deadline) a
 member of staff may take now.
 
-Read-only, so no actor: the desk guards these with its own action.  The files a case
-holds (documents, letters, the receipt) are handed out through here, checked to belong
-to the case and re-hashed on the way out.
+Read-only: the desk guards these with its own action; each one takes the acting user
+only to find the case among those they may see (``office.access.visible_levels``): a
+case classified above their clearance is not found, exactly as an unknown code.  The
+files a case holds (documents, letters, the receipt) are handed out through here, checked
+to belong to the case and re-hashed on the way out.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from office.access import Action, Actor, may
+from office.access import Action, Actor, may, visible_levels
 from office.correspondence import chain
 from office.runtime import Runtime
 from registry import complaints
@@ -140,11 +142,16 @@ class CaseView:
         return ComplaintState(self.record["state"])
 
 
-def case_view(runtime: Runtime, tracking: str) -> CaseView:
-    """Case ``tracking`` in full (NotFound if there is none)."""
+def _case(runtime: Runtime, session: Session, actor: Actor, tracking: str) -> Complaint:
+    """Case ``tracking`` if ``actor`` may see it; NotFound otherwise, as for no such case."""
+    return complaints.get_complaint(session, tracking, visible_levels(actor, runtime.settings))
+
+
+def case_view(runtime: Runtime, actor: Actor, tracking: str) -> CaseView:
+    """Case ``tracking`` in full (NotFound if there is none that ``actor`` may see)."""
     zone = runtime.clock.zone
     with runtime.sessions() as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = _case(runtime, session, actor, tracking)
         record = complaint_record(complaint, zone, detail=True)
         derived = _derived_pdfs(session, complaint)
         documents = [
@@ -205,11 +212,11 @@ def case_view(runtime: Runtime, tracking: str) -> CaseView:
     )
 
 
-def case_events(runtime: Runtime, tracking: str) -> list[dict[str, Any]]:
+def case_events(runtime: Runtime, actor: Actor, tracking: str) -> list[dict[str, Any]]:
     """Case ``tracking``'s timeline, oldest first: when, who (user name and full name),
     what (``action`` and ``action_fa``), the states before and after, the letter, the note."""
     with runtime.sessions() as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = _case(runtime, session, actor, tracking)
         letters = _letters(session, complaint)
         return _events(session, complaint, {x.id: x.number for x in letters}, runtime.clock.zone)
 
@@ -356,12 +363,12 @@ class CaseFile:
 
 
 def document_file(
-    runtime: Runtime, tracking: str, document_id: int, *, as_pdf: bool = False
+    runtime: Runtime, actor: Actor, tracking: str, document_id: int, *, as_pdf: bool = False
 ) -> CaseFile:
     """Document ``document_id`` of case ``tracking`` (NotFound if the case has none by that
     id); with ``as_pdf``, the PDF a scanned image was converted to (a PDF is itself)."""
     with runtime.sessions() as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = _case(runtime, session, actor, tracking)
         document = next((d for d in complaint.documents if d.id == document_id), None)
         if document is None:
             raise NotFound("document_not_found", tracking_code=complaint.tracking_code)
@@ -375,11 +382,11 @@ def document_file(
     return _stream(runtime, sha256, media_type, name)
 
 
-def letter_number(runtime: Runtime, tracking: str, letter_id: int) -> str:
+def letter_number(runtime: Runtime, actor: Actor, tracking: str, letter_id: int) -> str:
     """The number of letter ``letter_id`` of case ``tracking`` (NotFound if the case has
     no letter by that id)."""
     with runtime.sessions() as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = _case(runtime, session, actor, tracking)
         number = session.scalar(
             select(Letter.number).where(Letter.id == letter_id, Letter.complaint_id == complaint.id)
         )
@@ -388,22 +395,24 @@ def letter_number(runtime: Runtime, tracking: str, letter_id: int) -> str:
     return number
 
 
-def letter_file(runtime: Runtime, tracking: str, letter_id: int, *, fmt: str) -> CaseFile:
+def letter_file(
+    runtime: Runtime, actor: Actor, tracking: str, letter_id: int, *, fmt: str
+) -> CaseFile:
     """Letter ``letter_id`` of case ``tracking`` as its archived PDF or DOCX
     (``office.letters.export``: refused for a void or not yet rendered letter)."""
     from office.letters import export
 
-    exported = export(runtime, letter_number(runtime, tracking, letter_id), fmt=fmt)
+    exported = export(runtime, actor, letter_number(runtime, actor, tracking, letter_id), fmt=fmt)
     name = exported.original_name or f"letter.{exported.format}"
     data = exported.data
     return CaseFile(exported.media_type, name, len(data), exported.sha256, iter((data,)))
 
 
-def receipt_file(runtime: Runtime, tracking: str) -> CaseFile:
+def receipt_file(runtime: Runtime, actor: Actor, tracking: str) -> CaseFile:
     """Case ``tracking``'s registration receipt (the newest live letter of kind receipt)
     as its archived PDF; NotFound when it has none."""
     with runtime.sessions() as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = _case(runtime, session, actor, tracking)
         letter_id = session.scalar(
             select(Letter.id)
             .where(
@@ -417,7 +426,7 @@ def receipt_file(runtime: Runtime, tracking: str) -> CaseFile:
         code = complaint.tracking_code
     if letter_id is None:
         raise NotFound("receipt_not_found", tracking_code=code)
-    receipt = letter_file(runtime, tracking, letter_id, fmt="pdf")
+    receipt = letter_file(runtime, actor, tracking, letter_id, fmt="pdf")
     return CaseFile(
         receipt.media_type, f"receipt-{code}.pdf", receipt.size, receipt.sha256, receipt.chunks
     )

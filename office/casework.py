@@ -18,7 +18,14 @@ from office.pipeline import Batch, Seal, deliver, move_complaint_to, number_case
 from registry import complaints
 from registry.db import transaction
 from registry.errors import InvalidInput
-from registry.kinds import ComplaintState, DocumentKind, LetterKind, LetterState
+from registry.kinds import (
+    Classification,
+    ComplaintState,
+    DocumentKind,
+    LetterKind,
+    LetterState,
+    Priority,
+)
 from registry.letter_facts import (
     Facts,
     final_answer_facts,
@@ -56,6 +63,22 @@ class Reviewed:
             "warnings": self.warnings,
             "letter_number": self.letter_number,
         }
+
+
+@dataclass(frozen=True)
+class Marking:
+    """What the reviewer chose for a case besides the decision: its priority (the reply
+    deadline and the mark in its letters' box) and classification (who sees it, the mark at
+    the top and bottom of its letters' pages)."""
+
+    priority: Priority = Priority.NORMAL
+    classification: Classification = Classification.NORMAL
+
+    def apply(self, complaint: Complaint) -> None:
+        """Set them on ``complaint`` in the caller's transaction, before its letter is
+        numbered (its facts freeze them)."""
+        complaint.priority = self.priority
+        complaint.classification = self.classification
 
 
 class _ComplainantFacts(Protocol):
@@ -134,6 +157,7 @@ def accept(
     note: str | None = None,
     summary: str | None = None,
     forward: Sequence[int] = (),
+    marking: Marking | None = None,
 ) -> Reviewed:
     """Accept for referral with the reviewer's ``summary`` and, for an anonymous complaint,
     the documents that may be forwarded (no letter: the referrals go out with the next
@@ -154,6 +178,8 @@ def accept(
             summary=summary,
             forward=forward,
         )
+        if marking is not None:
+            marking.apply(complaint)
         if full_text is not None:
             text_file = [(DocumentKind.COMPLAINT_TEXT, full_text)]
             attach_files(
@@ -173,7 +199,14 @@ def competent_body(settings: Settings, code: str | None) -> str | None:
     return bodies[code]
 
 
-def reject(batch: Batch, tracking: str, *, reason: str, refer_to: str | None = None) -> Reviewed:
+def reject(
+    batch: Batch,
+    tracking: str,
+    *,
+    reason: str,
+    refer_to: str | None = None,
+    marking: Marking | None = None,
+) -> Reviewed:
     """Reject the complaint and send the complainant the rejection letter with the reason
     and, with ``refer_to`` (a code of the ``office.competent_bodies`` table), the body
     competent to hear it."""
@@ -183,6 +216,8 @@ def reject(batch: Batch, tracking: str, *, reason: str, refer_to: str | None = N
         outcome = complaints.reject(
             session, complaint, reason=reason, actor=batch.actor, at=batch.runtime.clock.now()
         )
+        if marking is not None:
+            marking.apply(complaint)
         facts = partial(rejection_facts, reason=reason.strip(), competent_authority=authority)
         letter = _to_complainant(batch, session, LetterKind.REJECTION, complaint, facts)
         letter_id, code = letter.id, complaint.tracking_code
@@ -191,7 +226,12 @@ def reject(batch: Batch, tracking: str, *, reason: str, refer_to: str | None = N
 
 
 def ask_for_documents(
-    batch: Batch, tracking: str, *, missing: Sequence[DocumentKind], note: str | None = None
+    batch: Batch,
+    tracking: str,
+    *,
+    missing: Sequence[DocumentKind],
+    note: str | None = None,
+    marking: Marking | None = None,
 ) -> Reviewed:
     """Mark the complaint incomplete and send the complainant the list of missing documents."""
     with transaction(batch.runtime.sessions) as session:
@@ -204,6 +244,8 @@ def ask_for_documents(
             at=batch.runtime.clock.now(),
             note=note,
         )
+        if marking is not None:
+            marking.apply(complaint)
         facts = partial(missing_documents_facts, missing=list(complaint.missing_kinds or []))
         letter = _to_complainant(batch, session, LetterKind.MISSING_DOCUMENTS, complaint, facts)
         letter_id, code = letter.id, complaint.tracking_code

@@ -127,7 +127,7 @@ def number_step(batch: Batch, planned: PlannedStep) -> int | None:
             if superior is None:
                 return None
             kind = LetterKind.ESCALATION
-            days = stated_reply_days(settings, kind)
+            days = stated_reply_days(settings, kind, priority=referral.complaint.priority)
             facts = partial(
                 escalation_facts,
                 referral,
@@ -139,7 +139,7 @@ def number_step(batch: Batch, planned: PlannedStep) -> int | None:
             )
         else:
             kind = LetterKind.REMINDER
-            days = stated_reply_days(settings, kind)
+            days = stated_reply_days(settings, kind, priority=referral.complaint.priority)
             ordinal = 1 if wanted is ChaseStepKind.FIRST_REMINDER else 2
             facts = partial(
                 reminder_facts,

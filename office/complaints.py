@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from office.access import Action, Actor, require
+from office.access import Action, Actor, clearance_of, require, visible_levels
 from office.runtime import Runtime
 from registry import complaints
 from registry.db import transaction
-from registry.kinds import Channel, ComplaintState, DocumentKind
+from registry.errors import Refused
+from registry.kinds import Channel, Classification, ComplaintState, DocumentKind, Priority
 from registry.records import complaint_record
 
 if TYPE_CHECKING:
@@ -114,15 +115,18 @@ def register(
     return Registered(record, window, number, pdf)
 
 
-def show(runtime: Runtime, tracking: str) -> dict[str, Any]:
-    """One complaint in full: its record with text, complainant's detail and documents."""
+def show(runtime: Runtime, actor: Actor, tracking: str) -> dict[str, Any]:
+    """One complaint in full: its record with text, complainant's detail and documents
+    (NotFound, as for an unknown code, when it is classified above ``actor``'s clearance)."""
+    levels = visible_levels(actor, runtime.settings)
     with runtime.sessions() as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = complaints.get_complaint(session, tracking, levels)
         return complaint_record(complaint, runtime.clock.zone, detail=True)
 
 
 def list_complaints(
     runtime: Runtime,
+    actor: Actor,
     state: ComplaintState | None = None,
     limit: int | None = None,
     *,
@@ -132,12 +136,13 @@ def list_complaints(
     overdue: bool = False,
 ) -> list[dict[str, Any]]:
     """Complaints' records, newest first (at most ``limit``), narrowed as
-    ``find_complaints`` narrows them; ``agency`` by name (NotFound if there is none)."""
+    ``find_complaints`` narrows them (to those ``actor`` may see, first); ``agency`` by
+    name (NotFound if there is none)."""
     from registry.agencies import find_agency
 
     with runtime.sessions() as session:
         agency_id = find_agency(session, agency).id if agency else None
-        wanted = _filter(runtime, state, agency_id, since, until, overdue)
+        wanted = _filter(runtime, actor, state, agency_id, since, until, overdue)
         rows = complaints.filtered_complaints(session, wanted, offset=0, limit=limit)
         return [complaint_record(c, runtime.clock.zone) for c in rows]
 
@@ -164,6 +169,7 @@ class ComplaintPage:
 
 def find_complaints(
     runtime: Runtime,
+    actor: Actor,
     *,
     state: ComplaintState | None = None,
     agency_id: int | None = None,
@@ -173,12 +179,12 @@ def find_complaints(
     page: int = 1,
     page_size: int = PAGE_SIZE,
 ) -> ComplaintPage:
-    """The complaints in ``state``, about agency ``agency_id``, registered from ``since``
-    to ``until`` (office days, both inclusive), and with ``overdue`` only those with a
-    referral unanswered past its due date today: page ``page`` of them, newest first,
-    with the total.  A page past the last gives the last."""
+    """The complaints ``actor`` may see in ``state``, about agency ``agency_id``,
+    registered from ``since`` to ``until`` (office days, both inclusive), and with
+    ``overdue`` only those with a referral unanswered past its due date today: page
+    ``page`` of them, newest first, with the total.  A page past the last gives the last."""
     zone = runtime.clock.zone
-    wanted = _filter(runtime, state, agency_id, since, until, overdue)
+    wanted = _filter(runtime, actor, state, agency_id, since, until, overdue)
     with runtime.sessions() as session:
         total = complaints.count_complaints(session, wanted)
         last = max(1, -(-total // page_size))
@@ -192,14 +198,15 @@ def find_complaints(
 
 def _filter(
     runtime: Runtime,
+    actor: Actor,
     state: ComplaintState | None,
     agency_id: int | None,
     since: dt.date | None,
     until: dt.date | None,
     overdue: bool,
 ) -> complaints.ComplaintFilter:
-    """The registry's filter: office days as the instants that bound them (``until``
-    inclusive), overdue as of the office's today."""
+    """The registry's filter: the classifications ``actor`` may see, office days as the
+    instants that bound them (``until`` inclusive), overdue as of the office's today."""
     zone = runtime.clock.zone
     end = until + dt.timedelta(days=1) if until else None
     return complaints.ComplaintFilter(
@@ -208,6 +215,7 @@ def _filter(
         since=dt.datetime.combine(since, dt.time(), zone) if since else None,
         until=dt.datetime.combine(end, dt.time(), zone) if end else None,
         overdue_on=runtime.clock.today() if overdue else None,
+        levels=visible_levels(actor, runtime.settings),
     )
 
 
@@ -258,6 +266,8 @@ def review(
     summary: str | None = None,
     forward: Sequence[int] = (),
     refer_to: str | None = None,
+    priority: Priority = Priority.NORMAL,
+    classification: Classification = Classification.NORMAL,
 ) -> Reviewed:
     """The initial review of a registered complaint.
 
@@ -269,20 +279,40 @@ def review(
     ``summary`` (required for an anonymous complaint) and, for an anonymous complaint, the
     positions of the documents to ``forward``; rejecting may name the competent body by its
     code in the ``office.competent_bodies`` setting (``refer_to``).
+
+    Whatever the decision, the reviewer sets the case's ``priority`` and
+    ``classification`` (both «عادی» unless chosen), which the review's own letter and every
+    later one carry; a reviewer may classify no higher than their own clearance, and a
+    case above it is not found.
     """
-    actor = require(actor, Action.REVIEW)
+    name = require(actor, Action.REVIEW)
     from office import casework
     from office.pipeline import Batch, ensure_ready
     from registry.kinds import LetterKind
 
-    batch = Batch(runtime, actor)
+    clearance = clearance_of(actor, runtime.settings)
+    if classification.rank > clearance.rank:
+        raise Refused(
+            "classification_above_clearance",
+            field="classification",
+            level=classification.label_fa,
+            clearance=clearance.label_fa,
+        )
+    with runtime.sessions() as session:
+        complaints.get_complaint(session, tracking, visible_levels(actor, runtime.settings))
+    batch = Batch(runtime, name)
+    marking = casework.Marking(priority, classification)
     if decision is Decision.ACCEPT:
-        return casework.accept(batch, tracking, note=note, summary=summary, forward=forward)
+        return casework.accept(
+            batch, tracking, note=note, summary=summary, forward=forward, marking=marking
+        )
     if decision is Decision.REJECT:
         ensure_ready(batch, [LetterKind.REJECTION])
-        return casework.reject(batch, tracking, reason=reason or "", refer_to=refer_to)
+        return casework.reject(
+            batch, tracking, reason=reason or "", refer_to=refer_to, marking=marking
+        )
     ensure_ready(batch, [LetterKind.MISSING_DOCUMENTS])
-    return casework.ask_for_documents(batch, tracking, missing=missing, note=note)
+    return casework.ask_for_documents(batch, tracking, missing=missing, note=note, marking=marking)
 
 
 def attach(
@@ -295,6 +325,7 @@ def attach(
 ) -> dict[str, Any]:
     """Add checked files to a case (an incomplete one returns to review); its record.
     ``channel`` says how they came (default: brought to the desk in person)."""
+    levels = visible_levels(actor, runtime.settings)
     actor = require(actor, Action.ATTACH)
     from archive.intake import attach_files, read_files, with_active_content
 
@@ -302,7 +333,7 @@ def attach(
         attachments, runtime.settings.attachment_max_bytes, runtime.settings.max_image_pixels
     )
     with transaction(runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = complaints.get_complaint(session, tracking, levels)
         attach_files(
             session,
             runtime.store,
@@ -319,18 +350,20 @@ def attach(
 
 def withdraw(runtime: Runtime, actor: Actor, tracking: str, *, reason: str) -> dict[str, Any]:
     """The complainant withdraws an open case (a reason is required); its record."""
+    levels = visible_levels(actor, runtime.settings)
     actor = require(actor, Action.WITHDRAW)
     with transaction(runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = complaints.get_complaint(session, tracking, levels)
         complaints.withdraw(session, complaint, reason=reason, actor=actor, at=runtime.clock.now())
         return complaint_record(complaint, runtime.clock.zone)
 
 
 def reopen(runtime: Runtime, actor: Actor, tracking: str, *, reason: str) -> dict[str, Any]:
     """A closed or withdrawn case back to accepted (a reason is required); its record."""
+    levels = visible_levels(actor, runtime.settings)
     actor = require(actor, Action.REOPEN)
     with transaction(runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = complaints.get_complaint(session, tracking, levels)
         complaints.reopen(session, complaint, reason=reason, actor=actor, at=runtime.clock.now())
         return complaint_record(complaint, runtime.clock.zone)
 
@@ -345,9 +378,10 @@ def close(
 ) -> dict[str, Any]:
     """Close an answered or rejected case; its record. ``collected``: how the complainant
     received the answer, when known (in person counts as a visit in the figures)."""
+    levels = visible_levels(actor, runtime.settings)
     actor = require(actor, Action.CLOSE)
     with transaction(runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = complaints.get_complaint(session, tracking, levels)
         complaints.close(
             session,
             complaint,

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from office.access import Action, Actor, require
+from office.access import Action, Actor, require, visible_levels
 from office.letters import letter_by_number
 from office.runtime import Runtime
 from registry import deadline_edits, deadlines
@@ -62,10 +62,12 @@ class DeadlineExplained:
     explanation: DueDateExplanation
 
 
-def explain(runtime: Runtime, number: str) -> DeadlineExplained:
-    """How letter ``number``'s due date was reached (Refused if it runs no deadline)."""
+def explain(runtime: Runtime, actor: Actor, number: str) -> DeadlineExplained:
+    """How letter ``number``'s due date was reached (Refused if it runs no deadline;
+    NotFound for a letter of a case ``actor`` may not see)."""
+    levels = visible_levels(actor, runtime.settings)
     with runtime.sessions() as session:
-        letter = letter_by_number(runtime, session, number)
+        letter = letter_by_number(runtime, session, number, levels)
         explanation = deadlines.explain(session, letter, office_calendar(runtime, session))
         changes = [deadline_change_record(c) for c in deadlines.deadline_changes(session, letter)]
         record = letter_record(letter, runtime.clock.zone)

@@ -6,18 +6,22 @@ from pathlib import Path
 from typing import Any
 
 from archive.dossier import DossierResult, export_dossier
+from office.access import Actor, visible_levels
 from office.runtime import Runtime
+from registry import complaints
 from registry.tracking import parse_tracking_code
 
 
 def case_dossier(
-    runtime: Runtime, tracking: str, output: Path, *, bag: Path | None = None
+    runtime: Runtime, actor: Actor, tracking: str, output: Path, *, bag: Path | None = None
 ) -> DossierResult:
-    """Write case ``tracking``'s dossier PDF to ``output`` (and a BagIt package to ``bag``)."""
+    """Write case ``tracking``'s dossier PDF to ``output`` (and a BagIt package to ``bag``);
+    NotFound, before anything is written, for a case ``actor`` may not see."""
     from generators.dossier_cover import render_cover
 
     office = runtime.settings.office
     with runtime.sessions() as session:
+        complaints.get_complaint(session, tracking, visible_levels(actor, runtime.settings))
         return export_dossier(
             session,
             runtime.store,
@@ -36,12 +40,12 @@ def case_dossier(
 
 
 def dossier(
-    runtime: Runtime, tracking: str, output: Path, *, bag: Path | None = None
+    runtime: Runtime, actor: Actor, tracking: str, output: Path, *, bag: Path | None = None
 ) -> dict[str, Any]:
     """Write case ``tracking``'s dossier (and BagIt package) as ``case_dossier`` does; its
     record: tracking_code, output, sha256, pages, cover_pages, documents, index (an entry
     without pages is a document the dossier could not include, with a note), bag."""
-    return dossier_record(case_dossier(runtime, tracking, output, bag=bag))
+    return dossier_record(case_dossier(runtime, actor, tracking, output, bag=bag))
 
 
 def dossier_record(result: DossierResult) -> dict[str, Any]:
@@ -60,7 +64,9 @@ def dossier_record(result: DossierResult) -> dict[str, Any]:
     }
 
 
-def dossier_file(runtime: Runtime, tracking: str, folder: Path, *, bag: bool = False) -> Path:
+def dossier_file(
+    runtime: Runtime, actor: Actor, tracking: str, folder: Path, *, bag: bool = False
+) -> Path:
     """Write case ``tracking``'s dossier into the empty ``folder`` as one file to hand out:
     ``dossier-<code>.pdf``, or with ``bag`` its BagIt package zipped, ``dossier-<code>.zip``
     (a top folder ``dossier-<code>`` holding the bag).  The file's path; the caller owns
@@ -70,7 +76,7 @@ def dossier_file(runtime: Runtime, tracking: str, folder: Path, *, bag: bool = F
 
     name = f"dossier-{parse_tracking_code(tracking)}"
     if not bag:
-        return case_dossier(runtime, tracking, folder / f"{name}.pdf").output
-    result = case_dossier(runtime, tracking, folder / "dossier.pdf", bag=folder / name)
+        return case_dossier(runtime, actor, tracking, folder / f"{name}.pdf").output
+    result = case_dossier(runtime, actor, tracking, folder / "dossier.pdf", bag=folder / name)
     assert result.bag is not None
     return zip_bag(result.bag.path, folder / f"{name}.zip")

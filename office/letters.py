@@ -8,18 +8,20 @@ re-hashed on the way out.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from office.access import Action, Actor, require
+from office.access import Action, Actor, require, visible_levels
 from office.runtime import Runtime
+from registry.complaints import visible_condition
 from registry.db import transaction
-from registry.errors import InvalidInput, Refused
-from registry.kinds import LetterState
-from registry.models import ArchiveObject, Letter
+from registry.errors import InvalidInput, NotFound, Refused
+from registry.kinds import Classification, LetterState
+from registry.models import ArchiveObject, Complaint, Letter
 from registry.records import letter_record
 from registry.register import find_letter, void_letter
 
@@ -29,19 +31,35 @@ EXPORT_FORMATS: tuple[ExportFormat, ...] = ("pdf", "docx")
 _ROLES: dict[str, str] = {"pdf": "record", "docx": "editable"}
 
 
-def letter_by_number(runtime: Runtime, session: Session, number: str) -> Letter:
+def letter_by_number(
+    runtime: Runtime,
+    session: Session,
+    number: str,
+    levels: Collection[Classification] | None = None,
+) -> Letter:
     """The letter whose number staff typed (Persian or ASCII digits, either order), or
-    NotFound (exit 3); a malformed number is InvalidInput (exit 2)."""
+    NotFound (exit 3); a malformed number is InvalidInput (exit 2).  With ``levels`` (the
+    reader's, ``visible_levels``), a letter of a case classified at another level is not
+    found either, as a number never given."""
     office = runtime.settings.office
-    return find_letter(session, number, set(office.series.values()), office.number_format)
+    letter = find_letter(session, number, set(office.series.values()), office.number_format)
+    complaint = letter.complaint
+    if levels is not None and complaint is not None and complaint.classification not in levels:
+        raise NotFound("letter_not_found", number=number)
+    return letter
 
 
 def list_letters(
-    runtime: Runtime, *, series: str | None = None, year: int | None = None
+    runtime: Runtime, actor: Actor, *, series: str | None = None, year: int | None = None
 ) -> list[dict[str, Any]]:
     """Every letter in register order (year, series, sequence), optionally of one series
-    and one Jalali year."""
+    and one Jalali year; none of a case ``actor`` may not see."""
     query = select(Letter).options(selectinload(Letter.complaint))
+    hidden = visible_condition(visible_levels(actor, runtime.settings))
+    if hidden is not None:
+        query = query.outerjoin(Complaint, Complaint.id == Letter.complaint_id).where(
+            or_(Letter.complaint_id.is_(None), hidden)
+        )
     if series:
         query = query.where(Letter.series == series)
     if year:
@@ -52,10 +70,12 @@ def list_letters(
         return [letter_record(letter, zone) for letter in session.scalars(query)]
 
 
-def show_letter(runtime: Runtime, number: str) -> dict[str, Any]:
-    """One letter's record."""
+def show_letter(runtime: Runtime, actor: Actor, number: str) -> dict[str, Any]:
+    """One letter's record (NotFound for a letter of a case ``actor`` may not see)."""
+    levels = visible_levels(actor, runtime.settings)
     with runtime.sessions() as session:
-        return letter_record(letter_by_number(runtime, session, number), runtime.clock.zone)
+        letter = letter_by_number(runtime, session, number, levels)
+        return letter_record(letter, runtime.clock.zone)
 
 
 def void(runtime: Runtime, actor: Actor, number: str, *, reason: str) -> dict[str, Any]:
@@ -84,14 +104,15 @@ class ExportedLetter:
         return len(self.data)
 
 
-def export(runtime: Runtime, number: str, *, fmt: str = "pdf") -> ExportedLetter:
+def export(runtime: Runtime, actor: Actor, number: str, *, fmt: str = "pdf") -> ExportedLetter:
     """The archived PDF (the record) or DOCX (the editable copy) of a letter, read from the
     archive store and re-hashed on read.
 
     Refused (exit 4) for a void letter and for one numbered but not yet rendered and
     stored.  A file whose catalogue row is missing or names other bytes than the letter
     does, or whose bytes no longer hash to their name, is a verification failure (exit 5);
-    an object the store lacks is ObjectMissing (exit 3).
+    an object the store lacks is ObjectMissing (exit 3).  A letter of a case ``actor`` may
+    not see is not found.
     """
     from archive.errors import FixityFailed, ObjectAltered
     from archive.store import sha256_of
@@ -99,8 +120,9 @@ def export(runtime: Runtime, number: str, *, fmt: str = "pdf") -> ExportedLetter
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput("invalid_option", field="format", value=fmt, allowed="pdf, docx")
     kind: ExportFormat = "pdf" if fmt == "pdf" else "docx"
+    levels = visible_levels(actor, runtime.settings)
     with runtime.sessions() as session:
-        letter = letter_by_number(runtime, session, number)
+        letter = letter_by_number(runtime, session, number, levels)
         if letter.state is LetterState.VOID:
             raise Refused("letter_void", number=letter.number)
         expected = letter.pdf_sha256 if kind == "pdf" else letter.docx_sha256

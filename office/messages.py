@@ -237,6 +237,8 @@ MESSAGES: dict[str, str] = {
     "draft_not_approved": "پیش‌نویس {draft} هنوز پاراف نشده است؛ پیش از امضا، کارشناس یا مدیر باید آن را پاراف کند. چیزی ثبت نشد.",
     "drafts_not_named": "پیش‌نویسی نام برده نشد: شناسه پیش‌نویس، --batch یا --all بدهید.",
     "desk.drafts_not_named": "پیش‌نویسی برگزیده نشد.",
+    # classify16: priority and classification (issue 16)
+    "classification_above_clearance": "شما تنها برای طبقه‌بندی تا «{clearance}» مجوز دارید و شکایت را «{level}» نمی‌توانید طبقه‌بندی کنید؛ پس از آن خودتان هم آن را نمی‌دیدید. چیزی ثبت نشد.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {
@@ -287,6 +289,9 @@ FIELD_NAMES_FA: dict[str, str] = {
     # stats14
     "period": "دوره",
     "collected": "شیوه دریافت پاسخ",
+    "level": "طبقه‌بندی",
+    "priority": "فوریت",
+    "classification": "طبقه‌بندی",
 }
 
 REVIEW_WARNINGS_FA = {

@@ -36,7 +36,7 @@ from registry.drafts import signed_to_number
 from registry.errors import InvalidInput, Refused
 from registry.holidays import working_calendar
 from registry.jalali import jalali_year
-from registry.kinds import ComplaintState, LetterKind, LetterState
+from registry.kinds import ComplaintState, LetterKind, LetterState, Priority
 from registry.letter_facts import referral_facts, verification_facts
 from registry.models import Agency, Complaint, Letter
 from registry.references import Cited, record_references, reference_facts
@@ -102,11 +102,22 @@ class Batch:
         return frozen
 
 
-def stated_reply_days(settings: Settings, kind: LetterKind, agency: Agency | None = None) -> int:
-    """The working days a letter of ``kind`` (to ``agency``) gives for a reply, by the one
-    rule (``reply_deadline_days_for``); ``store_and_send`` counts its due date from them."""
+def stated_reply_days(
+    settings: Settings,
+    kind: LetterKind,
+    agency: Agency | None = None,
+    priority: Priority = Priority.NORMAL,
+) -> int:
+    """The working days a letter of ``kind`` (to ``agency``, in a case of ``priority``)
+    gives for a reply, by the one rule (``reply_deadline_days_for``: the priority's days
+    where the office sets them, then the agency's, then the kind's default);
+    ``store_and_send`` counts its due date from them."""
     days = reply_deadline_days_for(
-        kind, agency, settings.reply_deadline_days, settings.reminder_deadline_days
+        kind,
+        agency,
+        settings.reply_deadline_days,
+        settings.reminder_deadline_days,
+        settings.priority_reply_days.get(priority),
     )
     if days is None:
         raise ValueError(f"{kind.value} letters expect no reply")
@@ -138,7 +149,7 @@ def referral_freezer(batch: Batch) -> ReferralFreeze:
     zone = batch.runtime.clock.zone
 
     def freeze(complaint: Complaint, agency: Agency, identity: LetterIdentity) -> dict[str, Any]:
-        days = stated_reply_days(settings, LetterKind.REFERRAL, agency)
+        days = stated_reply_days(settings, LetterKind.REFERRAL, agency, complaint.priority)
         facts = referral_facts(
             complaint,
             agency,

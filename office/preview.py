@@ -125,7 +125,7 @@ def _citing(facts: dict[str, Any], cited: list[Cited]) -> dict[str, Any]:
 
 
 def _referral_preview(case: _Case) -> dict[str, Any]:
-    days = stated_reply_days(case.settings, case.kind, case.agency)
+    days = stated_reply_days(case.settings, case.kind, case.agency, case.complaint.priority)
     return referral_facts(
         case.complaint,
         case.agency,
@@ -145,7 +145,9 @@ def _reminder_preview(case: _Case) -> dict[str, Any]:
         case.identity,
         case.office,
         ordinal=min(len(reminders) + 1, 2),
-        answer_within_days=stated_reply_days(case.settings, case.kind),
+        answer_within_days=stated_reply_days(
+            case.settings, case.kind, priority=case.complaint.priority
+        ),
         zone=case.zone,
         previous=reminders[:1],
     )
@@ -162,7 +164,9 @@ def _escalation_preview(case: _Case) -> dict[str, Any]:
         superior,
         case.identity,
         case.office,
-        answer_within_days=stated_reply_days(case.settings, case.kind),
+        answer_within_days=stated_reply_days(
+            case.settings, case.kind, priority=case.complaint.priority
+        ),
         zone=case.zone,
     )
     return _citing(facts, chaser_references(referral, reminders))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from office.access import Action, Actor, may, require
+from office.access import Action, Actor, may, require, visible_levels
 from office.runtime import Runtime
 from registry import complaints
 from registry.kinds import ComplaintState, Role
@@ -57,21 +57,23 @@ _SHELVES: tuple[tuple[str, str, ComplaintState, Action], ...] = (
 
 def work_queue(runtime: Runtime, actor: Actor) -> list[QueueSection]:
     """The shelves this member of staff's roles act on, each with its count and its newest
-    complaints.  An archivist sees answered cases; an admin, who handles no cases, none."""
+    complaints, of those they may see (``visible_levels``).  An archivist sees answered
+    cases; an admin, who handles no cases, none."""
     require(actor, Action.READ_CASES)
     shelves = [shelf for shelf in _SHELVES if may(actor, shelf[3])]
     if not isinstance(actor, str) and actor.roles == {Role.ADMIN}:
         shelves = []
     zone = runtime.clock.zone
     states = [shelf[2] for shelf in shelves if shelf[0] != OVERDUE_REPLIES]
+    levels = visible_levels(actor, runtime.settings)
     sections = []
     with runtime.sessions() as session:
-        counts = complaints.count_by_state(session, states)
-        newest = complaints.newest_by_state(session, states, SHOWN)
+        counts = complaints.count_by_state(session, states, levels)
+        newest = complaints.newest_by_state(session, states, SHOWN, levels)
         for key, title, state, action in shelves:
             more = ""
             if key == OVERDUE_REPLIES:
-                late = complaints.ComplaintFilter(overdue_on=runtime.clock.today())
+                late = complaints.ComplaintFilter(overdue_on=runtime.clock.today(), levels=levels)
                 total = complaints.count_complaints(session, late)
                 rows = complaints.filtered_complaints(session, late, offset=0, limit=SHOWN)
                 more = "/replies/outstanding?overdue=1"

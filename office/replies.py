@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from office.access import Action, Actor, require
+from office.access import Action, Actor, require, visible_levels
 from office.deadlines import office_calendar
 from office.incoming import incoming_terms
 from office.letters import letter_by_number
 from office.runtime import Runtime
 from registry import outstanding, replies
 from registry.agencies import find_agency
+from registry.complaints import visible_tracking_codes
 from registry.db import transaction
 from registry.errors import InvalidInput
 from registry.jalali import format_jalali_or_none as jalali
@@ -213,6 +214,7 @@ class OutstandingReport:
 
 def outstanding_replies(
     runtime: Runtime,
+    actor: Actor,
     *,
     overdue: bool = False,
     agency: str | None = None,
@@ -220,7 +222,8 @@ def outstanding_replies(
 ) -> OutstandingReport:
     """The referrals still waiting for a reply today (only those past due with
     ``overdue``; only agency ``agency``'s, NotFound if there is none by that name; only
-    those to agencies of ``county``)."""
+    those to agencies of ``county``); none of a case ``actor`` may not see, nor in the
+    totals."""
     settings = runtime.settings
     today = runtime.clock.today()
     with runtime.sessions() as session:
@@ -237,6 +240,9 @@ def outstanding_replies(
             agency=only,
             county=county or None,
         )
+        codes = {row.tracking_code for row in rows if row.tracking_code is not None}
+        seen = visible_tracking_codes(session, codes, visible_levels(actor, runtime.settings))
+        rows = [row for row in rows if row.tracking_code is None or row.tracking_code in seen]
         name = only.name if only else None
     return OutstandingReport(
         today=today,

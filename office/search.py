@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from office.access import Actor, visible_levels
 from office.runtime import Runtime
 from registry import search as searching
 from registry.kinds import ComplaintState
@@ -35,6 +36,7 @@ class Found:
 
 def search(
     runtime: Runtime,
+    actor: Actor,
     text: str,
     *,
     date_from: dt.date | None = None,
@@ -48,7 +50,8 @@ def search(
     letter numbers are read in the office's series; dates are the office's.  The text is
     bounded (``search_query_too_long``, ``search_query_too_many_words``, exit 2, before
     any SQL) and each statement runs under ``timeout`` seconds (``search_too_slow``,
-    exit 4), so that no request can hold the database.  Reads only."""
+    exit 4), so that no request can hold the database.  Only cases ``actor`` may see are
+    found (``visible_levels``), not even a hidden one's own code.  Reads only."""
     zone = runtime.clock.zone
     with runtime.sessions() as session:
         result = searching.search(
@@ -61,6 +64,7 @@ def search(
             state=state,
             limit=limit,
             timeout=timeout,
+            levels=visible_levels(actor, runtime.settings),
         )
         records = [
             search_hit_record(hit.complaint, [m.value for m in hit.matched], hit.letter, zone)

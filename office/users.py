@@ -17,7 +17,7 @@ from registry import users
 from registry.db import transaction
 from registry.errors import InvalidInput, NotFound, Refused
 from registry.events import record_event
-from registry.kinds import Role
+from registry.kinds import Classification, Role
 from registry.models import StaffUser
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "acting_user",
     "add_demo_users",
     "add_user",
+    "clear_user",
     "disable_user",
     "list_users",
     "log_in",
@@ -40,18 +41,22 @@ class LoginThrottled(Refused):
 
 
 def user_record(user: StaffUser) -> dict[str, Any]:
-    """A user as a record: ``username``, ``full_name``, ``roles``, ``active``."""
+    """A user as a record: ``username``, ``full_name``, ``roles``, ``active``,
+    ``clearance``."""
     return {
         "username": user.username,
         "full_name": user.full_name,
         "roles": sorted(role.value for role in users.user_roles(user)),
         "active": user.disabled_at is None,
+        "clearance": user.clearance.value,
     }
 
 
 def _staff(user: StaffUser) -> Staff:
     deputy = user.deputy_named_at is not None
-    return Staff(user.username, user.full_name, users.user_roles(user), deputy=deputy)
+    return Staff(
+        user.username, user.full_name, users.user_roles(user), user.clearance, deputy=deputy
+    )
 
 
 def name_deputy(
@@ -131,6 +136,21 @@ def disable_user(runtime: Runtime, actor: Actor, username: str) -> dict[str, Any
         raise Refused("cannot_disable_self")
     with transaction(runtime.sessions) as session:
         return user_record(users.disable_user(session, username, at=runtime.clock.now()))
+
+
+def clear_user(runtime: Runtime, actor: Actor, username: str, level: str) -> dict[str, Any]:
+    """Clear a user for classification ``level`` (``normal`` … ``top_secret``) and every
+    level below it; their record.  Takes effect at their next request."""
+    require(actor, Action.MANAGE_USERS)
+    try:
+        clearance = Classification(level.strip().lower())
+    except ValueError:
+        allowed = ", ".join(c.value for c in Classification)
+        raise InvalidInput(
+            "invalid_option", field="level", value=level[:40], allowed=allowed
+        ) from None
+    with transaction(runtime.sessions) as session:
+        return user_record(users.set_clearance(session, username, clearance))
 
 
 def staff_for(runtime: Runtime, username: str) -> Staff | None:

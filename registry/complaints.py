@@ -7,11 +7,11 @@ transaction, so a refusal leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from registry import anonymity, identity
@@ -20,6 +20,7 @@ from registry.errors import InvalidInput, NotFound, Refused
 from registry.events import record_event
 from registry.kinds import (
     Channel,
+    Classification,
     ComplainantKind,
     ComplaintState,
     DocumentKind,
@@ -277,11 +278,50 @@ def _add_documents(
     return rows
 
 
-def get_complaint(session: Session, tracking: str) -> Complaint:
-    """The complaint with this tracking code (typed in any digits, with or without dashes)."""
+def visible_condition(levels: Collection[Classification] | None) -> ColumnElement[bool] | None:
+    """The condition that keeps only complaints classified at one of ``levels`` (the
+    acting user's, ``office.access.visible_levels``); None (no condition) when ``levels``
+    is None or holds every level, so that a fully cleared reader's queries stay as they
+    were."""
+    if levels is None or set(levels) >= set(Classification):
+        return None
+    return Complaint.classification.in_(sorted(level.value for level in levels))
+
+
+def visible_tracking_codes(
+    session: Session, codes: Collection[str], levels: Collection[Classification] | None
+) -> set[str]:
+    """Those of ``codes`` whose complaints are classified at one of ``levels`` (all of them
+    when nothing is hidden), read by the tracking code's unique index a chunk at a time."""
+    if visible_condition(levels) is None:
+        return set(codes)
+    wanted, found = sorted(set(codes)), set()
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        found |= set(
+            session.scalars(
+                _visible(select(Complaint.tracking_code), levels).where(
+                    Complaint.tracking_code.in_(chunk)
+                )
+            )
+        )
+    return found
+
+
+def _visible(query: Select[Any], levels: Collection[Classification] | None) -> Select[Any]:
+    condition = visible_condition(levels)
+    return query if condition is None else query.where(condition)
+
+
+def get_complaint(
+    session: Session, tracking: str, levels: Collection[Classification] | None = None
+) -> Complaint:
+    """The complaint with this tracking code (typed in any digits, with or without dashes);
+    with ``levels``, one classified at another level is not found either, exactly as an
+    unknown code (its existence is not disclosed)."""
     code = parse_tracking_code(tracking)
-    complaint = session.scalars(
-        select(Complaint)
+    complaint: Complaint | None = session.scalars(
+        _visible(select(Complaint), levels)
         .where(Complaint.tracking_code == code)
         .options(
             selectinload(Complaint.agencies).selectinload(ComplaintAgency.agency),
@@ -311,16 +351,20 @@ def list_complaints(
 
 
 def newest_by_state(
-    session: Session, states: Sequence[ComplaintState], limit: int
+    session: Session,
+    states: Sequence[ComplaintState],
+    limit: int,
+    levels: Collection[Classification] | None = None,
 ) -> dict[ComplaintState, list[Complaint]]:
-    """The ``limit`` newest complaints of each of ``states`` (the work queue's shelves),
-    read in two statements however many states: one walk of the state index per state,
-    joined in one query, then the complaints themselves."""
+    """The ``limit`` newest complaints of each of ``states`` (the work queue's shelves)
+    classified at one of ``levels`` (None: any), read in two statements however many
+    states: one walk of the state index per state, joined in one query, then the
+    complaints themselves."""
     if not states:
         return {}
     newest = union_all(
         *(
-            select(Complaint.id)
+            _visible(select(Complaint.id), levels)
             .where(Complaint.state == state)
             .order_by(Complaint.registered_at.desc(), Complaint.id.desc())
             .limit(limit)
@@ -344,13 +388,18 @@ def newest_by_state(
     return shelves
 
 
-def count_by_state(session: Session, states: Sequence[ComplaintState]) -> dict[ComplaintState, int]:
-    """How many complaints are in each of ``states`` (read from the state index)."""
-    counted = session.execute(
-        select(Complaint.state, func.count())
-        .where(Complaint.state.in_(list(states)))
-        .group_by(Complaint.state)
-    )
+def count_by_state(
+    session: Session,
+    states: Sequence[ComplaintState],
+    levels: Collection[Classification] | None = None,
+) -> dict[ComplaintState, int]:
+    """How many complaints classified at one of ``levels`` (None: any) are in each of
+    ``states`` (without a level condition, read from the state index alone)."""
+    query = select(Complaint.state, func.count()).where(Complaint.state.in_(list(states)))
+    visible = visible_condition(levels)
+    if visible is not None:
+        query = query.where(visible)
+    counted = session.execute(query.group_by(Complaint.state))
     return dict.fromkeys(states, 0) | dict(counted.all())
 
 
@@ -365,9 +414,12 @@ class ComplaintFilter:
     since: dt.datetime | None = None
     until: dt.datetime | None = None
     overdue_on: dt.date | None = None
+    # The classifications the reader may see (None: every one).
+    levels: frozenset[Classification] | None = None
 
 
 def _filtered(query: Select[Any], wanted: ComplaintFilter) -> Select[Any]:
+    query = _visible(query, wanted.levels)
     if wanted.state is not None:
         query = query.where(Complaint.state == wanted.state)
     if wanted.since is not None:

@@ -58,17 +58,22 @@ def reply_deadline_days_for(
     agency: Agency | None,
     per_agency_kind: Mapping[AgencyKind, int],
     reminder_days: int,
+    priority_days: int | None = None,
 ) -> int | None:
     """Working days an agency has to answer a letter of ``kind``; None for kinds that
     expect no reply.  The one rule behind both the days a letter states and the days its
     due date is computed from (``KindSpec.deadline``):
 
-    a referral: ``agency``'s own override, else the setting for its kind; a reminder or an
-    escalation: ``reminder_days`` (setting ``reminder_deadline_days``).
+    the case's priority's days where the office sets them (``priority_days``, setting
+    ``priority_reply_days``) before anything else; then a referral: ``agency``'s own
+    override, else the setting for its kind; a reminder or an escalation:
+    ``reminder_days`` (setting ``reminder_deadline_days``).
     """
     rule = KIND_SPECS[kind].deadline
     if rule is DeadlineRule.NONE:
         return None
+    if priority_days is not None:
+        return priority_days
     if rule is DeadlineRule.CHASER:
         return reminder_days
     if agency is None:

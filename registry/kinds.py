@@ -328,3 +328,57 @@ class ReferenceKind(enum.StrEnum):
     @property
     def label_fa(self) -> str:
         return {"follows": "پیرو", "answers": "عطف"}[self.value]
+
+
+class Priority(enum.StrEnum):
+    """A case's priority (فوریت), chosen at review: printed in its letters' box, and its
+    own reply deadline where the office's settings give one (``priority_reply_days``)."""
+
+    NORMAL = "normal"
+    URGENT = "urgent"
+    VERY_URGENT = "very_urgent"
+    IMMEDIATE = "immediate"
+
+    @property
+    def label_fa(self) -> str:
+        return {
+            "normal": "عادی",
+            "urgent": "فوری",
+            "very_urgent": "خیلی فوری",
+            "immediate": "آنی",
+        }[self.value]
+
+
+class Classification(enum.StrEnum):
+    """A case's classification (طبقه‌بندی), chosen at review, lowest first: printed at the
+    top and bottom of every page of its letters; a classified case is seen only by staff
+    cleared for its level (a user's clearance is one of these too)."""
+
+    NORMAL = "normal"
+    CONFIDENTIAL = "confidential"
+    HIGHLY_CONFIDENTIAL = "highly_confidential"
+    SECRET = "secret"
+    TOP_SECRET = "top_secret"
+
+    @property
+    def label_fa(self) -> str:
+        return {
+            "normal": "عادی",
+            "confidential": "محرمانه",
+            "highly_confidential": "خیلی محرمانه",
+            "secret": "سری",
+            "top_secret": "به‌کلی سری",
+        }[self.value]
+
+    @property
+    def rank(self) -> int:
+        """Its place from the lowest (0, عادی) to the highest."""
+        return list(Classification).index(self)
+
+    def levels_up_to_ordered(self) -> list[Classification]:
+        """The levels a holder of this clearance may see, lowest first."""
+        return [level for level in Classification if level.rank <= self.rank]
+
+    def levels_up_to(self) -> frozenset[Classification]:
+        """The levels a holder of this clearance may see: this one and every lower one."""
+        return frozenset(level for level in Classification if level.rank <= self.rank)

@@ -91,6 +91,8 @@ def complaint_facts(complaint: Complaint, zone: zoneinfo.ZoneInfo) -> Facts:
         "complainant": complainant_facts(complaint.complainant),
         "anonymous": complaint.anonymous,
         "agencies": [link.agency.name for link in complaint.agencies],
+        "priority": complaint.priority.value,
+        "classification": complaint.classification.value,
     }
 
 

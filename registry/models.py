@@ -35,6 +35,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from registry.kinds import (
     AgencyKind,
     Channel,
+    Classification,
     ComplainantKind,
     ComplaintState,
     DispatchMethod,
@@ -43,6 +44,7 @@ from registry.kinds import (
     Honorific,
     LetterKind,
     LetterState,
+    Priority,
     ReferenceKind,
     ReplyOutcome,
 )
@@ -168,8 +170,11 @@ class Complaint(Base):
 
     __tablename__ = "complaint"
     # The work queue's shelves and the filtered list: a state's newest cases, and the
-    # count per state, from the index alone (migration 0012).
-    __table_args__ = (Index("ix_complaint_state_registered_at", "state", "registered_at", "id"),)
+    # count per state, from the index alone (migration 0012), also for a reader who may
+    # not see every classification (migration 0013).
+    __table_args__ = (
+        Index("ix_complaint_state_registered_at", "state", "registered_at", "id", "classification"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(12), unique=True)
@@ -192,6 +197,15 @@ class Complaint(Base):
     # When the case was served: first answered or, never answered, first closed (set by
     # registry/states.py; migration 0010). The service's figures select periods by it.
     served_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    # Chosen at review (migration 0013): the priority sets its letters' reply deadline
+    # where the office gives it one; the classification hides the case from staff not
+    # cleared for it (office.access.visible_levels).
+    priority: Mapped[Priority] = mapped_column(
+        _enum(Priority), default=Priority.NORMAL, server_default="normal"
+    )
+    classification: Mapped[Classification] = mapped_column(
+        _enum(Classification), default=Classification.NORMAL, server_default="normal"
+    )
 
     complainant: Mapped[Complainant] = relationship()
     agencies: Mapped[list[ComplaintAgency]] = relationship(
@@ -539,6 +553,10 @@ class StaffUser(Base):
     deputy_title: Mapped[str | None] = mapped_column(String(200))
     deputy_named_by: Mapped[str | None] = mapped_column(String(100))
     deputy_named_at: Mapped[dt.datetime | None]
+    # The highest classification this user may see (``user clear``, migration 0013).
+    clearance: Mapped[Classification] = mapped_column(
+        _enum(Classification), default=Classification.NORMAL, server_default="normal"
+    )
 
 
 class LoginFailure(Base):

@@ -102,6 +102,8 @@ def complaint_record(
                 "complainant_detail": complainant_detail(person),
                 "missing": complaint.missing_kinds or [],
                 "decision": complaint.decision,
+                "priority": complaint.priority.value,
+                "classification": complaint.classification.value,
                 "documents": [document_record(d, zone) for d in complaint.documents],
             }
         )

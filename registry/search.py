@@ -33,9 +33,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from registry.complaints import visible_condition
 from registry.errors import InvalidInput
 from registry.jalali import format_jalali
-from registry.kinds import ComplaintState
+from registry.kinds import Classification, ComplaintState
 from registry.models import Complainant, Complaint, ComplaintAgency, Letter
 from registry.search_query import (
     ParsedQuery,
@@ -143,14 +144,17 @@ def search(
     state: ComplaintState | None = None,
     limit: int = DEFAULT_LIMIT,
     timeout: float = SEARCH_TIMEOUT,
+    levels: frozenset[Classification] | None = None,
 ) -> SearchResult:
     """Find cases by whatever was typed (see :func:`parse_query`), best first.
 
     Exact codes give their case; words give cases whose name, agency or subject hold every
     word before cases that need the body for some word, each group newest first.
     ``date_from``/``date_to`` (inclusive, office dates in ``zone``) bound the registration
-    date, or the letter's date for a letter number; ``state`` keeps cases in that state.
-    At most ``limit`` hits (1..MAX_LIMIT, else ``search_limit_invalid``); reversed dates
+    date, or the letter's date for a letter number; ``state`` keeps cases in that state;
+    ``levels`` keeps cases classified at one of them (None: any), so that a case the
+    reader may not see is never found, not even by its own code.  At most ``limit`` hits
+    (1..MAX_LIMIT, else ``search_limit_invalid``); reversed dates
     raise ``search_dates_reversed``; the text's bounds are :func:`parse_query`'s.  Every
     statement runs under ``timeout`` seconds (:func:`registry.time_bound.time_bounded`),
     past which ``Refused("search_too_slow")`` (on PostgreSQL the caller's transaction is
@@ -166,7 +170,7 @@ def search(
     date_from = None if date_from is None else min(max(date_from, _EARLIEST), _LATEST)
     date_to = None if date_to is None else min(max(date_to, _EARLIEST), _LATEST)
     with time_bounded(session, timeout, "search_too_slow"):
-        return _search(session, query, zone, date_from, date_to, state, limit)
+        return _search(session, query, zone, date_from, date_to, state, limit, levels)
 
 
 def _search(
@@ -177,10 +181,11 @@ def _search(
     date_to: dt.date | None,
     state: ComplaintState | None,
     limit: int,
+    levels: frozenset[Classification] | None,
 ) -> SearchResult:
+    filters = _filters(zone, date_from, date_to, state, levels)
     if query.kind is QueryKind.LETTER_NUMBER:
-        return _letter_hits(session, query, state, date_from, date_to, limit)
-    filters = _filters(zone, date_from, date_to, state)
+        return _letter_hits(session, query, filters, date_from, date_to, limit)
     if query.kind is QueryKind.TRACKING_CODE:
         ids = _ids(session, Complaint.tracking_code == query.code, filters, limit + 1)
         return _result(session, query, ids, limit, lambda _c: (Match.TRACKING_CODE,))
@@ -201,7 +206,7 @@ def _search(
 def _letter_hits(
     session: Session,
     query: ParsedQuery,
-    state: ComplaintState | None,
+    filters: _Filters,
     date_from: dt.date | None,
     date_to: dt.date | None,
     limit: int,
@@ -221,7 +226,9 @@ def _letter_hits(
     if letter is None or letter.complaint_id is None:
         return SearchResult(query, [], more=False)
     complaint = _load(session, [letter.complaint_id])[0]
-    if state is not None and complaint.state is not state:
+    if filters.state is not None and complaint.state is not filters.state:
+        return SearchResult(query, [], more=False)
+    if filters.levels is not None and complaint.classification not in filters.levels:
         return SearchResult(query, [], more=False)
     hit = SearchHit(complaint, (Match.LETTER_NUMBER,), letter=letter)
     return SearchResult(query, [hit][:limit], more=False)
@@ -253,10 +260,10 @@ def _fts_word_ids(session: Session, query: ParsedQuery, filters: _Filters, limit
         return []
     terms = " AND ".join(_terms(query))
     head = "{name agencies subject} : (" + terms + ")"
-    ids = _fts_ids(session, head, bounds, filters.state, limit)
+    ids = _fts_ids(session, head, bounds, filters, limit)
     if len(ids) < limit:
         rest = f"({terms}) NOT ({head})"
-        ids += _fts_ids(session, rest, bounds, filters.state, limit - len(ids))
+        ids += _fts_ids(session, rest, bounds, filters, limit - len(ids))
     return ids
 
 
@@ -264,12 +271,14 @@ def _fts_ids(
     session: Session,
     match: str,
     bounds: tuple[int, int] | None,
-    state: ComplaintState | None,
+    filters: _Filters,
     limit: int,
 ) -> list[int]:
+    state = filters.state
+    levels = filters.hidden_levels()
     sql = "SELECT f.rowid FROM complaint_fts AS f"
     params: dict[str, object] = {"match": match, "limit": limit}
-    if state is not None:
+    if state is not None or levels is not None:
         sql += " JOIN complaint AS c ON c.id = f.rowid"
     sql += " WHERE complaint_fts MATCH :match"
     if bounds is not None:
@@ -278,6 +287,10 @@ def _fts_ids(
     if state is not None:
         sql += " AND c.state = :state"
         params["state"] = state.value
+    if levels is not None:
+        names = [f"level{i}" for i in range(len(levels))]
+        sql += " AND c.classification IN (" + ", ".join(f":{n}" for n in names) + ")"
+        params |= dict(zip(names, levels, strict=True))
     sql += " ORDER BY f.rowid DESC LIMIT :limit"
     return list(session.scalars(text(sql), params))
 
@@ -366,6 +379,14 @@ class _Filters:
     start: dt.datetime | None
     end: dt.datetime | None  # exclusive
     state: ComplaintState | None
+    levels: frozenset[Classification] | None = None
+
+    def hidden_levels(self) -> list[str] | None:
+        """The classifications the reader may see as stored, when some are hidden from
+        them; None when none is."""
+        if visible_condition(self.levels) is None or self.levels is None:
+            return None
+        return sorted(level.value for level in self.levels)
 
     def dates(self) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []
@@ -377,7 +398,8 @@ class _Filters:
 
     def all(self) -> list[ColumnElement[bool]]:
         state = [] if self.state is None else [Complaint.state == self.state]
-        return self.dates() + state
+        visible = visible_condition(self.levels)
+        return self.dates() + state + ([] if visible is None else [visible])
 
 
 def _filters(
@@ -385,6 +407,7 @@ def _filters(
     date_from: dt.date | None,
     date_to: dt.date | None,
     state: ComplaintState | None,
+    levels: frozenset[Classification] | None = None,
 ) -> _Filters:
     # Office dates are days in the office's zone: [from 00:00, to+1 00:00) there.
     start = end = None
@@ -392,7 +415,7 @@ def _filters(
         start = dt.datetime.combine(date_from, dt.time.min, tzinfo=zone)
     if date_to is not None:
         end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-    return _Filters(start, end, state)
+    return _Filters(start, end, state, levels)
 
 
 def _ids(

@@ -20,7 +20,14 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from registry.errors import InvalidInput
 from registry.files import FileRefused, read_bounded
-from registry.kinds import DRAFTED_KINDS, AgencyKind, Honorific, LetterKind
+from registry.kinds import (
+    DRAFTED_KINDS,
+    AgencyKind,
+    Classification,
+    Honorific,
+    LetterKind,
+    Priority,
+)
 
 SETTINGS_FILE_NAME = "residegi.toml"
 MAX_SETTINGS_FILE_BYTES = 1024 * 1024  # a settings file is a few lines; never read more
@@ -234,6 +241,10 @@ def _default_deadlines() -> dict[AgencyKind, int]:
     return dict.fromkeys(AgencyKind, 10)
 
 
+def _default_priority_deadlines() -> dict[Priority, int]:
+    return {Priority.URGENT: 5, Priority.VERY_URGENT: 3, Priority.IMMEDIATE: 1}
+
+
 class Settings(BaseSettings):
     """Everything the office can configure.  See docs/settings.md."""
 
@@ -282,6 +293,12 @@ class Settings(BaseSettings):
         False,
         description="Count a letter's reply deadline from the day its recipient received it "
         "(`letter received`) instead of the day it was sent; off, receipt moves no deadline.",
+    )
+    priority_reply_days: dict[Priority, int] = Field(
+        default_factory=_default_priority_deadlines,
+        description="Working days to reply to a letter of a case of this priority "
+        "(urgent, very_urgent, immediate, normal); a priority named here comes before the "
+        "agency's own deadline and the kind's default, one left out leaves them.",
     )
     chase_first_after: int = Field(
         3, ge=0, description="Working days after the due date before the first reminder."
@@ -347,6 +364,12 @@ class Settings(BaseSettings):
         "the OS user), with that user's roles; off, it acts as the machine's operator with "
         "every role.",
     )
+    operator_clearance: Classification = Field(
+        Classification.NORMAL,
+        description="The classification the machine's operator (the command line's default "
+        "user, the demo, scheduled flows) may see: normal, confidential, "
+        "highly_confidential, secret or top_secret.",
+    )
     session_cookie_secure: bool = Field(
         False,
         description="Send the desk's session cookie over https only (on behind an https "
@@ -360,6 +383,13 @@ class Settings(BaseSettings):
         description="Certificates (PEM or DER files) that verify trusts besides the office's "
         "own: the root of a real certification authority, the time-stamp server's root.",
     )
+
+    @field_validator("priority_reply_days")
+    @classmethod
+    def _whole_days(cls, value: dict[Priority, int]) -> dict[Priority, int]:
+        if any(days < 1 for days in value.values()):
+            raise ValueError("a priority's reply deadline is at least one working day")
+        return value
 
     @classmethod
     def settings_customise_sources(

@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from registry.errors import InvalidInput, NotFound, Refused
-from registry.kinds import Role
+from registry.kinds import Classification, Role
 from registry.models import LoginFailure, StaffUser
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "parse_roles",
     "record_login_failure",
     "retry_after",
+    "set_clearance",
     "user_roles",
 ]
 
@@ -144,6 +145,16 @@ def disable_user(session: Session, username: str, *, at: dt.datetime) -> StaffUs
         raise NotFound("user_not_found", username=username[:60])
     if user.disabled_at is None:
         user.disabled_at = at
+    return user
+
+
+def set_clearance(session: Session, username: str, level: Classification) -> StaffUser:
+    """Clear a user for ``level`` (and every level below it), raising or lowering what
+    they had; NotFound for an unknown user."""
+    user = find_user(session, username)
+    if user is None:
+        raise NotFound("user_not_found", username=username[:60])
+    user.clearance = level
     return user
 
 

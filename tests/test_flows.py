@@ -205,7 +205,7 @@ def test_the_demo_runs_end_to_end_and_every_case_has_a_dossier(
         codes = list(session.scalars(select(Complaint.tracking_code)))
         assert verify_archive(session, runtime.store).ok
     for code in codes:
-        result = case_dossier(runtime, code, tmp_path / f"{code}.pdf")
+        result = case_dossier(runtime, "tester", code, tmp_path / f"{code}.pdf")
         assert result.dossier.total_pages > 1  # a cover, and the case's documents
     # Replies are recorded as staff record them, so every scan has its derived PDF: no
     # dossier entry is a "PDF not in archive" note.

@@ -130,7 +130,7 @@ def test_an_approved_and_signed_draft_gets_the_next_number(
     # The case's history names each decision and its states in Persian.
     from office.cases import case_view
 
-    view = case_view(batch.runtime, str(record["tracking_code"]))
+    view = case_view(batch.runtime, "test", str(record["tracking_code"]))
     shown = [(e["action_fa"], e["after"]) for e in view.events if e["action"].startswith("draft")]
     assert shown == [
         ("پیش‌نویس نامه", "پیش‌نویس"),

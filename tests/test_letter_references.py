@@ -228,7 +228,7 @@ def test_letters_frozen_before_references_render_as_before(case: Case) -> None:
 
 
 def test_the_case_page_shows_the_chain(case: Case) -> None:
-    view = case_view(case.last.runtime, case.tracking)
+    view = case_view(case.last.runtime, "test", case.tracking)
     by_number = {letter["number"]: letter for letter in view.letters}
     (referral,) = case.letters[LetterKind.REFERRAL]
     (escalation,) = case.letters[LetterKind.ESCALATION]

@@ -69,6 +69,7 @@ def test_messages_format_with_typical_params() -> None:
         "free_mb": 3, "need_mb": 64, "limit_pixels": 100,
         "method": "پست",
         "draft": 7, "state": "پیش‌نویس",
+        "clearance": "محرمانه", "level": "سری",
     }  # fmt: skip
     for code in MESSAGES:
         text = staff_message(code, params)

@@ -69,27 +69,27 @@ def test_the_list_filters_by_state_agency_and_dates_and_pages(runtime: Runtime) 
     withdrawn = _register(runtime, 3)
     office.withdraw(runtime, ACTOR, withdrawn, reason="منصرف شد")
 
-    everything = office.find_complaints(runtime)
+    everything = office.find_complaints(runtime, "tester")
     assert everything.total == 3 and everything.pages == 1
     assert [r["tracking_code"] for r in everything.records] == [withdrawn, late, early]
-    assert office.find_complaints(runtime, state=ComplaintState.WITHDRAWN).total == 1
+    assert office.find_complaints(runtime, "tester", state=ComplaintState.WITHDRAWN).total == 1
     with runtime.sessions() as session:
         abyek = session.scalars(select(Agency.id).where(Agency.name == "شهرداری آبیک")).one()
-    only = office.find_complaints(runtime, agency_id=abyek)
+    only = office.find_complaints(runtime, "tester", agency_id=abyek)
     assert [r["tracking_code"] for r in only.records] == [late]
     today = NOW.date()
-    assert office.find_complaints(runtime, since=today).total == 2
-    assert office.find_complaints(runtime, until=today - dt.timedelta(days=1)).total == 1
+    assert office.find_complaints(runtime, "tester", since=today).total == 2
+    assert office.find_complaints(runtime, "tester", until=today - dt.timedelta(days=1)).total == 1
     # A day is the office's day: a complaint at 00:10 Tehran time (20:40 UTC the day
     # before) belongs to today, not to yesterday.
     midnight = dt.datetime.combine(today, dt.time(0, 10), TEHRAN)
     _register_at(runtime, midnight, 4)
-    assert office.find_complaints(runtime, since=today, until=today).total == 3
+    assert office.find_complaints(runtime, "tester", since=today, until=today).total == 3
 
-    paged = office.find_complaints(runtime, page=2, page_size=3)
+    paged = office.find_complaints(runtime, "tester", page=2, page_size=3)
     assert paged.total == 4 and paged.pages == 2 and paged.page == 2
     assert [r["tracking_code"] for r in paged.records] == [early]
-    assert office.find_complaints(runtime, page=9, page_size=3).page == 2  # the last
+    assert office.find_complaints(runtime, "tester", page=9, page_size=3).page == 2  # the last
 
 
 def test_the_work_queue_shows_each_shelf_newest_first_with_its_count(runtime: Runtime) -> None:
@@ -124,9 +124,9 @@ def test_the_overdue_filter_finds_unanswered_referrals_past_due(runtime: Runtime
             session.get_one(Complaint, letter.complaint_id).tracking_code
             for letter in (late, on_time)
         ]
-    overdue = office.find_complaints(runtime, overdue=True)
+    overdue = office.find_complaints(runtime, "tester", overdue=True)
     assert [r["tracking_code"] for r in overdue.records] == [codes[0]]
-    assert office.find_complaints(runtime).total == 2
+    assert office.find_complaints(runtime, "tester").total == 2
 
 
 def test_uploads_are_checked_by_content_and_a_refusal_names_its_input(runtime: Runtime) -> None:
@@ -162,36 +162,36 @@ def test_the_case_view_timeline_and_files(runtime: Runtime) -> None:
     )
     tracking = office.register(runtime, ACTOR, data, files, receipt=True).record["tracking_code"]
     office.review(runtime, "inspector", tracking, office.Decision.ACCEPT, note="کامل")
-    view = cases.case_view(runtime, tracking)
+    view = cases.case_view(runtime, "tester", tracking)
     assert view.state is ComplaintState.ACCEPTED
     assert [d["view"] for d in view.documents] == ["pdf", "image"]
     assert view.receipt_number is not None
     assert [x["kind"] for x in view.letters] == ["receipt"]
     assert view.letters[0]["pdf"] and not view.letters[0]["deadline"]
-    events = cases.case_events(runtime, tracking)
+    events = cases.case_events(runtime, "tester", tracking)
     assert events == view.events
     actions = [(e["action"], e["actor"]) for e in events]
     assert ("complaint_registered", ACTOR) in actions and ("state_changed", "inspector") in actions
     accepted = next(e for e in events if e["after"] == "پذیرفته‌شده")
     assert accepted["note"] == "کامل" and accepted["before"] == "ثبت‌شده"
 
-    receipt = cases.receipt_file(runtime, tracking)
+    receipt = cases.receipt_file(runtime, "tester", tracking)
     assert receipt.media_type == "application/pdf"
     assert b"".join(receipt.chunks).startswith(b"%PDF")
-    image = cases.document_file(runtime, tracking, view.documents[1]["id"])
+    image = cases.document_file(runtime, "tester", tracking, view.documents[1]["id"])
     assert image.media_type == "image/png" and b"".join(image.chunks) == png_bytes()
-    as_pdf = cases.document_file(runtime, tracking, view.documents[1]["id"], as_pdf=True)
+    as_pdf = cases.document_file(runtime, "tester", tracking, view.documents[1]["id"], as_pdf=True)
     assert as_pdf.name == "f.pdf" and b"".join(as_pdf.chunks).startswith(b"%PDF")
-    docx = cases.letter_file(runtime, tracking, view.letters[0]["id"], fmt="docx")
+    docx = cases.letter_file(runtime, "tester", tracking, view.letters[0]["id"], fmt="docx")
     assert b"".join(docx.chunks).startswith(b"PK")
 
     other = _register(runtime, 8)
     with pytest.raises(NotFound):
-        cases.document_file(runtime, other, view.documents[0]["id"])
+        cases.document_file(runtime, "tester", other, view.documents[0]["id"])
     with pytest.raises(NotFound):
-        cases.letter_file(runtime, other, view.letters[0]["id"], fmt="pdf")
+        cases.letter_file(runtime, "tester", other, view.letters[0]["id"], fmt="pdf")
     with pytest.raises(NotFound) as no_receipt:
-        cases.receipt_file(runtime, other)
+        cases.receipt_file(runtime, "tester", other)
     assert no_receipt.value.code == "receipt_not_found"
 
 

@@ -43,7 +43,7 @@ def test_register_with_receipt(runtime: Runtime, evidence: list[tuple[DocumentKi
     assert registered.possible_duplicate_of == []
     assert registered.receipt_number is not None
     assert registered.receipt_pdf is not None and registered.receipt_pdf.startswith(b"%PDF")
-    shown = office.show(runtime, record["tracking_code"])
+    shown = office.show(runtime, "tester", record["tracking_code"])
     assert [d["kind"] for d in shown["documents"]] == ["evidence"]
     assert shown["text"] == complaint_input().text
 
@@ -55,7 +55,7 @@ def test_receipt_readiness_is_checked_before_anything_is_written(
     with pytest.raises(InvalidInput) as refused:
         office.register(runtime, ACTOR, complaint_input(), evidence, receipt=True)
     assert refused.value.code == "signatory_required"
-    assert office.list_complaints(runtime) == []
+    assert office.list_complaints(runtime, "tester") == []
     runtime.close()
 
 
@@ -104,7 +104,7 @@ def test_a_review_letter_that_cannot_be_made_changes_nothing(
             runtime, "بازرس", code, office.Decision.INCOMPLETE, missing=[DocumentKind.FOLLOWUP]
         )
     assert refused.value.code == "signatory_required"
-    assert office.show(runtime, code)["state"] == "registered"
+    assert office.show(runtime, "tester", code)["state"] == "registered"
     runtime.close()
 
 
@@ -115,17 +115,17 @@ def test_moves_the_state_machine_forbids_are_refused(
     with pytest.raises(Refused) as refused:
         office.close(runtime, ACTOR, code)
     assert refused.value.code == "illegal_transition"
-    assert office.show(runtime, code)["state"] == "registered"
+    assert office.show(runtime, "tester", code)["state"] == "registered"
     withdrawn = office.withdraw(runtime, ACTOR, code, reason="شاکی منصرف شد")
     assert withdrawn["state"] == "withdrawn"
     with pytest.raises(Refused) as refused:  # back from withdrawn by reopen only
         office.review(runtime, "بازرس", code, office.Decision.ACCEPT)
     assert refused.value.code == "illegal_transition"
-    assert office.show(runtime, code)["state"] == "withdrawn"
+    assert office.show(runtime, "tester", code)["state"] == "withdrawn"
     assert office.reopen(runtime, ACTOR, code, reason="درخواست دوباره")["state"] == "accepted"
-    states = {r["tracking_code"]: r["state"] for r in office.list_complaints(runtime)}
+    states = {r["tracking_code"]: r["state"] for r in office.list_complaints(runtime, "tester")}
     assert states == {code: "accepted"}
-    assert office.list_complaints(runtime, ComplaintState.WITHDRAWN) == []
+    assert office.list_complaints(runtime, "tester", ComplaintState.WITHDRAWN) == []
 
 
 def test_attach_returns_an_incomplete_complaint_to_review(
@@ -136,7 +136,7 @@ def test_attach_returns_an_incomplete_complaint_to_review(
     office.review(
         runtime, "بازرس", code, office.Decision.INCOMPLETE, missing=[DocumentKind.EVIDENCE]
     )
-    assert office.show(runtime, code)["state"] == "incomplete"
+    assert office.show(runtime, "tester", code)["state"] == "incomplete"
     record = office.attach(runtime, ACTOR, code, evidence)
     assert record["state"] == "registered"
 

@@ -142,14 +142,14 @@ def test_highlight_marks_words_as_the_search_compared_them() -> None:
 
 def test_search_gives_the_words_it_compared(runtime: Runtime, tmp_path: Path) -> None:
     filed(runtime, tmp_path, first_name="یاسین")
-    found = search(runtime, "ياسين")
+    found = search(runtime, "tester", "ياسين")
     assert found.words == ("یاسین",) and found.prefix
     (record,) = found.records
     assert highlight(record["complainant"], found.words, found.prefix) == [
         ("یاسین", True),
         (" کریمی", False),
     ]
-    assert search(runtime, "ص/1405/1").words == ()  # a letter number marks no words
+    assert search(runtime, "tester", "ص/1405/1").words == ()  # a letter number marks no words
 
 
 # -- the dossier as one file ----------------------------------------------------------------
@@ -159,11 +159,11 @@ def test_dossier_file_of_a_registered_case(runtime: Runtime, tmp_path: Path) -> 
     code = filed(runtime, tmp_path)
     pdf_folder = tmp_path / "pdf"
     pdf_folder.mkdir()
-    path = dossier_file(runtime, format_tracking_code(code), pdf_folder)
+    path = dossier_file(runtime, "tester", format_tracking_code(code), pdf_folder)
     assert path == pdf_folder / f"dossier-{code}.pdf" and path.read_bytes().startswith(b"%PDF-")
     bag_folder = tmp_path / "bag"
     bag_folder.mkdir()
-    path = dossier_file(runtime, code, bag_folder, bag=True)
+    path = dossier_file(runtime, "tester", code, bag_folder, bag=True)
     assert path == bag_folder / f"dossier-{code}.zip"
     with zipfile.ZipFile(path) as bag:
         bag.extractall(tmp_path / "out")
@@ -174,7 +174,7 @@ def test_dossier_file_of_an_unknown_case(runtime: Runtime, tmp_path: Path) -> No
     folder = tmp_path / "out"
     folder.mkdir()
     with pytest.raises(NotFound):
-        dossier_file(runtime, new_tracking_code(), folder)
+        dossier_file(runtime, "tester", new_tracking_code(), folder)
     assert list(folder.iterdir()) == []
 
 

@@ -103,16 +103,16 @@ def test_a_refused_reply_writes_nothing(runtime: Runtime, tmp_path: Path) -> Non
 
 def test_outstanding_and_deadlines_by_number(runtime: Runtime) -> None:
     number = _referral(runtime)
-    report = replies.outstanding_replies(runtime)
+    report = replies.outstanding_replies(runtime, "tester")
     assert [rec["number"] for rec in report.letters] == [number]
     assert report.csv_rows()[0] == replies.CSV_KEYS and report.csv_rows()[1][0] == number
     (worded,) = report.in_words()
     assert worded["last_chaser_fa"] is None and worded["next_step_fa"].startswith("پیگیری اول")
     extended = deadlines.extend(runtime, "t", number, days=2, reason="درخواست دستگاه")
     assert extended["due_date_before"] != extended["due_date"]
-    explained = deadlines.explain(runtime, number)
+    explained = deadlines.explain(runtime, "tester", number)
     assert [c["kind"] for c in explained.changes] == ["start", "extension"]
     with pytest.raises(NotFound) as missing:
-        deadlines.explain(runtime, "1405/ص/999")
+        deadlines.explain(runtime, "tester", "1405/ص/999")
     assert missing.value.code == "letter_not_found"
     runtime.close()

@@ -70,7 +70,7 @@ def test_runaway_queries_are_refused_before_any_sql(
 ) -> None:
     started = time.monotonic()
     with pytest.raises(InvalidInput) as raised:
-        office_search.search(runtime, typed)
+        office_search.search(runtime, "tester", typed)
     elapsed = time.monotonic() - started
     assert elapsed < QUICK, elapsed
     assert raised.value.code == code
@@ -83,12 +83,14 @@ def test_runaway_queries_are_refused_before_any_sql(
 
 def test_queries_at_the_bounds_are_answered(runtime: Runtime) -> None:
     twelve = " ".join(["علی"] * (MAX_QUERY_WORDS - 1) + ["کریمی"])
-    assert [r["subject"] for r in office_search.search(runtime, twelve).records] == ["سد معبر"]
+    assert [r["subject"] for r in office_search.search(runtime, "tester", twelve).records] == [
+        "سد معبر"
+    ]
     padded = "  " + "کریمی" + " " * MAX_QUERY_CHARS  # spaces around the text do not count
-    assert len(office_search.search(runtime, padded).records) == 1
+    assert len(office_search.search(runtime, "tester", padded).records) == 1
     longest = ("کریمی " * 40)[:MAX_QUERY_CHARS]  # 34 words: refused for its words only
     with pytest.raises(InvalidInput) as raised:
-        office_search.search(runtime, longest)
+        office_search.search(runtime, "tester", longest)
     assert raised.value.code == "search_query_too_many_words"
 
 
@@ -106,15 +108,15 @@ def test_queries_at_the_bounds_are_answered(runtime: Runtime) -> None:
 def test_extreme_dates_bound_nothing_and_break_nothing(
     runtime: Runtime, options: dict[str, Any], found: int
 ) -> None:
-    assert len(office_search.search(runtime, "کریمی", **options).records) == found
-    assert office_search.search(runtime, "1405/ص/1", **options).records == []  # no letter
+    assert len(office_search.search(runtime, "tester", "کریمی", **options).records) == found
+    assert office_search.search(runtime, "tester", "1405/ص/1", **options).records == []  # no letter
 
 
 @pytest.mark.parametrize(
     "typed", ["1405/ص/99999999999999999999", "99999999999999999999/ص/1", "1405/ص/2147483648"]
 )
 def test_letter_numbers_no_letter_can_have_find_nothing(runtime: Runtime, typed: str) -> None:
-    found = office_search.search(runtime, typed)
+    found = office_search.search(runtime, "tester", typed)
     assert (found.query_kind, found.records) == ("letter_number", [])
 
 
@@ -129,7 +131,7 @@ def test_a_statement_past_the_time_bound_is_refused_on_postgresql(runtime: Runti
         holder.execute(text("LOCK TABLE complaint IN ACCESS EXCLUSIVE MODE"))
         started = time.monotonic()
         with pytest.raises(Refused) as raised:
-            office_search.search(runtime, "کریمی", timeout=0.05)
+            office_search.search(runtime, "tester", "کریمی", timeout=0.05)
         elapsed = time.monotonic() - started
         holder.rollback()
     assert elapsed < QUICK, elapsed
@@ -137,7 +139,7 @@ def test_a_statement_past_the_time_bound_is_refused_on_postgresql(runtime: Runti
     assert raised.value.kind.exit_code == 4
     assert "۰.۰۵ ثانیه" in staff_message("search_too_slow", raised.value.params)
     # The lock gone, the same search with the same session factory answers.
-    assert len(office_search.search(runtime, "کریمی").records) == 1
+    assert len(office_search.search(runtime, "tester", "کریمی").records) == 1
 
 
 def test_the_time_bound_is_for_the_search_only(runtime: Runtime) -> None:
@@ -183,8 +185,8 @@ def test_search_passes_its_timeout_down(runtime: Runtime, monkeypatch: pytest.Mo
         return real(session, seconds, code)
 
     monkeypatch.setattr(searching, "time_bounded", spy)
-    office_search.search(runtime, "کریمی")
-    office_search.search(runtime, "کریمی", timeout=1.5)
+    office_search.search(runtime, "tester", "کریمی")
+    office_search.search(runtime, "tester", "کریمی", timeout=1.5)
     assert seen == [searching.SEARCH_TIMEOUT, 1.5]
 
 

@@ -45,6 +45,7 @@ def test_user_add_list_disable(cli: Cli, tmp_path: Path) -> None:
             "full_name": "سارا احمدی",
             "roles": ["inspector", "secretariat"],
             "active": True,
+            "clearance": "normal",
         }
     ]
     assert cli.json("user", "disable", "sara")["active"] is False

@@ -28,7 +28,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeskUnderTest]:
 
 
 def _count(desk: DeskUnderTest) -> int:
-    return office.find_complaints(desk.runtime).total
+    return office.find_complaints(desk.runtime, "tester").total
 
 
 def _post_intake(
@@ -62,7 +62,7 @@ def test_intake_registers_and_the_case_page_offers_the_receipt(desk: DeskUnderTe
     assert receipt.content.startswith(b"%PDF")
     assert receipt.headers["x-content-type-options"] == "nosniff"
     # The mobile was typed in Persian digits; the case stores it and shows it in Persian.
-    view = case_view(desk.runtime, tracking)
+    view = case_view(desk.runtime, "tester", tracking)
     assert view.record["complainant_detail"]["mobile"] == "09121234567"
     assert "۰۹۱۲۱۲۳۴۵۶۷" in page.text
 
@@ -231,7 +231,7 @@ def test_review_accept_incomplete_and_reject(desk: DeskUnderTest) -> None:
     assert done.status_code == 303 and done.headers["location"] == f"/complaints/{accepted}"
     page = client.get(f"/complaints/{accepted}")
     assert "پیگیری قبلی" in page.text  # the review's warning, shown once
-    assert case_view(desk.runtime, accepted).state.value == "accepted"
+    assert case_view(desk.runtime, "tester", accepted).state.value == "accepted"
 
     incomplete = new_complaint(desk)
     refused = client.post(
@@ -239,12 +239,12 @@ def test_review_accept_incomplete_and_reject(desk: DeskUnderTest) -> None:
     )
     assert refused.status_code == 400
     assert 'id="review-missing-error"' in refused.text
-    assert case_view(desk.runtime, incomplete).state.value == "registered"
+    assert case_view(desk.runtime, "tester", incomplete).state.value == "registered"
     client.post(
         f"/complaints/{incomplete}/review",
         data={"decision": "incomplete", "missing": ["followup"], "csrf_token": token},
     )
-    view = case_view(desk.runtime, incomplete)
+    view = case_view(desk.runtime, "tester", incomplete)
     assert view.state.value == "incomplete" and view.missing_fa == ["مستندات پیگیری قبلی از دستگاه"]
 
     rejected = new_complaint(desk)
@@ -252,7 +252,7 @@ def test_review_accept_incomplete_and_reject(desk: DeskUnderTest) -> None:
         f"/complaints/{rejected}/review", data={"decision": "reject", "csrf_token": token}
     )
     assert no_reason.status_code == 400 and 'id="review-reason-error"' in no_reason.text
-    assert case_view(desk.runtime, rejected).state.value == "registered"
+    assert case_view(desk.runtime, "tester", rejected).state.value == "registered"
 
 
 def test_an_anonymous_complaint_is_accepted_with_a_summary_and_chosen_documents(
@@ -270,7 +270,7 @@ def test_an_anonymous_complaint_is_accepted_with_a_summary_and_chosen_documents(
     )
     assert refused.status_code == 400
     assert 'id="review-summary-error"' in refused.text
-    assert case_view(desk.runtime, tracking).state.value == "registered"
+    assert case_view(desk.runtime, "tester", tracking).state.value == "registered"
     done = client.post(
         f"/complaints/{tracking}/review",
         data={
@@ -281,7 +281,7 @@ def test_an_anonymous_complaint_is_accepted_with_a_summary_and_chosen_documents(
         },
     )
     assert done.status_code == 303
-    assert case_view(desk.runtime, tracking).state.value == "accepted"
+    assert case_view(desk.runtime, "tester", tracking).state.value == "accepted"
 
 
 def test_accept_without_evidence_needs_a_note(desk: DeskUnderTest) -> None:
@@ -305,15 +305,15 @@ def test_attach_withdraw_reopen_and_their_refusals(desk: DeskUnderTest) -> None:
         f"/complaints/{tracking}/attach", data={"csrf_token": token}, files=files
     )
     assert added.status_code == 303
-    assert len(case_view(desk.runtime, tracking).documents) == 1
+    assert len(case_view(desk.runtime, "tester", tracking).documents) == 1
 
     no_reason = secretariat.post(f"/complaints/{tracking}/withdraw", data={"csrf_token": token})
     assert no_reason.status_code == 400 and 'id="withdraw-reason-error"' in no_reason.text
-    assert case_view(desk.runtime, tracking).state.value == "registered"
+    assert case_view(desk.runtime, "tester", tracking).state.value == "registered"
     secretariat.post(
         f"/complaints/{tracking}/withdraw", data={"reason": "منصرف شد", "csrf_token": token}
     )
-    assert case_view(desk.runtime, tracking).state.value == "withdrawn"
+    assert case_view(desk.runtime, "tester", tracking).state.value == "withdrawn"
 
     head, head_token = desk.client(Role.HEAD), desk.token(Role.HEAD)
     closing = head.post(f"/complaints/{tracking}/close", data={"csrf_token": head_token})
@@ -323,7 +323,7 @@ def test_attach_withdraw_reopen_and_their_refusals(desk: DeskUnderTest) -> None:
     head.post(
         f"/complaints/{tracking}/reopen", data={"reason": "پیگیری دوباره", "csrf_token": head_token}
     )
-    view = case_view(desk.runtime, tracking)
+    view = case_view(desk.runtime, "tester", tracking)
     assert view.state.value == "accepted"
     assert any(e["note"] == "پیگیری دوباره" and e["actor"] == "head" for e in view.events)
 

@@ -47,7 +47,7 @@ def test_extend_pause_and_resume_from_the_case_page(desk: DeskUnderTest) -> None
     case = client.get(f"/complaints/{letter.tracking}").text
     assert f'action="/complaints/{letter.tracking}/deadline"' in case
     assert f'<option value="{letter.letter_id}"' in case
-    due = deadlines.explain(desk.runtime, letter.number).letter["due_date"]
+    due = deadlines.explain(desk.runtime, "test", letter.number).letter["due_date"]
 
     extended = _post(
         desk,
@@ -55,7 +55,7 @@ def test_extend_pause_and_resume_from_the_case_page(desk: DeskUnderTest) -> None
         {"letter": letter.letter_id, "change": "extend", "days": "۳", "reason": "درخواست دستگاه"},
     )
     assert extended.status_code == 303
-    explained = deadlines.explain(desk.runtime, letter.number)
+    explained = deadlines.explain(desk.runtime, "test", letter.number)
     assert explained.letter["due_date"] != due
     assert [c["kind"] for c in explained.changes] == ["start", "extension"]
     page = client.get(extended.headers["location"]).text
@@ -71,14 +71,14 @@ def test_extend_pause_and_resume_from_the_case_page(desk: DeskUnderTest) -> None
         {"letter": letter.letter_id, "change": "pause", "day": since, "reason": "بازرسی"},
     )
     assert paused.status_code == 303
-    assert deadlines.explain(desk.runtime, letter.number).letter["due_date"] is None
+    assert deadlines.explain(desk.runtime, "test", letter.number).letter["due_date"] is None
     assert "تا ازسرگیری معلوم نیست" in client.get(f"/complaints/{letter.tracking}").text
 
     resumed = _post(
         desk, letter.tracking, {"letter": letter.letter_id, "change": "resume", "reason": "پایان"}
     )
     assert resumed.status_code == 303
-    assert deadlines.explain(desk.runtime, letter.number).letter["due_date"] is not None
+    assert deadlines.explain(desk.runtime, "test", letter.number).letter["due_date"] is not None
 
 
 @pytest.mark.parametrize(
@@ -98,13 +98,13 @@ def test_a_refused_change_is_named_beside_its_field_and_nothing_changes(
     desk: DeskUnderTest, changes: dict[str, str], field: str, words: str, status: int
 ) -> None:
     letter = referral(desk)
-    before = deadlines.explain(desk.runtime, letter.number).changes
+    before = deadlines.explain(desk.runtime, "test", letter.number).changes
     form = {"letter": letter.letter_id, "change": "extend", "days": "2", "reason": "علت"}
     response = _post(desk, letter.tracking, {**form, **changes})
     assert response.status_code == status
     assert words in _beside(response.text, field)
     assert re.search(r'<details class="action" id="deadline-action"\s+open', response.text)
-    assert deadlines.explain(desk.runtime, letter.number).changes == before
+    assert deadlines.explain(desk.runtime, "test", letter.number).changes == before
 
 
 def test_a_letter_of_another_case_is_refused(desk: DeskUnderTest) -> None:
@@ -113,7 +113,9 @@ def test_a_letter_of_another_case_is_refused(desk: DeskUnderTest) -> None:
     response = _post(desk, mine.tracking, form)
     assert response.status_code == 400
     assert "نامه" in _beside(response.text, "letter")
-    assert [c["kind"] for c in deadlines.explain(desk.runtime, other.number).changes] == ["start"]
+    assert [c["kind"] for c in deadlines.explain(desk.runtime, "test", other.number).changes] == [
+        "start"
+    ]
 
 
 def test_the_explanation_day_by_day_and_who_sees_the_form(desk: DeskUnderTest) -> None:
@@ -123,7 +125,7 @@ def test_the_explanation_day_by_day_and_who_sees_the_form(desk: DeskUnderTest) -
     assert f'href="{url}"' in case
     explained = desk.client(Role.INSPECTOR).get(url)
     assert explained.status_code == 200
-    lines = deadlines.explain(desk.runtime, letter.number).explanation.lines_fa()
+    lines = deadlines.explain(desk.runtime, "test", letter.number).explanation.lines_fa()
     assert lines and all(line in explained.text for line in lines)
     # The secretariat records replies but does not edit deadlines.
     assert '/deadline"' not in desk.client(Role.SECRETARIAT).get(

@@ -70,7 +70,7 @@ def test_outstanding_lists_each_letter_with_days_waited_late_and_next_step(
     response = _client(desk, INSPECTOR).get("/replies/outstanding")
     assert response.status_code == 200
     html = response.text
-    report = replies.outstanding_replies(desk.runtime)
+    report = replies.outstanding_replies(desk.runtime, "test")
     row = next(r for r in report.in_words() if r["number"] == late["qazvin"].number)
     assert row["working_days_late"] > 0 and row["working_days_waited"] > row["working_days_late"]
     # The row of the page, in Persian digits: the office's own figures.
@@ -109,7 +109,7 @@ def test_outstanding_pages_through_the_letters(
 ) -> None:
     monkeypatch.setattr(pages, "PAGE_SIZE", 2)
     client = _client(desk, INSPECTOR)
-    total = len(replies.outstanding_replies(desk.runtime).letters)
+    total = len(replies.outstanding_replies(desk.runtime, "test").letters)
     first = client.get("/replies/outstanding").text
     last_page = -(-total // 2)
     assert f"صفحه ۱ از {to_persian_digits(last_page)}" in first
@@ -173,7 +173,7 @@ def test_a_reply_is_recorded_with_its_scan_and_the_case_moves_on(desk: DeskUnder
     response = _post_reply(desk, reply_form(desk, letter), scan_files())
     assert response.status_code == 303
     assert response.headers["location"] == f"/complaints/{letter.tracking}"
-    view = case_view(desk.runtime, letter.tracking)
+    view = case_view(desk.runtime, "test", letter.tracking)
     assert view.state.value == "replied"
     (reply,) = view.replies
     assert (reply["their_number"], reply["outcome"]) == ("۴۵۶۷/ش", "accepted")
@@ -246,7 +246,7 @@ def test_a_second_reply_needs_supersede_and_a_reason(desk: DeskUnderTest) -> Non
         scan_files(),
     )
     assert done.status_code == 303
-    view = case_view(desk.runtime, letter.tracking)
+    view = case_view(desk.runtime, "test", letter.tracking)
     assert [(r["their_number"], r["superseded"]) for r in view.replies] == [
         ("۴۵۶۷/ش", True),
         ("۹۹/ش", False),
@@ -272,7 +272,7 @@ def test_the_case_page_offers_the_reply_form_and_shows_its_refusals(desk: DeskUn
     assert re.search(r'<details class="action" id="reply-action"\s+open', refused.text)
     done = _post_reply(desk, reply_form(desk, letter), scan_files(), url)
     assert done.status_code == 303
-    assert case_view(desk.runtime, letter.tracking).state.value == "replied"
+    assert case_view(desk.runtime, "test", letter.tracking).state.value == "replied"
 
 
 # -- the work queue -------------------------------------------------------------------------

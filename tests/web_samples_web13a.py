@@ -64,7 +64,7 @@ def sent_case(desk: DeskUnderTest) -> dict[str, str]:
     batch = Batch(runtime, "tester")
     with RenderPool[int](1) as pool:
         number_and_send(batch, pool, pending_referrals(batch, None))
-    view = case_view(runtime, tracking)
+    view = case_view(runtime, "tester", tracking)
     pdf = next(d for d in view.documents if d["media_type"] == "application/pdf")
     png = next(d for d in view.documents if d["media_type"] == "image/png")
     referral = next(x for x in view.letters if x["kind"] == "referral")

@@ -12,7 +12,7 @@ from office import agencies, holidays, users
 from office.access import Action, Staff
 from registry.errors import InvalidInput, NotFound, ResidegiError
 from registry.jalali import jalali_year, parse_jalali_date
-from registry.kinds import AgencyKind, Role
+from registry.kinds import AgencyKind, Classification, Role
 from registry.settings import SETTINGS_FILE_NAME
 from registry.text import to_ascii_digits
 from web.desk import Desk, desk, error_text, needs, page
@@ -104,6 +104,7 @@ def _users_page(
         status_code=status_code,
         users=users.list_users(the_desk.runtime, staff),
         roles=list(Role),
+        levels=list(Classification),
         form=form or {"username": "", "full_name": "", "roles": []},
         errors=errors or {},
     )
@@ -185,6 +186,23 @@ def disable_user(
         return _users_page(
             request, staff, the_desk, status_code=_status(exc), errors={"disable": error_text(exc)}
         )
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/users/{username}/clear", response_model=None)
+def clear_user(
+    request: Request,
+    username: str,
+    level: Annotated[str, Form()] = "",
+    staff: Staff = Depends(needs(Action.MANAGE_USERS)),
+    the_desk: Desk = Depends(desk),
+) -> Response:
+    """Clear a user for a classification and those below it (``user clear``); the list."""
+    try:
+        users.clear_user(the_desk.runtime, staff, username, level)
+    except ResidegiError as exc:
+        errors = {"clear": error_text(exc)}
+        return _users_page(request, staff, the_desk, status_code=_status(exc), errors=errors)
     return RedirectResponse("/admin/users", status_code=303)
 
 

@@ -91,7 +91,7 @@ def search_page(
     status = 200
     if q.strip():
         try:
-            found = search(the_desk.runtime, q)
+            found = search(the_desk.runtime, staff, q)
         except ResidegiError as exc:
             context["error"] = error_text(exc)
             # HTMX swaps only a 2xx answer: the refusal is shown all the same.
@@ -104,10 +104,10 @@ def search_page(
     return response
 
 
-def _download(the_desk: Desk, tracking: str, *, bag: bool) -> FileResponse:
+def _download(the_desk: Desk, staff: Staff, tracking: str, *, bag: bool) -> FileResponse:
     folder = Path(tempfile.mkdtemp(prefix="residegi-dossier-"))
     try:
-        path = dossier_file(the_desk.runtime, tracking, folder, bag=bag)
+        path = dossier_file(the_desk.runtime, staff, tracking, folder, bag=bag)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -126,7 +126,7 @@ def dossier_pdf(
     the_desk: Desk = Depends(desk),
 ) -> FileResponse:
     """The case's dossier as one PDF (a download)."""
-    return _download(the_desk, tracking, bag=False)
+    return _download(the_desk, staff, tracking, bag=False)
 
 
 @router.get("/complaints/{tracking}/dossier.zip")
@@ -136,7 +136,7 @@ def dossier_zip(
     the_desk: Desk = Depends(desk),
 ) -> FileResponse:
     """The case's BagIt package (case.json, the dossier, every original file), zipped."""
-    return _download(the_desk, tracking, bag=True)
+    return _download(the_desk, staff, tracking, bag=True)
 
 
 @router.get("/verify", response_class=HTMLResponse)

@@ -4,7 +4,7 @@ explanation, and the case's own actions (review, attach, withdraw, reopen, close
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
@@ -13,12 +13,20 @@ from starlette.concurrency import run_in_threadpool
 
 from office import cases
 from office import complaints as office
-from office.access import Action, Staff, may
+from office.access import Action, Staff, clearance_of, may
 from office.cases import CaseFile
 from office.deadlines import explain
 from office.messages import REVIEW_WARNINGS_FA
 from registry.errors import ErrorKind, InvalidInput, NotFound, ResidegiError
-from registry.kinds import DOCUMENT_KIND_FA, Channel, DispatchMethod, DocumentKind, ReplyOutcome
+from registry.kinds import (
+    DOCUMENT_KIND_FA,
+    Channel,
+    Classification,
+    DispatchMethod,
+    DocumentKind,
+    Priority,
+    ReplyOutcome,
+)
 from web.desk import Desk, desk, needs, page
 from web.forms import FormErrors, refusal, submitted, text_of
 from web.routes.complaints import CHANNEL_FA
@@ -40,7 +48,7 @@ def _case_page(
     open_form: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    view = cases.case_view(the_desk.runtime, tracking)
+    view = cases.case_view(the_desk.runtime, staff, tracking)
     actions = cases.available_actions(view.state, staff)
     shown: FormErrors = {}
     for key, text in (errors or {}).items():
@@ -49,6 +57,8 @@ def _case_page(
         offered = key.split(".")[0] in actions or key.startswith("dispatch.")
         shown[key if offered else "form"] = text
     notes = request.session.pop("notes", [])
+    clearance = clearance_of(staff, the_desk.runtime.settings)
+    record = view.record
     return page(
         request,
         "case.html",
@@ -68,6 +78,13 @@ def _case_page(
         channels=CHANNEL_FA,
         dispatch_methods=DISPATCH_METHODS,
         may_dispatch=may(staff, Action.RECORD_DISPATCH),
+        marks={
+            "priority": Priority(record["priority"]).label_fa,
+            "classification": Classification(record["classification"]).label_fa,
+        },
+        priorities=[(p.value, p.label_fa) for p in Priority],
+        # A reviewer classifies no higher than their own clearance (office refuses more).
+        classifications=[(c.value, c.label_fa) for c in clearance.levels_up_to_ordered()],
     )
 
 
@@ -121,7 +138,7 @@ def receipt(
     the_desk: Desk = Depends(desk),
 ) -> StreamingResponse:
     """The registration receipt, to print for the complainant."""
-    return _file_response(cases.receipt_file(the_desk.runtime, tracking))
+    return _file_response(cases.receipt_file(the_desk.runtime, staff, tracking))
 
 
 @router.get("/complaints/{tracking}/documents/{document}")
@@ -133,7 +150,7 @@ def document(
 ) -> StreamingResponse:
     """A document of the case as filed, shown in the browser."""
     return _file_response(
-        cases.document_file(the_desk.runtime, tracking, _document_id(tracking, document))
+        cases.document_file(the_desk.runtime, staff, tracking, _document_id(tracking, document))
     )
 
 
@@ -147,7 +164,7 @@ def document_pdf(
     """A document as PDF: a scanned image's converted PDF (a PDF is itself)."""
     return _file_response(
         cases.document_file(
-            the_desk.runtime, tracking, _document_id(tracking, document), as_pdf=True
+            the_desk.runtime, staff, tracking, _document_id(tracking, document), as_pdf=True
         )
     )
 
@@ -161,7 +178,7 @@ def letter_pdf(
 ) -> StreamingResponse:
     """A letter's archived PDF (the record)."""
     return _file_response(
-        cases.letter_file(the_desk.runtime, tracking, _letter_id(letter), fmt="pdf")
+        cases.letter_file(the_desk.runtime, staff, tracking, _letter_id(letter), fmt="pdf")
     )
 
 
@@ -173,7 +190,7 @@ def letter_docx(
     the_desk: Desk = Depends(desk),
 ) -> StreamingResponse:
     """A letter's editable DOCX, downloaded."""
-    file = cases.letter_file(the_desk.runtime, tracking, _letter_id(letter), fmt="docx")
+    file = cases.letter_file(the_desk.runtime, staff, tracking, _letter_id(letter), fmt="docx")
     return _file_response(file, inline=False)
 
 
@@ -188,7 +205,8 @@ def deadline(
     """How a letter's due date was reached, day by day (the case page loads it with HTMX;
     without script it is a page of its own)."""
     runtime = the_desk.runtime
-    explained = explain(runtime, cases.letter_number(runtime, tracking, _letter_id(letter)))
+    number = cases.letter_number(runtime, staff, tracking, _letter_id(letter))
+    explained = explain(runtime, staff, number)
     fragment = request.headers.get("HX-Request") == "true"
     return page(
         request,
@@ -232,6 +250,20 @@ def _refused(
     )
 
 
+_Marking = TypeVar("_Marking", Priority, Classification)
+
+
+def _choice(value: str, kind: type[_Marking], name: str) -> _Marking:
+    """A form's choice as its member, or the field's error naming the allowed values."""
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = "، ".join(member.label_fa for member in kind)
+        raise InvalidInput(
+            "invalid_option", field=name, value=value[:40], allowed=allowed
+        ) from None
+
+
 @router.post("/complaints/{tracking}/review", response_model=None)
 async def review(
     request: Request,
@@ -251,6 +283,8 @@ async def review(
         "summary": text_of(form, "summary"),
         "forward": [f for f in form.getlist("forward") if isinstance(f, str)],
         "refer_to": text_of(form, "refer_to"),
+        "priority": text_of(form, "priority") or Priority.NORMAL.value,
+        "classification": text_of(form, "classification") or Classification.NORMAL.value,
     }
     try:
         try:
@@ -258,6 +292,8 @@ async def review(
         except ValueError:
             raise InvalidInput("review_decision_required", field="decision") from None
         accepting = decision is office.Decision.ACCEPT
+        priority = _choice(values["priority"], Priority, "priority")
+        classification = _choice(values["classification"], Classification, "classification")
         # Positions of the documents, 1-based as the case page and `complaint show` list them.
         forward = [int(p) for p in values["forward"] if p.isdigit()]
         missing = []
@@ -280,6 +316,8 @@ async def review(
             summary=(values["summary"] or None) if accepting else None,
             forward=forward if accepting else (),
             refer_to=(values["refer_to"] or None) if not accepting else None,
+            priority=priority,
+            classification=classification,
         )
     except ResidegiError as exc:
         return _refused(request, staff, the_desk, tracking, exc, "review", values)

@@ -109,6 +109,7 @@ def complaint_list(
     if not errors:
         result = office.find_complaints(
             the_desk.runtime,
+            staff,
             state=state,
             agency_id=_number(asked["agency"]),
             since=since,

@@ -54,7 +54,7 @@ def _change(the_desk: Desk, staff: Staff, tracking: str, values: dict[str, str])
     if not letter.isdigit() or len(letter) > 18:
         raise InvalidInput("deadline_letter_required", field="letter")
     try:
-        number = cases.letter_number(runtime, tracking, int(letter))
+        number = cases.letter_number(runtime, staff, tracking, int(letter))
     except NotFound as exc:
         if exc.code == "complaint_not_found":
             raise

@@ -51,7 +51,7 @@ async def left(
     }
     runtime = the_desk.runtime
     try:
-        number = cases.letter_number(runtime, tracking, letter_id)
+        number = cases.letter_number(runtime, staff, tracking, letter_id)
         await run_in_threadpool(
             dispatch_book.record_left,
             runtime,
@@ -84,7 +84,7 @@ async def received(
     }
     runtime = the_desk.runtime
     try:
-        number = cases.letter_number(runtime, tracking, letter_id)
+        number = cases.letter_number(runtime, staff, tracking, letter_id)
         await run_in_threadpool(
             dispatch_book.record_received,
             runtime,

@@ -54,12 +54,13 @@ _REPLY_FIELD_OF_CODE = {
 
 
 def _report(
-    the_desk: Desk, asked: dict[str, str], errors: FormErrors
+    the_desk: Desk, staff: Staff, asked: dict[str, str], errors: FormErrors
 ) -> replies.OutstandingReport | None:
     """The report the filters ask for; a refused filter goes into ``errors``."""
     try:
         return replies.outstanding_replies(
             the_desk.runtime,
+            staff,
             overdue=asked["overdue"] == "1",
             agency=asked["agency"] or None,
             county=asked["county"] or None,
@@ -91,7 +92,7 @@ def outstanding(
     working-day calendar and the next step of its ladder; links to the CSV and the PDF."""
     asked = _asked(request)
     errors: FormErrors = {}
-    report = _report(the_desk, asked, errors)
+    report = _report(the_desk, staff, asked, errors)
     letters: list[dict[str, Any]] = report.in_words() if report else []
     pages = max(1, -(-len(letters) // PAGE_SIZE))
     number = to_ascii_digits(asked["page"])
@@ -141,7 +142,7 @@ def outstanding_csv(
     keys, ASCII digits, Jalali dates; UTF-8 with a byte-order mark, so that a spreadsheet
     reads the Persian names."""
     errors: FormErrors = {}
-    report = _report(the_desk, _asked(request), errors)
+    report = _report(the_desk, staff, _asked(request), errors)
     if report is None:
         return outstanding(request, staff, the_desk)
     text = io.StringIO()
@@ -158,7 +159,7 @@ def outstanding_pdf(
 ) -> Response:
     """The printable Persian report ``reply outstanding --format pdf`` writes."""
     errors: FormErrors = {}
-    report = _report(the_desk, _asked(request), errors)
+    report = _report(the_desk, staff, _asked(request), errors)
     if report is None:
         return outstanding(request, staff, the_desk)
     data = replies.outstanding_pdf(the_desk.runtime, report)
