@@ -237,6 +237,11 @@ MESSAGES: dict[str, str] = {
     "draft_not_approved": "پیش‌نویس {draft} هنوز پاراف نشده است؛ پیش از امضا، کارشناس یا مدیر باید آن را پاراف کند. چیزی ثبت نشد.",
     "drafts_not_named": "پیش‌نویسی نام برده نشد: شناسه پیش‌نویس، --batch یا --all بدهید.",
     "desk.drafts_not_named": "پیش‌نویسی برگزیده نشد.",
+    # answer14: inspection and the final answer from the case page (office/answer_desk.py, issue 14)
+    "answer_draft_missing": "برای پرونده {tracking_code} پیش‌نویس پاسخ نهایی نوشته نشده است؛ نخست کارشناس متن تصمیم را بنویسد. چیزی امضا نشد.",
+    "answer_draft_changed": "پیش‌نویس پاسخ پرونده {tracking_code} پس از پیش‌نمایش شما دوباره نوشته شده است؛ پیش‌نمایش تازه را ببینید و دوباره امضا کنید. چیزی امضا نشد.",
+    "desk.signing_key_unreadable": "کلید امضای دفتر با این گذرواژه باز نشد: گذرواژه نادرست است یا کلید آسیب دیده است. چیزی امضا نشد.",
+    "desk.signing_key_missing": "کلید امضای دفتر در پوشه داده‌ها نیست؛ سرپرست سامانه باید «residegi keys init» را اجرا کند. چیزی امضا نشد.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {

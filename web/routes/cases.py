@@ -11,14 +11,21 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from office import cases
+from office import answer_desk, cases
 from office import complaints as office
 from office.access import Action, Staff, may
 from office.cases import CaseFile
 from office.deadlines import explain
 from office.messages import REVIEW_WARNINGS_FA
 from registry.errors import ErrorKind, InvalidInput, NotFound, ResidegiError
-from registry.kinds import DOCUMENT_KIND_FA, Channel, DispatchMethod, DocumentKind, ReplyOutcome
+from registry.kinds import (
+    DOCUMENT_KIND_FA,
+    Channel,
+    DispatchMethod,
+    DocumentKind,
+    Honorific,
+    ReplyOutcome,
+)
 from web.desk import Desk, desk, needs, page
 from web.forms import FormErrors, refusal, submitted, text_of
 from web.routes.complaints import CHANNEL_FA
@@ -49,6 +56,7 @@ def _case_page(
         offered = key.split(".")[0] in actions or key.startswith("dispatch.")
         shown[key if offered else "form"] = text
     notes = request.session.pop("notes", [])
+    answering = {"answer", "sign"} & actions
     return page(
         request,
         "case.html",
@@ -68,6 +76,8 @@ def _case_page(
         channels=CHANNEL_FA,
         dispatch_methods=DISPATCH_METHODS,
         may_dispatch=may(staff, Action.RECORD_DISPATCH),
+        answer_draft=answer_desk.answer_draft(the_desk.runtime, tracking) if answering else None,
+        honorifics={h.value: h.label_fa or "—" for h in Honorific},
     )
 
 
