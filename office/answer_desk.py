@@ -92,14 +92,12 @@ def answer_draft(runtime: Runtime, tracking: str) -> AnswerDraft | None:
 
 def draft_preview(runtime: Runtime, actor: Actor, tracking: str) -> bytes:
     """The final answer as it will print with the current draft (not archival, no number,
-    «پیش‌نویس» where the number goes); Refused ``answer_draft_missing`` without one."""
+    «پیش‌نویس» where the number goes); before any draft, with the placeholder where the
+    decision goes (as ``letter preview final_answer``)."""
     require(actor, Action.DRAFT_ANSWER)
     draft = answer_draft(runtime, tracking)
-    if draft is None:
-        raise Refused("answer_draft_missing", tracking_code=tracking)
-    return preview.preview(
-        runtime, LetterKind.FINAL_ANSWER, tracking, fmt="pdf", decision=draft.decision
-    )
+    decision = draft.decision if draft is not None else None
+    return preview.preview(runtime, LetterKind.FINAL_ANSWER, tracking, fmt="pdf", decision=decision)
 
 
 def _seal(batch: Batch, passphrase: str | None) -> Seal:
