@@ -41,7 +41,8 @@ DECISION_LIMIT = 20_000
 @dataclass(frozen=True)
 class AnswerDraft:
     """The decision as last drafted on a case waiting for its answer: the Event's id (what
-    the head signs is this one, not a later redraft), its text, who and when."""
+    the head signs is this one, not a later redraft), its text, who and when (in the
+    office's time zone)."""
 
     id: int
     decision: str
@@ -49,7 +50,7 @@ class AnswerDraft:
     drafted_at: dt.datetime
 
 
-def _current(session: Session, complaint: Complaint) -> AnswerDraft | None:
+def _current(session: Session, complaint: Complaint, zone: dt.tzinfo) -> AnswerDraft | None:
     event = session.scalars(
         select(Event)
         .where(Event.complaint_id == complaint.id, Event.action == DRAFTED)
@@ -58,7 +59,7 @@ def _current(session: Session, complaint: Complaint) -> AnswerDraft | None:
     ).first()
     if event is None or event.note is None:
         return None
-    return AnswerDraft(event.id, event.note, event.actor, event.at)
+    return AnswerDraft(event.id, event.note, event.actor, event.at.astimezone(zone))
 
 
 def draft_answer(runtime: Runtime, actor: Actor, tracking: str, *, decision: str) -> AnswerDraft:
@@ -78,7 +79,7 @@ def draft_answer(runtime: Runtime, actor: Actor, tracking: str, *, decision: str
             note=text,
         )
         session.flush()
-        return AnswerDraft(event.id, text, name, event.at)
+        return AnswerDraft(event.id, text, name, event.at.astimezone(runtime.clock.zone))
 
 
 def answer_draft(runtime: Runtime, tracking: str) -> AnswerDraft | None:
@@ -87,7 +88,7 @@ def answer_draft(runtime: Runtime, tracking: str) -> AnswerDraft | None:
         complaint = complaints.get_complaint(session, tracking)
         if complaint.state not in (ComplaintState.REPLIED, ComplaintState.REPORT_READY):
             return None
-        return _current(session, complaint)
+        return _current(session, complaint, runtime.clock.zone)
 
 
 def draft_preview(runtime: Runtime, actor: Actor, tracking: str) -> bytes:
