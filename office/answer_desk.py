@@ -131,6 +131,6 @@ def sign_answer(
     if current.id != draft:
         raise Refused("answer_draft_changed", tracking_code=tracking)
     batch = Batch(runtime, name)
+    seal = _seal(batch, passphrase)  # a wrong passphrase is refused first, and fast
     ensure_ready(batch, [LetterKind.FINAL_ANSWER])
-    seal = _seal(batch, passphrase)
     return casework.answer(batch, tracking, decision=current.decision, seal=seal)
