@@ -20,7 +20,6 @@ from registry.errors import ErrorKind, InvalidInput, ResidegiError
 from registry.jalali import parse_jalali_date
 from registry.kinds import DocumentKind, Honorific
 from registry.text import to_ascii_digits, to_persian_digits
-from registry.tracking import format_tracking_code
 from web.desk import Desk, desk, needs
 from web.forms import FormErrors, desk_text, field_of, kept, submitted, text_of
 from web.routes.cases import _case_page
@@ -219,8 +218,7 @@ async def sign(
     except ResidegiError as exc:
         # Nothing typed is sent back: the passphrase field comes back empty.
         return _refused(request, staff, the_desk, tracking, exc, "sign", {})
-    note = (
-        f"پاسخ نهایی شکایت {format_tracking_code(done.tracking_code)} با شماره "
-        f"{done.letter_number or '—'} امضا، بایگانی و ارسال شد."
-    )
+    # The case page names the case; a tracking code inside a Persian sentence would be
+    # laid out backwards.
+    note = f"پاسخ نهایی با شماره {done.letter_number or '—'} امضا، بایگانی و ارسال شد."
     return _back(request, done.tracking_code, note)
