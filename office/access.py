@@ -91,6 +91,8 @@ class Action(enum.Enum):
     INSPECT = ("inspect", _CASEWORK)
     REPORT = ("report", _CASEWORK)
     ANSWER = ("answer", frozenset({Role.HEAD}))
+    # The final answer's text, drafted for the head to sign (answer14): casework.
+    DRAFT_ANSWER = ("draft_answer", _CASEWORK)
     VOID_LETTER = ("void_letter", frozenset({Role.HEAD}))
     # Drafts waiting for approval and signature (their page, a sample); پاراف of a draft;
     # its signature (the head, or a deputy the head named: see ``may``); naming a deputy.

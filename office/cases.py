@@ -76,6 +76,7 @@ EVENT_FA = {
     "draft_approved": "پاراف پیش‌نویس",
     "draft_signed": "امضای پیش‌نویس",
     "draft_rejected": "رد پیش‌نویس",
+    "answer_drafted": "پیش‌نویس پاسخ نهایی",
 }
 
 
@@ -89,6 +90,10 @@ class CaseAction:
     CLOSE = "close"
     REPLY = "reply"
     DEADLINE = "deadline"
+    INSPECT = "inspect"
+    REPORT = "report"
+    ANSWER = "answer"  # draft the decision
+    SIGN = "sign"  # the head signs the draft
 
 
 # A reply may be recorded (or a recorded one superseded) while the agencies' replies are
@@ -96,6 +101,8 @@ class CaseAction:
 _REPLY_STATES = frozenset(
     {ComplaintState.AWAITING_REPLY, ComplaintState.REPLIED, ComplaintState.UNDER_INSPECTION}
 )
+
+_ANSWERING = ((CaseAction.ANSWER, Action.DRAFT_ANSWER), (CaseAction.SIGN, Action.ANSWER))
 
 
 def available_actions(state: ComplaintState, actor: Actor) -> frozenset[str]:
@@ -119,6 +126,16 @@ def available_actions(state: ComplaintState, actor: Actor) -> frozenset[str]:
         found.add(CaseAction.REPLY)
     if state is ComplaintState.AWAITING_REPLY and may(actor, Action.EDIT_DEADLINE):
         found.add(CaseAction.DEADLINE)
+    # Assigning an inspection, then its findings while it is under way (answer14).
+    inspecting = ComplaintState.UNDER_INSPECTION in targets or (
+        state is ComplaintState.UNDER_INSPECTION
+    )
+    if inspecting and may(actor, Action.INSPECT):
+        found.add(CaseAction.INSPECT)
+    if ComplaintState.REPORT_READY in targets and may(actor, Action.REPORT):
+        found.add(CaseAction.REPORT)
+    if ComplaintState.ANSWERED in targets:
+        found |= {a for a, act in _ANSWERING if may(actor, act)}
     return frozenset(found)
 
 

@@ -239,6 +239,11 @@ MESSAGES: dict[str, str] = {
     "desk.drafts_not_named": "پیش‌نویسی برگزیده نشد.",
     # classify16: priority and classification (issue 16)
     "classification_above_clearance": "شما تنها برای طبقه‌بندی تا «{clearance}» مجوز دارید و شکایت را «{level}» نمی‌توانید طبقه‌بندی کنید؛ پس از آن خودتان هم آن را نمی‌دیدید. چیزی ثبت نشد.",
+    # answer14: inspection and the final answer from the case page (office/answer_desk.py, issue 14)
+    "answer_draft_missing": "برای پرونده {tracking_code} پیش‌نویس پاسخ نهایی نوشته نشده است؛ نخست کارشناس متن تصمیم را بنویسد. چیزی امضا نشد.",
+    "answer_draft_changed": "پیش‌نویس پاسخ پرونده {tracking_code} پس از پیش‌نمایش شما دوباره نوشته شده است؛ پیش‌نمایش تازه را ببینید و دوباره امضا کنید. چیزی امضا نشد.",
+    "desk.signing_key_unreadable": "کلید امضای دفتر با این گذرواژه باز نشد: گذرواژه نادرست است یا کلید آسیب دیده است. چیزی امضا نشد.",
+    "desk.signing_key_missing": "کلید امضای دفتر در پوشه داده‌ها نیست؛ سرپرست سامانه باید «residegi keys init» را اجرا کند. چیزی امضا نشد.",
 }
 
 FIELD_NAMES_FA: dict[str, str] = {

@@ -53,6 +53,8 @@ class _Case:
     complaint: Complaint
     agency: Agency
     identity: LetterIdentity
+    # The final answer's decision as drafted (None: the placeholder).
+    decision: str | None = None
 
     @property
     def settings(self) -> Settings:
@@ -207,7 +209,7 @@ def _final_answer_preview(case: _Case) -> dict[str, Any]:
         case.complaint,
         case.identity,
         case.office,
-        decision=PLACEHOLDER_DECISION,
+        decision=case.decision or PLACEHOLDER_DECISION,
         replies_summary=replies_summary(case.session, case.complaint),
         zone=case.zone,
     )
@@ -230,30 +232,43 @@ PREVIEWABLE = tuple(PREVIEW_FACTS)
 
 
 def preview_facts(
-    batch: Batch, session: Session, kind: LetterKind, tracking: str, agency_name: str | None
+    batch: Batch,
+    session: Session,
+    kind: LetterKind,
+    tracking: str,
+    agency_name: str | None,
+    decision: str | None = None,
 ) -> dict[str, Any]:
-    """The facts ``kind`` would be numbered with for this case today (JSON form)."""
+    """The facts ``kind`` would be numbered with for this case today (JSON form); a final
+    answer's with ``decision`` as drafted (else a placeholder)."""
     build = PREVIEW_FACTS.get(kind)
     if build is None:
         raise InvalidInput("preview_unavailable", kind=kind.value)
     complaint = complaints.get_complaint(session, tracking)
     identity = _identity(batch, kind, complaint)
     agency = find_agency(session, agency_name) if agency_name else complaint.agencies[0].agency
-    facts = build(_Case(batch, session, kind, complaint, agency, identity))
+    facts = build(_Case(batch, session, kind, complaint, agency, identity, decision))
     return batch.frozen(kind, _draft(facts))
 
 
 def preview(
-    runtime: Runtime, kind: LetterKind, tracking: str, *, fmt: str, agency: str | None = None
+    runtime: Runtime,
+    kind: LetterKind,
+    tracking: str,
+    *,
+    fmt: str,
+    agency: str | None = None,
+    decision: str | None = None,
 ) -> bytes:
-    """The letter as PDF (not archival) or DOCX bytes; nothing is numbered or stored."""
+    """The letter as PDF (not archival) or DOCX bytes; nothing is numbered or stored.  A
+    final answer prints ``decision`` where given (the draft the head is to sign)."""
     from generators import build_context, render_docx, render_pdf
 
     if fmt not in ("pdf", "docx"):
         raise InvalidInput("invalid_option", field="format", value=fmt, allowed="pdf, docx")
     batch = Batch(runtime, "preview")
     with runtime.sessions() as session:
-        facts = preview_facts(batch, session, kind, tracking, agency)
+        facts = preview_facts(batch, session, kind, tracking, agency, decision)
     context = build_context(kind.value, facts)
     if fmt == "docx":
         return render_docx(kind.value, context)

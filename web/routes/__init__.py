@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from web.routes import (
     admin,
+    answering,
     archive,
     cases,
     chasing,
@@ -38,4 +39,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     chasing.router,
     stats.router,
     drafts.router,
+    answering.router,
 )

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from office import cases
+from office import answer_desk, cases
 from office import complaints as office
 from office.access import Action, Staff, clearance_of, may
 from office.cases import CaseFile
@@ -24,6 +24,7 @@ from registry.kinds import (
     Classification,
     DispatchMethod,
     DocumentKind,
+    Honorific,
     Priority,
     ReplyOutcome,
 )
@@ -59,6 +60,7 @@ def _case_page(
     notes = request.session.pop("notes", [])
     clearance = clearance_of(staff, the_desk.runtime.settings)
     record = view.record
+    answering = {"answer", "sign"} & actions
     return page(
         request,
         "case.html",
@@ -85,6 +87,8 @@ def _case_page(
         priorities=[(p.value, p.label_fa) for p in Priority],
         # A reviewer classifies no higher than their own clearance (office refuses more).
         classifications=[(c.value, c.label_fa) for c in clearance.levels_up_to_ordered()],
+        answer_draft=answer_desk.answer_draft(the_desk.runtime, tracking) if answering else None,
+        honorifics={h.value: h.label_fa or "—" for h in Honorific},
     )
 
 
