@@ -54,6 +54,7 @@ class Office:
     def __init__(self, url: str, home: Path) -> None:
         self.url, self.home = url, home
         self.made: dict[tuple[bool, dt.datetime], Runtime] = {}
+        self.today = ""  # the shells' day, as the data folder's settings say it
 
     def runtime(self, *, strict: bool = True, at: dt.datetime = NOW) -> Runtime:
         if (strict, at) not in self.made:
@@ -73,10 +74,16 @@ class Office:
 
 @pytest.fixture
 def desk(migrated_url: str, tmp_path: Path) -> Iterator[Office]:
+    desk = Office(migrated_url, tmp_path)
+    four_cases(desk)
+    yield desk
+    desk.close()
+
+
+def four_cases(desk: Office) -> None:
     """Four complaints: 0 replied (to answer), 1 under inspection with findings (to
     report), 2 registered (to reject), 3 referred with no reply (to chase).  Letters 1–4
     are the three referrals and the inspection's assignment, numbered without approval."""
-    desk = Office(migrated_url, tmp_path)
     plain = desk.runtime(strict=False)
     install_trial_key_if_missing(plain)
     with transaction(plain.sessions) as session:
@@ -121,8 +128,6 @@ def desk(migrated_url: str, tmp_path: Path) -> Iterator[Office]:
         findings=FINDINGS,
     )
     assert numbers(desk) == ["1405/ص/1", "1405/ص/2", "1405/ص/3", "1405/ص/4"]
-    yield desk
-    desk.close()
 
 
 def numbers(desk: Office) -> list[str]:
