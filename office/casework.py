@@ -238,9 +238,10 @@ def _rejection(
 
 def number_signed_rejection(batch: Batch, session: Session, draft: LetterDraft) -> Letter | None:
     """The rejection letter numbered from its signed draft in the caller's transaction;
-    None when its complaint is no longer rejected (reopened or withdrawn meanwhile)."""
+    None when its complaint is no longer rejected or closed (reopened meanwhile)."""
     complaint = draft.complaint
-    if complaint is None or complaint.state is not ComplaintState.REJECTED:
+    # Closed after the delivery period meanwhile, it still owes the complainant its letter.
+    if complaint is None or complaint.state not in (ComplaintState.REJECTED, ComplaintState.CLOSED):
         return None
     return _rejection(batch, session, complaint, draft.params or {}, draft)
 

@@ -338,14 +338,19 @@ def reject(runtime: Runtime, actor: Actor, draft_id: int, *, reason: str) -> dic
 
 
 def draft_preview(runtime: Runtime, actor: Actor, draft_id: int) -> bytes:
-    """The draft as a PDF (not archival) that prints «پیش‌نویس» for its number: the
-    sample the head looks at before signing a batch."""
+    """The draft as a PDF (not archival) that prints «پیش‌نویس» for its number, in the
+    words its path was asked (a rejection's reason, an answer's decision): the sample the
+    head looks at before signing a batch."""
     from office.preview import preview
 
     require(actor, Action.READ_DRAFTS)
     with runtime.sessions() as session:
         draft = drafts.get_draft(session, draft_id)
-        if draft.complaint is None or draft.agency is None:
+        if draft.complaint is None:
             raise InvalidInput("preview_unavailable", kind=draft.kind.value)
-        kind, tracking, agency = draft.kind, draft.complaint.tracking_code, draft.agency.name
-    return preview(runtime, kind, tracking, fmt="pdf", agency=agency)
+        kind, tracking = draft.kind, draft.complaint.tracking_code
+        agency = draft.agency.name if draft.agency is not None else None
+        params = dict(draft.params or {})
+    # A letter to the complainant names no agency (the case's first serves the builder);
+    # an inspection report has no preview (InvalidInput preview_unavailable).
+    return preview(runtime, kind, tracking, fmt="pdf", agency=agency, params=params)

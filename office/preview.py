@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 import zoneinfo
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -53,6 +53,8 @@ class _Case:
     complaint: Complaint
     agency: Agency
     identity: LetterIdentity
+    # What a draft's path was asked (its reason, its decision): the draft's own words.
+    params: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def settings(self) -> Settings:
@@ -179,9 +181,14 @@ def _receipt_preview(case: _Case) -> dict[str, Any]:
 
 
 def _rejection_preview(case: _Case) -> dict[str, Any]:
-    reason = case.complaint.decision or PLACEHOLDER_REASON
+    reason = case.params.get("reason") or case.complaint.decision or PLACEHOLDER_REASON
     return rejection_facts(
-        case.complaint, case.identity, case.office, reason=reason, zone=case.zone
+        case.complaint,
+        case.identity,
+        case.office,
+        reason=reason,
+        competent_authority=case.params.get("competent_authority"),
+        zone=case.zone,
     )
 
 
@@ -203,7 +210,7 @@ def _final_answer_preview(case: _Case) -> dict[str, Any]:
         case.complaint,
         case.identity,
         case.office,
-        decision=PLACEHOLDER_DECISION,
+        decision=case.params.get("decision") or PLACEHOLDER_DECISION,
         replies_summary=replies_summary(case.session, case.complaint),
         zone=case.zone,
     )
@@ -226,30 +233,43 @@ PREVIEWABLE = tuple(PREVIEW_FACTS)
 
 
 def preview_facts(
-    batch: Batch, session: Session, kind: LetterKind, tracking: str, agency_name: str | None
+    batch: Batch,
+    session: Session,
+    kind: LetterKind,
+    tracking: str,
+    agency_name: str | None,
+    params: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The facts ``kind`` would be numbered with for this case today (JSON form)."""
+    """The facts ``kind`` would be numbered with for this case today (JSON form); with a
+    draft's ``params``, in the words the draft was asked (its reason, its decision)."""
     build = PREVIEW_FACTS.get(kind)
     if build is None:
         raise InvalidInput("preview_unavailable", kind=kind.value)
     complaint = complaints.get_complaint(session, tracking)
     identity = _identity(batch, kind, complaint)
     agency = find_agency(session, agency_name) if agency_name else complaint.agencies[0].agency
-    facts = build(_Case(batch, session, kind, complaint, agency, identity))
+    facts = build(_Case(batch, session, kind, complaint, agency, identity, params or {}))
     return batch.frozen(kind, _draft(facts))
 
 
 def preview(
-    runtime: Runtime, kind: LetterKind, tracking: str, *, fmt: str, agency: str | None = None
+    runtime: Runtime,
+    kind: LetterKind,
+    tracking: str,
+    *,
+    fmt: str,
+    agency: str | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> bytes:
-    """The letter as PDF (not archival) or DOCX bytes; nothing is numbered or stored."""
+    """The letter as PDF (not archival) or DOCX bytes; nothing is numbered or stored
+    (``params``: a draft's, see ``preview_facts``)."""
     from generators import build_context, render_docx, render_pdf
 
     if fmt not in ("pdf", "docx"):
         raise InvalidInput("invalid_option", field="format", value=fmt, allowed="pdf, docx")
     batch = Batch(runtime, "preview")
     with runtime.sessions() as session:
-        facts = preview_facts(batch, session, kind, tracking, agency)
+        facts = preview_facts(batch, session, kind, tracking, agency, params)
     context = build_context(kind.value, facts)
     if fmt == "docx":
         return render_docx(kind.value, context)

@@ -7,6 +7,7 @@ rejected draft gets none; the register refuses the kind unsigned; numbers stay g
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -343,3 +344,33 @@ def test_reminders_and_the_escalation_wait_for_their_signatures(desk: Office) ->
     assert escalation.state is LetterState.SENT and escalation.facts["letter"]["sealed"]
     assert signatures(desk, escalation) == 1
     assert escalation.chases_id is not None
+
+
+def test_a_drafts_sample_prints_the_words_it_was_drafted_with(desk: Office) -> None:
+    """The head's sample of a rejection or an answer draft (/drafts/{id}/preview.pdf) reads
+    the draft's own reason and decision; a report draft has no sample."""
+    from office.preview import PLACEHOLDER_DECISION, preview_facts
+    from registry.errors import InvalidInput
+
+    runtime = desk.runtime()
+    batch = pipeline.Batch(runtime, "t")
+    answer = casework.answer(
+        batch, desk.tracking(0), decision=DECISION, seal=casework.answer_seal(batch)
+    ).draft
+    rejection = complaints.review(
+        runtime, "t", desk.tracking(2), complaints.Decision.REJECT, reason="خارج از صلاحیت"
+    ).draft
+    report = inspection.report(runtime, "t", desk.tracking(1), conclusion="وارد است.").draft
+    assert answer is not None and rejection is not None and report is not None
+    for draft in (answer, rejection):
+        assert office.draft_preview(runtime, HEAD, draft).startswith(b"%PDF")
+    with pytest.raises(InvalidInput):
+        office.draft_preview(runtime, HEAD, report)
+    with runtime.sessions() as session:
+        kind, tracking = LetterKind.FINAL_ANSWER, desk.tracking(0)
+        drafted = preview_facts(batch, session, kind, tracking, None, draft_of(desk, answer).params)
+        bare = preview_facts(batch, session, kind, tracking, None)
+    drafted_text, bare_text = (json.dumps(f, ensure_ascii=False) for f in (drafted, bare))
+    assert DECISION in drafted_text and PLACEHOLDER_DECISION not in drafted_text
+    assert PLACEHOLDER_DECISION in bare_text
+    assert len(numbers(desk)) == 4
