@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -374,3 +375,45 @@ def test_a_drafts_sample_prints_the_words_it_was_drafted_with(desk: Office) -> N
     assert DECISION in drafted_text and PLACEHOLDER_DECISION not in drafted_text
     assert PLACEHOLDER_DECISION in bare_text
     assert len(numbers(desk)) == 4
+
+
+def test_a_deputy_signs_a_final_answer_and_its_seal_names_the_deputy(
+    desk: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generators import sealing
+    from office.users import name_deputy
+    from registry.users import add_user
+
+    runtime = desk.runtime()
+    with transaction(runtime.sessions) as session:
+        add_user(
+            session,
+            "ali",
+            full_name="علی رضایی",
+            roles=frozenset({Role.SECRETARIAT}),
+            password="a-long-password",
+            at=NOW,
+        )
+    name_deputy(runtime, HEAD, "ali", title="معاون دفتر")
+    deputy = Staff("ali", "علی رضایی", frozenset({Role.SECRETARIAT}), deputy=True)
+    batch = pipeline.Batch(runtime, "t")
+    seal = casework.answer_seal(batch)
+    draft = casework.answer(batch, desk.tracking(0), decision=DECISION, seal=seal).draft
+    assert draft is not None
+    office.approve(runtime, INSPECTOR, [draft])
+    stamps: list[dict[str, object]] = []
+    from generators.stamp import render_stamp as stamp
+
+    def recorded(**given: Any) -> bytes:
+        stamps.append(given)
+        return stamp(**given)
+
+    monkeypatch.setattr(sealing, "render_stamp", recorded)
+    (record,) = office.sign(runtime, deputy, [draft])
+    assert (record["number"], record["deputy_name"]) == ("1405/ص/5", "علی رضایی")
+    sent = letter(desk, LetterKind.FINAL_ANSWER)
+    assert sent.facts["office"]["deputy_name"] == "علی رضایی"
+    assert signatures(desk, sent) == 1
+    # The answer's own seal, its visible stamp naming the deputy «از طرف» the signatory.
+    (given,) = stamps
+    assert (given["name"], given["title"]) == ("علی رضایی", "از طرف محمد احمدی")
