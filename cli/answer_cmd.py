@@ -24,7 +24,11 @@ def answer(
     actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Render, archive and send the final answer; the complaint becomes answered."""
+    """Render, archive and send the final answer; the complaint becomes answered.
+
+    Where the office asks approval of final answers (office.approval_required_kinds), the
+    answer is drafted instead: the head's signature (letter sign) numbers, seals and sends
+    it; run again, it numbers a signed draft."""
     from flows.prefect_setup import prepare_flows
 
     state: App = ctx.obj
@@ -39,7 +43,13 @@ def answer(
     if as_json:
         output.emit_json(done.as_record())
         return
+    code = format_tracking_code(done.tracking_code)
+    if done.draft is not None:
+        output.say(
+            f"پیش‌نویس پاسخ نهایی شکایت {code} (شماره پیش‌نویس {fa(done.draft)}) در انتظار امضاست."
+        )
+        return
     output.say(
-        f"پاسخ نهایی شکایت {format_tracking_code(done.tracking_code)} با شماره "
+        f"پاسخ نهایی شکایت {code} با شماره "
         f"{fa(done.letter_number or '—')} ساخته، بایگانی و ارسال شد."
     )

@@ -21,7 +21,10 @@ def chase(
     actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Send today's reminders and escalations for overdue referrals."""
+    """Send today's reminders and escalations for overdue referrals.
+
+    A step of a kind the office asks approval of is drafted instead, once, and leaves when
+    the head signs it (letter sign); a chase also numbers signed drafts left unnumbered."""
     from flows.prefect_setup import prepare_flows
 
     state: App = ctx.obj

@@ -267,7 +267,10 @@ def review(
     actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The initial review: accept, reject or ask for missing documents (with its letter)."""
+    """The initial review: accept, reject or ask for missing documents (with its letter).
+
+    Where the office asks approval of rejections, the rejection letter is drafted: the
+    head's signature (letter sign) numbers and sends it."""
     if [accept, reject, incomplete].count(True) != 1:
         raise InvalidInput("review_decision_required")
     kinds: list[DocumentKind] = []
@@ -299,6 +302,8 @@ def review(
     output.say(f"وضعیت شکایت {code}: {reviewed.state.label_fa}")
     if reviewed.letter_number:
         output.say(f"نامه شماره {fa(reviewed.letter_number)} ساخته، بایگانی و ارسال شد.")
+    if reviewed.draft is not None:
+        output.say(f"پیش‌نویس نامه (شماره پیش‌نویس {fa(reviewed.draft)}) در انتظار امضاست.")
     for warning in reviewed.warnings:
         output.warn(REVIEW_WARNINGS_FA.get(warning, warning))
 

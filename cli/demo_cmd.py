@@ -30,7 +30,10 @@ def demo(
     actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Run the whole pipeline on sample data in a fresh data folder."""
+    """Run the whole pipeline on sample data in a fresh data folder.
+
+    Its office asks approval of referrals, escalations, rejections, inspection reports and
+    final answers: the demo's inspector approves and its head signs every draft."""
     from flows.prefect_setup import prepare_flows
 
     state: App = ctx.obj

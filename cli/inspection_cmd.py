@@ -32,6 +32,7 @@ def _print(done: InspectionDone, as_json: bool, sentence: str) -> None:
         "tracking_code": done.tracking_code,
         "state": done.state.value,
         "letter_number": done.letter_number,
+        "draft": done.draft,
     }
     if as_json:
         output.emit_json(record)
@@ -39,6 +40,8 @@ def _print(done: InspectionDone, as_json: bool, sentence: str) -> None:
     output.say(f"شکایت {format_tracking_code(done.tracking_code)}: {done.state.label_fa}")
     if done.letter_number:
         output.say(sentence.format(number=fa(done.letter_number)))
+    if done.draft is not None:
+        output.say(f"پیش‌نویس گزارش (شماره پیش‌نویس {fa(done.draft)}) در انتظار امضاست.")
 
 
 def inspect(
@@ -90,7 +93,10 @@ def report(
     actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Assemble the inspection report from the case, the replies and the findings."""
+    """Assemble the inspection report from the case, the replies and the findings.
+
+    Where the office asks approval of reports, it is drafted instead: the head's signature
+    (letter sign) numbers and sends it; run again, it numbers a signed draft."""
     from office.inspection import report as run_report
 
     done = run_report(ctx.obj, acting(ctx.obj, actor), tracking, conclusion=conclusion)

@@ -357,8 +357,9 @@ def sign(
     actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Sign drafts (the head, or a deputy «از طرف»): by id, a whole batch, or all; the next
-    letter dispatch numbers and sends them."""
+    """Sign drafts (the head, or a deputy «از طرف»): by id, a whole batch, or all.
+    Referrals are numbered and sent by the next letter dispatch; a rejection, reminder,
+    escalation, inspection report or final answer is numbered, sealed and sent at once."""
     from office.drafts import sign as sign_drafts
 
     who = acting(ctx.obj, actor)

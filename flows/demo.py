@@ -19,17 +19,25 @@ from archive.intake import sample_files
 from archive.store import sha256_of
 from flows.answer import run_answers
 from flows.dispatch import DispatchParams, run_dispatch
-from office import complaints, replies
+from office import complaints, drafts, replies
+from office.access import Staff
 from office.complaints import Decision
 from office.dossiers import case_dossier
 from office.pipeline import Batch, Progress
 from office.runtime import Runtime
-from office.setup import initialise, install_trial_key_if_missing
-from office.users import add_demo_users
+from office.setup import DEMO_SETTINGS, initialise, install_trial_key_if_missing
+from office.users import DEMO_USERS, add_demo_users
 from registry.agencies import list_agencies
 from registry.db import transaction
 from registry.errors import Refused
-from registry.kinds import AgencyKind, ComplaintState, DocumentKind, LetterKind, ReplyOutcome
+from registry.kinds import (
+    AgencyKind,
+    ComplaintState,
+    DocumentKind,
+    LetterKind,
+    ReplyOutcome,
+    Role,
+)
 from registry.models import Complaint, Letter
 from registry.private import private_dir
 from registry.samples import sample_complaints, scan_png
@@ -153,18 +161,24 @@ def run_demo(
 ) -> DemoSummary:
     """Register ``count`` sample complaints with their files, review them (rejections and
     requests for documents with their letters), dispatch the referrals, record replies,
-    answer every complaint whose agencies all replied.
+    answer every complaint whose agencies all replied.  The demo's office asks approval
+    and signature before the number of referrals, escalations, rejections, reports and
+    final answers (``DEMO_SETTINGS``): its inspector approves and its head signs them.
 
     Refused (exit 4) when the data folder already holds complaints: the demo wants a fresh
     folder so that what it prints describes exactly what it did.
     """
-    initialise(runtime, sample=True, actor=actor)
-    # The sample office profile was just written to the data folder: read it.
+    initialise(runtime, sample=True, actor=actor, profile=DEMO_SETTINGS)
+    # The demo's office profile was just written to the data folder: read it.
     runtime = Runtime(load_settings(home=runtime.settings.home))
     install_trial_key_if_missing(runtime)
+    users = add_demo_users(runtime, actor)
     batch = Batch(runtime, actor, progress=progress)
     _register_and_review(batch, count, progress)
+    _approve_and_sign(runtime)  # the rejection letters leave as they are signed
     run_dispatch(DispatchParams(actor=actor), runtime.settings, progress=progress)
+    if _approve_and_sign(runtime):  # the referrals, numbered by the next dispatch
+        run_dispatch(DispatchParams(actor=actor), runtime.settings, progress=progress)
     summary = DemoSummary(complaints=count)
     summary.replies = _record_replies(batch, random.Random(count), progress)
     with runtime.sessions() as session:
@@ -175,9 +189,22 @@ def run_demo(
         )
     if replied:
         run_answers(runtime.settings, [(code, DECISION) for code in replied], actor)
+        _approve_and_sign(runtime)  # the final answers leave sealed as they are signed
     _summarise(runtime, actor, summary)
-    summary.users = add_demo_users(runtime, actor)
+    summary.users = users
     return summary
+
+
+def _approve_and_sign(runtime: Runtime) -> int:
+    """What the demo's inspector and head do on /drafts: the inspector approves (پاراف)
+    every waiting draft, the head signs them all (the kinds other than referral then leave
+    at once); how many were signed."""
+    inspector = Staff(*DEMO_USERS[Role.INSPECTOR], frozenset({Role.INSPECTOR}))
+    head = Staff(*DEMO_USERS[Role.HEAD], frozenset({Role.HEAD}))
+    if not drafts.list_drafts(runtime, inspector):
+        return 0
+    drafts.approve(runtime, inspector, every=True)
+    return len(drafts.sign(runtime, head, every=True))
 
 
 def _summarise(runtime: Runtime, actor: str, summary: DemoSummary) -> None:

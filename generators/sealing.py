@@ -29,17 +29,17 @@ def seal_answer(
     pdf: bytes, facts: Mapping[str, Any], key: SigningKey, *, tsa_url: str | None
 ) -> bytes:
     """The archived answer: PDF/A-3u with ``case.json`` embedded, PAdES-signed with a
-    visible Persian stamp; signed at the letter's own time (B-B) or timestamped (B-T)."""
+    visible Persian stamp (naming the deputy «از طرف» the signatory when a deputy signed
+    its draft); signed at the letter's own time (B-B) or timestamped (B-T)."""
     office = facts["office"]
     when = dt.datetime.fromisoformat(facts["letter"]["issued_at"])
     number = facts["letter"]["number"]
     embedded = embed_case_data(pdf, case_data(facts), when=when)
-    stamp = render_stamp(
-        name=office["signatory_name"],
-        title=office["signatory_title"],
-        office=office["office"],
-        when=when,
-    )
+    name, title = office["signatory_name"], office["signatory_title"]
+    if office.get("deputy_name"):  # signed «از طرف» the signatory (its draft's deputy)
+        name = signature_block(Office.model_validate(office))["name"]
+        title = f"از طرف {office['signatory_name']}"
+    stamp = render_stamp(name=name, title=title, office=office["office"], when=when)
     return sign_pdf(
         embedded,
         key,

@@ -98,7 +98,9 @@ def draft_preview(runtime: Runtime, actor: Actor, tracking: str) -> bytes:
     require(actor, Action.DRAFT_ANSWER)
     draft = answer_draft(runtime, tracking)
     decision = draft.decision if draft is not None else None
-    return preview.preview(runtime, LetterKind.FINAL_ANSWER, tracking, fmt="pdf", decision=decision)
+    return preview.preview(
+        runtime, LetterKind.FINAL_ANSWER, tracking, fmt="pdf", params={"decision": decision}
+    )
 
 
 def _seal(batch: Batch, passphrase: str | None) -> Seal:

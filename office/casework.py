@@ -5,6 +5,7 @@ letter is then rendered, archived and sent, and a rerun finishes a letter a cras
 
 from __future__ import annotations
 
+import secrets
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,13 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from office.pipeline import Batch, Seal, deliver, move_complaint_to, number_case_letter
-from registry import complaints
+from registry import complaints, drafts
 from registry.db import transaction
 from registry.errors import InvalidInput
 from registry.kinds import (
     Classification,
     ComplaintState,
     DocumentKind,
+    DraftState,
     LetterKind,
     LetterState,
     Priority,
@@ -34,12 +36,12 @@ from registry.letter_facts import (
     rejection_facts,
     replies_summary,
 )
-from registry.models import Complaint, Letter
+from registry.models import Complaint, Letter, LetterDraft
 from registry.people import display_name
 from registry.references import Cited, answers, replies_answered
 from registry.register import LetterIdentity
 from registry.settings import OfficeProfile, Settings
-from registry.states import ensure_transition
+from registry.states import TRANSITIONS, ensure_transition
 
 if TYPE_CHECKING:
     from archive.attachments import Attachment
@@ -54,6 +56,8 @@ class Reviewed:
     state: ComplaintState
     warnings: list[str]
     letter_number: str | None = None
+    # The letter's draft waiting for approval and signature instead (office's settings).
+    draft: int | None = None
 
     def as_record(self) -> dict[str, Any]:
         """The step's result under the ``--json`` contract."""
@@ -62,6 +66,7 @@ class Reviewed:
             "state": self.state.value,
             "warnings": self.warnings,
             "letter_number": self.letter_number,
+            "draft": self.draft,
         }
 
 
@@ -103,6 +108,7 @@ def _to_complainant(
     complaint: Complaint,
     facts: _ComplainantFacts,
     references: Sequence[Cited] = (),
+    draft: LetterDraft | None = None,
 ) -> Letter:
     """Number the letter of ``kind`` to ``complaint``'s complainant in the caller's
     transaction, its facts built by ``facts`` with the office profile and time zone, citing
@@ -116,6 +122,28 @@ def _to_complainant(
         recipient=display_name(complaint.complainant),
         facts=lambda identity: facts(complaint, identity, office, zone=zone),
         references=references,
+        draft=draft,
+    )
+
+
+def _draft_to_complainant(
+    batch: Batch, session: Session, kind: LetterKind, complaint: Complaint, params: dict[str, Any]
+) -> LetterDraft:
+    """The letter of ``kind`` to the complainant drafted (once: a draft already waiting is
+    the one), with what the path was asked; nothing is numbered."""
+    waiting = drafts.open_draft_of(session, kind, complaint)
+    if waiting is not None:
+        return waiting
+    return drafts.new_draft(
+        session,
+        kind=kind,
+        batch=secrets.token_hex(4),
+        complaint=complaint,
+        agency=None,
+        recipient=display_name(complaint.complainant),
+        actor=batch.actor,
+        at=batch.runtime.clock.now(),
+        params=params,
     )
 
 
@@ -218,11 +246,40 @@ def reject(
         )
         if marking is not None:
             marking.apply(complaint)
-        facts = partial(rejection_facts, reason=reason.strip(), competent_authority=authority)
-        letter = _to_complainant(batch, session, LetterKind.REJECTION, complaint, facts)
-        letter_id, code = letter.id, complaint.tracking_code
+        params = {"reason": reason.strip(), "competent_authority": authority}
+        code = complaint.tracking_code
+        if LetterKind.REJECTION in batch.approval_kinds:
+            # The head's signature numbers and sends it (office.drafts.sign).
+            draft = _draft_to_complainant(batch, session, LetterKind.REJECTION, complaint, params)
+            return Reviewed(code, outcome.state, outcome.warnings, draft=draft.id)
+        letter_id = _rejection(batch, session, complaint, params).id
     (number,) = deliver(batch, [letter_id])
     return Reviewed(code, outcome.state, outcome.warnings, number)
+
+
+def _rejection(
+    batch: Batch,
+    session: Session,
+    complaint: Complaint,
+    params: dict[str, Any],
+    draft: LetterDraft | None = None,
+) -> Letter:
+    facts = partial(
+        rejection_facts,
+        reason=params["reason"],
+        competent_authority=params["competent_authority"],
+    )
+    return _to_complainant(batch, session, LetterKind.REJECTION, complaint, facts, draft=draft)
+
+
+def number_signed_rejection(batch: Batch, session: Session, draft: LetterDraft) -> Letter | None:
+    """The rejection letter numbered from its signed draft in the caller's transaction;
+    None when its complaint is no longer rejected or closed (reopened meanwhile)."""
+    complaint = draft.complaint
+    # Closed after the delivery period meanwhile, it still owes the complainant its letter.
+    if complaint is None or complaint.state not in (ComplaintState.REJECTED, ComplaintState.CLOSED):
+        return None
+    return _rejection(batch, session, complaint, draft.params or {}, draft)
 
 
 def ask_for_documents(
@@ -275,22 +332,55 @@ def answer(batch: Batch, tracking: str, *, decision: str, seal: Seal) -> Reviewe
         complaint = complaints.get_complaint(session, tracking)
         ensure_transition(complaint, ComplaintState.ANSWERED)
         letter = _live_answer(session, complaint)
+        code = complaint.tracking_code
+        if letter is None and LetterKind.FINAL_ANSWER in batch.approval_kinds:
+            text = complaints.required_text(decision, "decision")
+            draft = drafts.open_draft_of(session, LetterKind.FINAL_ANSWER, complaint)
+            if draft is None or draft.state is not DraftState.SIGNED:
+                # Waits for its signature, which numbers and sends it (office.drafts.sign).
+                kind = LetterKind.FINAL_ANSWER
+                draft = draft or _draft_to_complainant(
+                    batch, session, kind, complaint, {"decision": text}
+                )
+                return Reviewed(code, complaint.state, [], draft=draft.id)
+            letter = _final_answer(batch, session, complaint, draft.params or {}, draft)
         if letter is None:
-            facts = partial(
-                final_answer_facts,
-                decision=complaints.required_text(decision, "decision"),
-                replies_summary=replies_summary(session, complaint),
-            )
-            # عطف: the agencies' replies it answers (their papers in the incoming register).
-            cited = [answers(paper) for paper in replies_answered(session, complaint)]
-            letter = _to_complainant(
-                batch, session, LetterKind.FINAL_ANSWER, complaint, facts, cited
-            )
-        letter_id, code = letter.id, complaint.tracking_code
+            params = {"decision": complaints.required_text(decision, "decision")}
+            letter = _final_answer(batch, session, complaint, params)
+        letter_id = letter.id
 
     answered = move_complaint_to(batch, ComplaintState.ANSWERED)
     numbers = deliver(batch, [letter_id], answered, seal=seal)
     return Reviewed(code, ComplaintState.ANSWERED, [], numbers[0] if numbers else None)
+
+
+def _final_answer(
+    batch: Batch,
+    session: Session,
+    complaint: Complaint,
+    params: dict[str, Any],
+    draft: LetterDraft | None = None,
+) -> Letter:
+    facts = partial(
+        final_answer_facts,
+        decision=params["decision"],
+        replies_summary=replies_summary(session, complaint),
+    )
+    # عطف: the agencies' replies it answers (their papers in the incoming register).
+    cited = [answers(paper) for paper in replies_answered(session, complaint)]
+    kind = LetterKind.FINAL_ANSWER
+    return _to_complainant(batch, session, kind, complaint, facts, cited, draft)
+
+
+def number_signed_answer(batch: Batch, session: Session, draft: LetterDraft) -> Letter | None:
+    """The final answer numbered from its signed draft in the caller's transaction; None
+    when its complaint can no longer be answered or already has its answer."""
+    complaint = draft.complaint
+    if complaint is None or (complaint.state, ComplaintState.ANSWERED) not in TRANSITIONS:
+        return None
+    if _live_answer(session, complaint) is not None:
+        return None
+    return _final_answer(batch, session, complaint, draft.params or {}, draft)
 
 
 def answer_seal(batch: Batch) -> Seal:

@@ -23,13 +23,13 @@ from sqlalchemy.orm import Session
 
 from generators.batch import RenderPool, signing_key
 from office.access import Action, Actor, may, require
-from office.pipeline import Batch, referral_freezer, send_rendered
+from office.pipeline import Batch, deliver, move_complaint_to, referral_freezer, send_rendered
 from office.runtime import Runtime
 from registry import dispatch, drafts
 from registry.db import transaction
 from registry.errors import InvalidInput, Refused
 from registry.jalali import jalali_year
-from registry.kinds import DraftState, LetterKind, Role
+from registry.kinds import DRAFTED_KINDS, ComplaintState, DraftState, LetterKind, Role
 from registry.models import Agency, Complaint, LetterDraft
 from registry.register import LetterIdentity
 from registry.text import to_ascii_digits
@@ -43,6 +43,7 @@ __all__ = [
     "drafting",
     "list_drafts",
     "number_signed_and_send",
+    "number_signed_letters",
     "reject",
     "sign",
     "signed_referrals",
@@ -250,7 +251,9 @@ def sign(
 ) -> list[dict[str, Any]]:
     """The signature of the drafts named (by id, a batch, or all waiting), in one
     transaction: all or none.  A signer who may also approve (the head) approves a draft
-    not yet approved first, both decisions recorded; a deputy signs approved drafts only."""
+    not yet approved first, both decisions recorded; a deputy signs approved drafts only.
+    Then every signed draft of a kind other than referral is numbered and sent
+    (``number_signed_letters``); referrals wait for the next dispatch."""
     name = require(actor, Action.SIGN_LETTER)
     approves = may(actor, Action.APPROVE_LETTER)
     states = (DraftState.DRAFT, DraftState.APPROVED) if approves else (DraftState.APPROVED,)
@@ -262,7 +265,65 @@ def sign(
             if approves and draft.state is DraftState.DRAFT:
                 drafts.approve(session, draft, actor=name, at=at)
             drafts.sign(session, draft, actor=name, at=at, deputy=deputy)
-        return [draft_record(draft, runtime) for draft in chosen]
+        signed = [draft.id for draft in chosen]
+    # Letters other than referrals leave as soon as they are signed (a referral waits for
+    # the next dispatch, which numbers a whole batch); signed ones a crash left unnumbered
+    # go with them.
+    with runtime.sessions() as session:
+        waiting = drafts.signed_unnumbered(session, SIGNED_AND_SENT)
+    number_signed_letters(Batch(runtime, name), waiting)
+    with runtime.sessions() as session:
+        return [
+            draft_record(draft, runtime)
+            for draft in drafts.drafts_in(session, tuple(DraftState), ids=signed)
+        ]
+
+
+SIGNED_AND_SENT = frozenset(DRAFTED_KINDS - {LetterKind.REFERRAL})
+"""The kinds numbered, rendered, sealed and sent right when their draft is signed."""
+
+
+def number_signed_letters(batch: Batch, draft_ids: Sequence[int]) -> list[str]:
+    """Number each signed draft (not a referral) in its own short transaction with what
+    its path was asked, then render, seal, store and send it as that path does (a final
+    answer sealed as every answer, and its complaint answered; a report's complaint
+    report_ready); the numbers sent.  A draft whose letter is no longer due stays signed
+    and unnumbered (reject it).  The office's key is loaded before anything is numbered."""
+    from office import casework, chasing, inspection
+
+    if not draft_ids:
+        return []
+    signing_key(batch.seal_with())
+    answer_seal = None
+    sent = []
+    for draft_id in draft_ids:
+        with transaction(batch.runtime.sessions) as session:
+            draft = drafts.get_draft(session, draft_id, lock=True)
+            if draft.state is not DraftState.SIGNED or draft.kind is LetterKind.REFERRAL:
+                continue
+            kind = draft.kind
+            number = {
+                LetterKind.REJECTION: casework.number_signed_rejection,
+                LetterKind.FINAL_ANSWER: casework.number_signed_answer,
+                LetterKind.INSPECTION_REPORT: inspection.number_signed_report,
+                LetterKind.REMINDER: chasing.number_signed_step,
+                LetterKind.ESCALATION: chasing.number_signed_step,
+            }[kind]
+            letter = number(batch, session, draft)
+            letter_id = letter.id if letter is not None else None
+        if letter_id is None:
+            continue
+        if kind is LetterKind.FINAL_ANSWER:
+            answer_seal = answer_seal or casework.answer_seal(batch)
+            after = move_complaint_to(batch, ComplaintState.ANSWERED)
+            sent += deliver(batch, [letter_id], after, seal=answer_seal)
+        elif kind is LetterKind.INSPECTION_REPORT:
+            sent += deliver(
+                batch, [letter_id], move_complaint_to(batch, ComplaintState.REPORT_READY)
+            )
+        else:
+            sent += deliver(batch, [letter_id])
+    return sent
 
 
 def reject(runtime: Runtime, actor: Actor, draft_id: int, *, reason: str) -> dict[str, Any]:
@@ -277,14 +338,19 @@ def reject(runtime: Runtime, actor: Actor, draft_id: int, *, reason: str) -> dic
 
 
 def draft_preview(runtime: Runtime, actor: Actor, draft_id: int) -> bytes:
-    """The draft as a PDF (not archival) that prints «پیش‌نویس» for its number: the
-    sample the head looks at before signing a batch."""
+    """The draft as a PDF (not archival) that prints «پیش‌نویس» for its number, in the
+    words its path was asked (a rejection's reason, an answer's decision): the sample the
+    head looks at before signing a batch."""
     from office.preview import preview
 
     require(actor, Action.READ_DRAFTS)
     with runtime.sessions() as session:
         draft = drafts.get_draft(session, draft_id)
-        if draft.complaint is None or draft.agency is None:
+        if draft.complaint is None:
             raise InvalidInput("preview_unavailable", kind=draft.kind.value)
-        kind, tracking, agency = draft.kind, draft.complaint.tracking_code, draft.agency.name
-    return preview(runtime, kind, tracking, fmt="pdf", agency=agency)
+        kind, tracking = draft.kind, draft.complaint.tracking_code
+        agency = draft.agency.name if draft.agency is not None else None
+        params = dict(draft.params or {})
+    # A letter to the complainant names no agency (the case's first serves the builder);
+    # an inspection report has no preview (InvalidInput preview_unavailable).
+    return preview(runtime, kind, tracking, fmt="pdf", agency=agency, params=params)

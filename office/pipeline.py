@@ -38,7 +38,7 @@ from registry.holidays import working_calendar
 from registry.jalali import jalali_year
 from registry.kinds import ComplaintState, LetterKind, LetterState, Priority
 from registry.letter_facts import referral_facts, verification_facts
-from registry.models import Agency, Complaint, Letter
+from registry.models import Agency, Complaint, Letter, LetterDraft
 from registry.references import Cited, record_references, reference_facts
 from registry.register import LetterIdentity, number_letter
 from registry.settings import Settings
@@ -372,9 +372,11 @@ def number_case_letter(
     agency: Agency | None = None,
     chases: Letter | None = None,
     references: Sequence[Cited] = (),
+    draft: LetterDraft | None = None,
 ) -> Letter:
     """Number a letter of ``complaint`` in the caller's transaction, its facts frozen with
-    the ``references`` it cites (پیرو / عطف), which are kept as rows as well."""
+    the ``references`` it cites (پیرو / عطف), which are kept as rows as well; from its
+    signed ``draft`` when the office asks approval of its kind (refused otherwise)."""
     office = batch.runtime.settings.office
     now = batch.runtime.clock.now()
 
@@ -382,6 +384,8 @@ def number_case_letter(
         data = facts(identity)
         if references:  # none: the facts stay exactly as before references existed
             data = {**data, "references": reference_facts(references)}
+        if draft is not None:
+            data = signed_facts(data, draft, sealed=kind is not LetterKind.FINAL_ANSWER)
         return batch.frozen(kind, data)
 
     letter = number_letter(
@@ -399,9 +403,21 @@ def number_case_letter(
         agency=agency,
         chases=chases,
         approval_kinds=batch.approval_kinds,
+        draft=draft,
     )
     record_references(session, letter, references)
     return letter
+
+
+def signed_facts(facts: dict[str, Any], draft: LetterDraft, *, sealed: bool) -> dict[str, Any]:
+    """A letter's facts as its signed draft leaves them: the deputy who signed «از طرف»
+    the head, if one did, and (``sealed``) the office's seal over its PDF after the number.
+    The final answer keeps its own seal (``casework.answer_seal``) instead."""
+    office = dict(facts["office"])
+    if draft.deputy_name:
+        office |= {"deputy_name": draft.deputy_name, "deputy_title": draft.deputy_title}
+    letter = {**facts["letter"], "sealed": True} if sealed else facts["letter"]
+    return {**facts, "office": office, "letter": letter}
 
 
 def finish(batch: Batch) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 import zoneinfo
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -53,8 +53,8 @@ class _Case:
     complaint: Complaint
     agency: Agency
     identity: LetterIdentity
-    # The final answer's decision as drafted (None: the placeholder).
-    decision: str | None = None
+    # What a draft's path was asked (its reason, its decision): the draft's own words.
+    params: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def settings(self) -> Settings:
@@ -127,7 +127,7 @@ def _citing(facts: dict[str, Any], cited: list[Cited]) -> dict[str, Any]:
 
 
 def _referral_preview(case: _Case) -> dict[str, Any]:
-    days = stated_reply_days(case.settings, case.kind, case.agency, case.complaint.priority)
+    days = stated_reply_days(case.settings, case.kind, case.agency)
     return referral_facts(
         case.complaint,
         case.agency,
@@ -147,9 +147,7 @@ def _reminder_preview(case: _Case) -> dict[str, Any]:
         case.identity,
         case.office,
         ordinal=min(len(reminders) + 1, 2),
-        answer_within_days=stated_reply_days(
-            case.settings, case.kind, priority=case.complaint.priority
-        ),
+        answer_within_days=stated_reply_days(case.settings, case.kind),
         zone=case.zone,
         previous=reminders[:1],
     )
@@ -166,9 +164,7 @@ def _escalation_preview(case: _Case) -> dict[str, Any]:
         superior,
         case.identity,
         case.office,
-        answer_within_days=stated_reply_days(
-            case.settings, case.kind, priority=case.complaint.priority
-        ),
+        answer_within_days=stated_reply_days(case.settings, case.kind),
         zone=case.zone,
     )
     return _citing(facts, chaser_references(referral, reminders))
@@ -185,9 +181,14 @@ def _receipt_preview(case: _Case) -> dict[str, Any]:
 
 
 def _rejection_preview(case: _Case) -> dict[str, Any]:
-    reason = case.complaint.decision or PLACEHOLDER_REASON
+    reason = case.params.get("reason") or case.complaint.decision or PLACEHOLDER_REASON
     return rejection_facts(
-        case.complaint, case.identity, case.office, reason=reason, zone=case.zone
+        case.complaint,
+        case.identity,
+        case.office,
+        reason=reason,
+        competent_authority=case.params.get("competent_authority"),
+        zone=case.zone,
     )
 
 
@@ -209,7 +210,7 @@ def _final_answer_preview(case: _Case) -> dict[str, Any]:
         case.complaint,
         case.identity,
         case.office,
-        decision=case.decision or PLACEHOLDER_DECISION,
+        decision=case.params.get("decision") or PLACEHOLDER_DECISION,
         replies_summary=replies_summary(case.session, case.complaint),
         zone=case.zone,
     )
@@ -237,17 +238,17 @@ def preview_facts(
     kind: LetterKind,
     tracking: str,
     agency_name: str | None,
-    decision: str | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The facts ``kind`` would be numbered with for this case today (JSON form); a final
-    answer's with ``decision`` as drafted (else a placeholder)."""
+    """The facts ``kind`` would be numbered with for this case today (JSON form); with a
+    draft's ``params``, in the words the draft was asked (its reason, its decision)."""
     build = PREVIEW_FACTS.get(kind)
     if build is None:
         raise InvalidInput("preview_unavailable", kind=kind.value)
     complaint = complaints.get_complaint(session, tracking)
     identity = _identity(batch, kind, complaint)
     agency = find_agency(session, agency_name) if agency_name else complaint.agencies[0].agency
-    facts = build(_Case(batch, session, kind, complaint, agency, identity, decision))
+    facts = build(_Case(batch, session, kind, complaint, agency, identity, params or {}))
     return batch.frozen(kind, _draft(facts))
 
 
@@ -258,17 +259,17 @@ def preview(
     *,
     fmt: str,
     agency: str | None = None,
-    decision: str | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> bytes:
-    """The letter as PDF (not archival) or DOCX bytes; nothing is numbered or stored.  A
-    final answer prints ``decision`` where given (the draft the head is to sign)."""
+    """The letter as PDF (not archival) or DOCX bytes; nothing is numbered or stored
+    (``params``: a draft's, see ``preview_facts``)."""
     from generators import build_context, render_docx, render_pdf
 
     if fmt not in ("pdf", "docx"):
         raise InvalidInput("invalid_option", field="format", value=fmt, allowed="pdf, docx")
     batch = Batch(runtime, "preview")
     with runtime.sessions() as session:
-        facts = preview_facts(batch, session, kind, tracking, agency, decision)
+        facts = preview_facts(batch, session, kind, tracking, agency, params)
     context = build_context(kind.value, facts)
     if fmt == "docx":
         return render_docx(kind.value, context)

@@ -35,6 +35,13 @@ signatory_title = "مدیرکل دفتر بازرسی، مدیریت عملکر�
 phone = "028-33330000"
 address = "قزوین، میدان آزادی، ساختمان استانداری قزوین"
 """
+# The demo's own data folder also asks approval and signature before the number of the
+# kinds issue 16 names: the demo approves and signs them as its inspector and head.
+DEMO_SETTINGS = (
+    SAMPLE_SETTINGS
+    + 'approval_required_kinds = ["referral", "escalation", "rejection", "inspection_report", '
+    + '"final_answer"]\n'
+)
 
 
 @dataclass(frozen=True)
@@ -44,11 +51,14 @@ class Initialised:
     settings_written: bool
 
 
-def initialise(runtime: Runtime, *, sample: bool, actor: str) -> Initialised:
+def initialise(
+    runtime: Runtime, *, sample: bool, actor: str, profile: str = SAMPLE_SETTINGS
+) -> Initialised:
     """Create or upgrade the registry and seed the official holidays (1404-1406); with
-    ``sample``, also load Qazvin's agencies and write a trial office profile if the data
-    folder has none.  Safe to run again: nothing is added twice.  A data folder made here
-    is private to the service's account (0700, registry/private.py)."""
+    ``sample``, also load Qazvin's agencies and write a trial office profile (``profile``:
+    the demo passes its own) if the data folder has none.  Safe to run again: nothing is
+    added twice.  A data folder made here is private to the service's account (0700,
+    registry/private.py)."""
     check_home(runtime.settings)
     private_dir(runtime.settings.home)
     runtime.initialise()
@@ -63,7 +73,7 @@ def initialise(runtime: Runtime, *, sample: bool, actor: str) -> Initialised:
     settings_file = runtime.settings.home / SETTINGS_FILE_NAME
     if sample and not settings_file.exists():
         with contextlib.suppress(FileExistsError):  # another init wrote it meanwhile
-            write_private(settings_file, SAMPLE_SETTINGS.encode("utf-8"))
+            write_private(settings_file, profile.encode("utf-8"))
             written = True
     return Initialised(agencies, holidays, written)
 

@@ -48,10 +48,13 @@ def new_draft(
     recipient: str,
     actor: str,
     at: dt.datetime,
+    params: dict[str, Any] | None = None,
 ) -> LetterDraft:
-    """A new draft in the caller's transaction, with its Event."""
+    """A new draft in the caller's transaction, with its Event; ``params``: what the path
+    was asked, to number the letter from once signed (none for a referral)."""
     draft = LetterDraft(
         kind=kind,
+        params=params,
         state=DraftState.DRAFT,
         batch=batch,
         complaint=complaint,
@@ -182,6 +185,38 @@ def signed_to_number(session: Session, kind: LetterKind) -> list[int]:
         .order_by(LetterDraft.id)
     )
     return list(session.scalars(query))
+
+
+def open_draft_of(
+    session: Session, kind: LetterKind, complaint: Complaint, *, chases: int | None = None
+) -> LetterDraft | None:
+    """The draft of ``kind`` of this complaint still waiting or signed (of the referral
+    ``chases``, for a chaser), if one is: a path drafts a letter once, not beside it."""
+    query = (
+        select(LetterDraft)
+        .where(
+            LetterDraft.complaint_id == complaint.id,
+            LetterDraft.kind == kind,
+            LetterDraft.state.in_(OPEN_STATES),
+        )
+        .order_by(LetterDraft.id)
+    )
+    for draft in session.scalars(query):
+        if chases is None or (draft.params or {}).get("chases") == chases:
+            return draft
+    return None
+
+
+def signed_unnumbered(
+    session: Session, kinds: Collection[LetterKind], *, complaint: Complaint | None = None
+) -> list[int]:
+    """Ids of signed drafts of ``kinds`` not numbered yet (of one complaint), oldest first."""
+    query = select(LetterDraft.id).where(
+        LetterDraft.kind.in_(tuple(kinds)), LetterDraft.state == DraftState.SIGNED
+    )
+    if complaint is not None:
+        query = query.where(LetterDraft.complaint_id == complaint.id)
+    return list(session.scalars(query.order_by(LetterDraft.id)))
 
 
 def _event(

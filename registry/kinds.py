@@ -238,10 +238,21 @@ class DraftState(enum.StrEnum):
         return self in (DraftState.DRAFT, DraftState.APPROVED, DraftState.SIGNED)
 
 
-DRAFTED_KINDS: frozenset[LetterKind] = frozenset({LetterKind.REFERRAL})
+DRAFTED_KINDS: frozenset[LetterKind] = frozenset(
+    {
+        LetterKind.REFERRAL,
+        LetterKind.REMINDER,
+        LetterKind.ESCALATION,
+        LetterKind.REJECTION,
+        LetterKind.INSPECTION_REPORT,
+        LetterKind.FINAL_ANSWER,
+    }
+)
 """The kinds whose letters can wait as drafts for approval and signature: the ones a
-path drafts when the office's settings ask for it (the dispatch batch's referrals).  The
-numbering step refuses an unsigned letter of any kind the settings name, whatever path."""
+path drafts when the office's settings ask for it (the dispatch batch's referrals, the
+chase's reminders and escalations, the review's rejection, the inspection report, the
+final answer).  The numbering step refuses an unsigned letter of any kind the settings
+name, whatever path."""
 
 
 class ReplyOutcome(enum.StrEnum):

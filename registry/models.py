@@ -327,6 +327,10 @@ class LetterDraft(Base):
     rejected_by: Mapped[str | None] = mapped_column(String(100))
     reject_reason: Mapped[str | None] = mapped_column(Text)
     letter_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"), unique=True)
+    # What the path was asked, to number the letter from once signed (migration 0017): a
+    # rejection's reason, an answer's decision, a chaser's referral and step; None for a
+    # referral, rebuilt from its case.
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     complaint: Mapped[Complaint | None] = relationship()
     agency: Mapped[Agency | None] = relationship()

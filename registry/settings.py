@@ -203,7 +203,8 @@ class OfficeProfile(BaseModel):
         default_factory=list,
         description="Letter kinds that wait as drafts until an inspector or the head approves "
         "them (پاراف) and the head, or a deputy, signs them, before they get a number "
-        "(docs/letters.md); default none. Only referral can be named so far.",
+        "(docs/letters.md); default none. Any of referral, reminder, escalation, rejection, "
+        "inspection_report, final_answer.",
     )
 
     @field_validator("approval_required_kinds")

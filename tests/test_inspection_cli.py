@@ -19,6 +19,7 @@ def test_inspect_add_findings_then_report(cli: Cli, tmp_path: Path) -> None:
         "tracking_code": code,
         "state": "under_inspection",
         "letter_number": "1405/ص/2",
+        "draft": None,
     }
     got, out, _ = cli("report", code, "--json")
     assert (got, json.loads(out)["error"]["code"]) == (4, "findings_missing")

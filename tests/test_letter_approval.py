@@ -85,7 +85,7 @@ def send_signed(batch: pipeline.Batch, pool: RenderPool[int]) -> list[str]:
 def test_the_setting_names_only_kinds_a_path_drafts(tmp_path: Path) -> None:
     assert Settings(home=tmp_path).office.approval_required_kinds == []
     with pytest.raises(ValueError, match="referral"):
-        Settings(home=tmp_path, office={"approval_required_kinds": ["final_answer"]})
+        Settings(home=tmp_path, office={"approval_required_kinds": ["receipt"]})
 
 
 def test_with_approval_on_a_batch_drafts_and_numbers_nothing(batch: pipeline.Batch) -> None:
