@@ -91,10 +91,15 @@ def _encrypted_key(home: Path) -> None:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, str]]:
     home = tmp_path_factory.mktemp("answer") / "demo"
-    demo = run_demo(home, complaints=6)
+    # The demo's own settings ask approval of reports and answers (they then leave from
+    # /drafts); this walk is the office that signs them on the case page.
+    straight = {
+        "RESIDEGI_OFFICE__APPROVAL_REQUIRED_KINDS": '["referral", "escalation", "rejection"]'
+    }
+    demo = run_demo(home, complaints=6, settings=straight)
     tracking = _replied(home)
     _encrypted_key(home)
-    with serving(home, demo) as server:
+    with serving(home, demo, settings=straight) as server:
         yield server, tracking
 
 
