@@ -77,11 +77,8 @@ def waiting(runtime: Runtime, actor: Actor) -> Waiting:
     with runtime.sessions() as session:
         pending = dispatch.pending_referrals(session)
         per_agency = Counter(item.agency_id for item in pending)
-        names = dict(
-            session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(per_agency)))
-            .tuples()
-            .all()
-        )
+        found = session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(per_agency)))
+        names = {agency_id: name for agency_id, name in found}
     agencies = sorted(
         ((names[agency_id], count) for agency_id, count in per_agency.items()),
         key=lambda item: (-item[1], item[0]),
@@ -166,7 +163,7 @@ def sent_letters(runtime: Runtime, actor: Actor, numbers: list[str]) -> list[Sen
             select(Letter.number, Complaint.tracking_code, Letter.id)
             .join(Complaint, Complaint.id == Letter.complaint_id)
             .where(Letter.number.in_(numbers))
-        ).tuples()
+        )
         found = {number: SentLetter(number, code, letter_id) for number, code, letter_id in rows}
     return [found[number] for number in numbers if number in found]
 

@@ -15,6 +15,7 @@ from starlette.routing import Mount
 from registry.kinds import Role
 from tests import (
     web_samples_approval16,
+    web_samples_batches14,
     web_samples_dispatchrec16,
     web_samples_replies14,
     web_samples_stats14,
@@ -63,6 +64,7 @@ POST_SAMPLES.update(web_samples_stats14.POST_SAMPLES)
 POST_SAMPLES.update(web_samples_dispatchrec16.POST_SAMPLES)
 PATH_VALUES.update(web_samples_approval16.PATH_VALUES)
 POST_SAMPLES.update(web_samples_approval16.POST_SAMPLES)
+POST_SAMPLES.update(web_samples_batches14.POST_SAMPLES)
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from web.routes import (
     admin,
     archive,
+    batches,
     cases,
     chasing,
     complaints,
@@ -38,4 +39,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     chasing.router,
     stats.router,
     drafts.router,
+    batches.router,
 )
