@@ -17,6 +17,7 @@ import datetime as dt
 import os
 import socket
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -34,6 +35,8 @@ from registry.models import Agency, BatchRun, Complaint, Letter
 
 KIND = "dispatch"
 HISTORY = 20
+# The progress callback beats at most this often (the thread beats regardless).
+PROGRESS_BEAT_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ def waiting(runtime: Runtime, actor: Actor) -> Waiting:
         pending = dispatch.pending_referrals(session)
         per_agency = Counter(item.agency_id for item in pending)
         found = session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(per_agency)))
-        names = {agency_id: name for agency_id, name in found}
+        names: dict[int, str] = dict(list(found))
     agencies = sorted(
         ((names[agency_id], count) for agency_id, count in per_agency.items()),
         key=lambda item: (-item[1], item[0]),
@@ -181,14 +184,20 @@ class Keeper:
     stored: int = 0
     total: int = 0
     lost: bool = False
+    _last: float = 0.0
     _stop: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def progress(self, stage: str, done: int, total: int) -> None:
-        """The dispatch's progress callback: letters stored and sent so far."""
-        if stage == "send":
-            with self._lock:
-                self.stored, self.total = done, total
+        """The dispatch's progress callback: letters stored and sent so far, beaten to the
+        registry at most once a second (so the page's counts move with the letters)."""
+        if stage != "send":
+            return
+        with self._lock:
+            self.stored, self.total = done, total
+            due = time.monotonic() - self._last >= PROGRESS_BEAT_S
+        if due:
+            self.beat()
 
     def _numbered(self) -> int:
         # Referrals numbered since this batch began (one desk batch runs at a time).
@@ -208,6 +217,7 @@ class Keeper:
         """Tell the registry this run lives, with its counts."""
         with self._lock:
             stored, total = self.stored, self.total
+            self._last = time.monotonic()
         numbered = max(self._numbered(), stored)
         alive = lease.beat(
             self.runtime.sessions,

@@ -158,6 +158,9 @@ def end(
             run.first_number = numbers[0]
             run.last_number = numbers[-1]
             run.stored = max(run.stored, len(numbers))
+            run.rendered = max(run.rendered, len(numbers))
+            run.numbered = max(run.numbered, len(numbers))
+            run.total = max(run.total, run.numbered)
         run.drafts = drafts or run.drafts
         run.error = error
         return run

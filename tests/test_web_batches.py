@@ -46,8 +46,8 @@ def _end(desk: DeskUnderTest, run_id: str, *, drafts: int = 0) -> None:
 
 
 def test_the_page_counts_the_referrals_waiting_per_agency(desk: DeskUnderTest) -> None:
-    waiting_referrals(desk, 2, (QAZVIN, ABYEK))
-    waiting_referrals(desk, 1, (QAZVIN,))
+    waiting_referrals(desk.runtime, 2, (QAZVIN, ABYEK))
+    waiting_referrals(desk.runtime, 1, (QAZVIN,))
     page = desk.client(Role.SECRETARIAT).get("/batches").text
     assert 'id="waiting-total">۵<' in page
     assert page.index(QAZVIN) < page.index(ABYEK)  # most first: ۳ then ۲
@@ -85,8 +85,8 @@ def test_a_run_with_approval_on_summarises_its_drafts(desk: DeskUnderTest) -> No
 
 @pytest.mark.slow
 def test_send_runs_the_batch_beside_the_server_to_its_end(desk: DeskUnderTest) -> None:
-    waiting_referrals(desk, 2, (QAZVIN, ABYEK))
-    waiting_referrals(desk, 1, (QAZVIN,))
+    waiting_referrals(desk.runtime, 2, (QAZVIN, ABYEK))
+    waiting_referrals(desk.runtime, 1, (QAZVIN,))
     started = time.monotonic()
     page = _press(desk)
     # The page answers at once: the flow (Prefect, the render pool) runs in its own process.

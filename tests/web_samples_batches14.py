@@ -8,6 +8,7 @@ from typing import Any
 
 from office import batches
 from office.access import Staff
+from office.runtime import Runtime
 from registry import complaints
 from registry.batches import Taken
 from registry.db import transaction
@@ -19,9 +20,9 @@ Submission = tuple[dict[str, str], dict[str, Any], dict[str, Any] | None]
 SECRETARIAT = Staff("dabir", "دبیرخانه", frozenset({Role.SECRETARIAT}))
 
 
-def waiting_referrals(desk: DeskUnderTest, count: int, agencies: tuple[str, ...]) -> None:
+def waiting_referrals(runtime: Runtime, count: int, agencies: tuple[str, ...]) -> None:
     """``count`` accepted complaints, each to be referred to ``agencies``."""
-    with transaction(desk.runtime.sessions) as session:
+    with transaction(runtime.sessions) as session:
         for n in range(count):
             complaint = registered(
                 session,
