@@ -4,13 +4,16 @@ The desk takes the batch lease (office/batches.py) and calls ``start_batch``, wh
 ``python -m flows.batch_process`` beside the web server with the shared machinery
 (flows/background.py) and returns at once.  The child runs the same ``run_dispatch`` the
 command line runs (``residegi letter dispatch``: the ``letter-dispatch`` flow on Prefect's
-configured API, the embedded one by default, and the render pool), holds the lease with a
-heartbeat fed by the dispatch's progress callback, and records in the registry how the run
-ended.  Its own output (Prefect's log) goes to ``batches/<run id>.log`` in the data folder.
+configured API, the embedded one by default, and the render pool); the flow, given the
+batch's id, holds the lease with a heartbeat fed by the dispatch's progress callback and
+records in the registry how the run ended.  With ``PREFECT_API_URL`` set, the batch goes
+to the workers instead, as a run of the deployment ``residegi deploy`` registered.
+The child's own output (Prefect's log) goes to ``batches/<run id>.log`` in the data folder.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from pathlib import Path
@@ -26,17 +29,24 @@ def log_path(settings: Settings, run_id: str) -> Path:
     return settings.home / "batches" / f"{run_id}.log"
 
 
-def start_batch(settings: Settings, run_id: str, actor: str) -> tuple[str, int]:
-    """Start the batch ``run_id`` (its lease already taken for ``actor``) in a process of
-    its own; the machine and process id it runs as, at once."""
+def start_batch(settings: Settings, run_id: str, actor: str) -> tuple[str, int] | None:
+    """Start the batch ``run_id`` (its lease already taken for ``actor``) and return at
+    once.  With ``PREFECT_API_URL`` set, as a run of the ``letter-dispatch/residegi``
+    deployment (``residegi deploy``), which a worker picks up: None (no process here).
+    Otherwise in a process of its own beside this one: the machine and its process id."""
+    if os.environ.get("PREFECT_API_URL"):
+        from flows.deploy import start_batch_run
+
+        start_batch_run(run_id, actor)
+        return None
     request = {"run_id": run_id, "actor": actor}
     pid = background.spawn(settings, "flows.batch_process", request, log_path(settings, run_id))
     return socket.gethostname(), pid
 
 
 def main() -> int:
-    """The child: run the dispatch flow while holding the batch's lease, and record how it
-    ended (its numbers, or the staff's sentence)."""
+    """The child: run the dispatch flow for the batch (the flow keeps its lease and
+    records its end); a refusal before the flow starts is recorded here."""
     from flows.dispatch import DispatchParams, run_dispatch
     from flows.prefect_setup import prepare_flows
     from office import batches
@@ -50,28 +60,24 @@ def main() -> int:
     run_id, actor = str(request["run_id"]), str(request["actor"])
     runtime = Runtime(settings)
     try:
-        with batches.keeping(runtime, run_id) as keeper:
-            try:
-                prepare_flows(settings)
-                summary = run_dispatch(
-                    DispatchParams(actor=actor),
-                    settings,
-                    failpoints=Failpoints.parse(settings.failpoints),
-                    progress=keeper.progress,
-                )
-            except ResidegiError as exc:
-                batches.failed(runtime, run_id, staff_message(exc.code, exc.params))
-                return 4
-            except Exception as exc:
-                failure = as_system_failure(exc, settings)
-                text = (
-                    staff_message(failure.code, failure.params)
-                    if failure is not None
-                    else UNEXPECTED.format(detail=type(exc).__name__)
-                )
-                batches.failed(runtime, run_id, text)
-                raise
-        batches.finished(runtime, run_id, since=keeper.since, drafts=summary.drafts)
+        prepare_flows(settings)
+        run_dispatch(
+            DispatchParams(actor=actor, batch_run=run_id),
+            settings,
+            failpoints=Failpoints.parse(settings.failpoints),
+        )
+    except ResidegiError as exc:
+        batches.failed(runtime, run_id, staff_message(exc.code, exc.params))
+        return 4
+    except Exception as exc:
+        failure = as_system_failure(exc, settings)
+        text = (
+            staff_message(failure.code, failure.params)
+            if failure is not None
+            else UNEXPECTED.format(detail=type(exc).__name__)
+        )
+        batches.failed(runtime, run_id, text)
+        raise
     finally:
         runtime.close()
     return 0

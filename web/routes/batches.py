@@ -66,12 +66,14 @@ def batch_start(
         note = f"دسته‌ای که {taken.run.actor} آغاز کرد در کار است؛ دسته دیگری آغاز نشد."
     else:
         try:
-            host, pid = start_batch(runtime.settings, taken.run.run_id, actor)
-        except OSError as exc:
+            where = start_batch(runtime.settings, taken.run.run_id, actor)
+        except Exception as exc:
+            # No process, no flow run: nothing will beat the lease, so it is let go now.
             batches.failed_to_start(runtime, taken.run.run_id, f"{type(exc).__name__}: {exc}")
-            note = "دسته آغاز نشد: پردازه آن ساخته نشد."
+            note = "دسته آغاز نشد: پردازه یا اجرای آن ساخته نشد."
         else:
-            batches.started_in(runtime, taken.run.run_id, host=host, pid=pid)
+            if where is not None:
+                batches.started_in(runtime, taken.run.run_id, host=where[0], pid=where[1])
             note = "دسته آغاز شد؛ نامه‌ها در پس‌زمینه شماره می‌خورند، ساخته و ارسال می‌شوند."
     request.session["notes"] = [note]
     return RedirectResponse("/batches", status_code=303)
