@@ -41,12 +41,14 @@ PROGRESS_BEAT_S = 1.0
 
 @dataclass(frozen=True)
 class Waiting:
-    """Referrals waiting for a batch: how many in all, per agency (most first), and
-    whether a run will make drafts of them (approval on) instead of letters."""
+    """Referrals waiting for a batch: how many in all, per agency (most first), whether
+    a run will make drafts of them (approval on) instead of letters, and the referrals a
+    crashed run numbered and left unrendered (the next run sends them first)."""
 
     total: int
     agencies: list[tuple[str, int]]
     drafting: bool
+    unrendered: int = 0
 
 
 def _now() -> dt.datetime:
@@ -79,6 +81,9 @@ def waiting(runtime: Runtime, actor: Actor) -> Waiting:
     require(actor, Action.DISPATCH)
     with runtime.sessions() as session:
         pending = dispatch.pending_referrals(session)
+        unrendered = dispatch.letters_in_state(
+            session, LetterState.NUMBERED, (LetterKind.REFERRAL,)
+        )
         per_agency = Counter(item.agency_id for item in pending)
         found = session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(per_agency)))
         names: dict[int, str] = dict(list(found))
@@ -87,7 +92,7 @@ def waiting(runtime: Runtime, actor: Actor) -> Waiting:
         key=lambda item: (-item[1], item[0]),
     )
     kinds = runtime.settings.office.approval_required_kinds
-    return Waiting(len(pending), agencies, LetterKind.REFERRAL in kinds)
+    return Waiting(len(pending), agencies, LetterKind.REFERRAL in kinds, len(unrendered))
 
 
 def start(runtime: Runtime, actor: Actor) -> lease.Taken:
