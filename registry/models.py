@@ -601,7 +601,6 @@ class LetterReference(Base):
     cites_incoming: Mapped[IncomingLetter | None] = relationship()
 
 
-
 class BatchRun(Base):
     """A letter batch started from the desk (migration 0015): who started it, its run's id,
     its heartbeat and counts, how it ended.  ``lease`` holds the batch's kind while the run
@@ -631,6 +630,7 @@ class BatchRun(Base):
     # The numbers the run sent, in order (the summary's links); the staff's sentence on failure.
     numbers: Mapped[list[str]] = mapped_column(JSON, default=list)
     error: Mapped[str | None] = mapped_column(Text)
+
 
 # The outstanding-replies list is a scan of this partial index: referrals sent and not yet
 # answered, by agency and due date; it holds only the open ones (registry/outstanding.py).
