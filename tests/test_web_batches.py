@@ -21,7 +21,7 @@ from registry.kinds import LetterKind, LetterState, Role
 from registry.models import Letter
 from registry.text import to_persian_digits
 from tests.web_samples_batches14 import SECRETARIAT, batch_running, waiting_referrals
-from tests.web_support import DeskUnderTest, desk_fixture
+from tests.web_support import OFFICE, DeskUnderTest, desk_fixture, make_desk
 
 pytestmark = pytest.mark.xdist_group("web_batches")
 QAZVIN, ABYEK = "شهرداری قزوین", "شهرداری آبیک"
@@ -117,3 +117,27 @@ def test_send_runs_the_batch_beside_the_server_to_its_end(desk: DeskUnderTest) -
     (run,) = batches.history(desk.runtime, SECRETARIAT)
     assert run.state == lease.DONE and run.numbers == numbers and run.stored == 5
     assert run.lease is None and run.host == socket.gethostname()
+
+
+@pytest.mark.slow
+def test_with_approval_on_a_batch_makes_drafts_and_says_so(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    home = tmp_path_factory.mktemp("desk-approval")
+    approving = make_desk(home, office={**OFFICE, "approval_required_kinds": ["referral"]})
+    try:
+        waiting_referrals(approving.runtime, 1, (QAZVIN, ABYEK))
+        page = _press(approving)
+        assert "دسته آغاز شد" in page and "پاراف و امضا فرستاده می‌شوند" in page
+        (child,) = background.CHILDREN
+        (run,) = batches.history(approving.runtime, SECRETARIAT)
+        log = home / "batches" / f"{run.run_id}.log"
+        assert child.wait(timeout=600) == 0, log.read_text(encoding="utf-8")[-3000:]
+        done = approving.client(Role.SECRETARIAT).get("/batches").text
+        assert "۲ پیش‌نویس برای پاراف و امضا" in done and 'href="/drafts"' in done
+        (run,) = batches.history(approving.runtime, SECRETARIAT)
+        assert run.state == lease.DONE and run.drafts == 2 and run.numbers == []
+        with approving.runtime.sessions() as session:
+            assert session.scalars(select(Letter.id)).first() is None  # nothing numbered
+    finally:
+        approving.close()
