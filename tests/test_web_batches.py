@@ -141,3 +141,23 @@ def test_with_approval_on_a_batch_makes_drafts_and_says_so(
             assert session.scalars(select(Letter.id)).first() is None  # nothing numbered
     finally:
         approving.close()
+
+
+@pytest.mark.slow
+def test_a_batch_refused_by_a_rule_shows_the_staff_sentence(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    home = tmp_path_factory.mktemp("desk-unsigned")
+    unsigned = make_desk(home, office={**OFFICE, "signatory_name": ""})
+    try:
+        waiting_referrals(unsigned.runtime, 1, (QAZVIN,))
+        _press(unsigned)
+        (child,) = background.CHILDREN
+        assert child.wait(timeout=600) == 4  # refused by a rule, as the command's exit
+        page = unsigned.client(Role.SECRETARIAT).get("/batches").text
+        (run,) = batches.history(unsigned.runtime, SECRETARIAT)
+        assert run.state == lease.FAILED and run.lease is None and run.error
+        assert "انجام نشد" in page and to_persian_digits(run.error) in page
+        assert 'id="batch-send"' in page and 'id="waiting-total">۱<' in page
+    finally:
+        unsigned.close()
