@@ -24,26 +24,21 @@ import datetime as dt
 import json
 import os
 import socket
-import subprocess
 import sys
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flows import background
 from registry.private import private_dir
 from registry.settings import Settings
 
 __all__ = ["ChaseRun", "last_run", "main", "start_chase", "status_path"]
 
-PROJECT = Path(__file__).resolve().parents[1]
 STATUS_NAME = "last-run.json"
 LOG_NAME = "last-run.log"
-# The processes this one started and that have not ended yet.  A thread waits for each,
-# so that an ended one is reaped at once instead of lingering as a zombie (which another
-# worker's liveness check would take for a running chase).
-_CHILDREN: list[subprocess.Popen[bytes]] = []
-_LOCK = threading.Lock()
+# The chase's children are the shared machinery's (flows/background.py).
+_CHILDREN = background.CHILDREN
 
 
 @dataclass(frozen=True)
@@ -77,37 +72,9 @@ def _write(path: Path, data: dict[str, Any]) -> None:
     partial.replace(path)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process holds the id: not ours to judge
-    return True
-
-
-def _forget(child: subprocess.Popen[bytes]) -> None:
-    with _LOCK:
-        if child in _CHILDREN:
-            _CHILDREN.remove(child)
-
-
-def _watch(child: subprocess.Popen[bytes]) -> None:
-    """Wait for ``child`` to end (in a thread of its own), then forget it."""
-    child.wait()
-    _forget(child)
-
-
-def _reap() -> None:
-    for child in list(_CHILDREN):
-        if child.poll() is not None:
-            _forget(child)
-
-
 def last_run(settings: Settings) -> ChaseRun | None:
     """The last chase started from the desk, as its status file tells (None: none yet)."""
-    _reap()
+    background.reap()
     try:
         data = json.loads(status_path(settings).read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
@@ -115,7 +82,7 @@ def last_run(settings: Settings) -> ChaseRun | None:
     state = str(data.get("state", "failed"))
     # A run on this machine whose process is gone never wrote its end: it was stopped.
     here = data.get("host") == socket.gethostname()
-    if state == "running" and here and not _alive(int(data.get("pid", 0))):
+    if state == "running" and here and not background.alive(int(data.get("pid", 0))):
         state = "stopped"
     finished = data.get("finished")
     return ChaseRun(
@@ -137,41 +104,16 @@ def start_chase(settings: Settings, actor: str) -> bool:
     if current is not None and current.running:
         return False
     path = status_path(settings)
-    private_dir(path.parent)
-    # The passphrase is not handed over: the child reads it where this process did (the
-    # environment), and a chase signs nothing with it anyway.
-    request = {
-        "settings": settings.model_dump(mode="json", exclude={"signing_key_passphrase"}),
-        "actor": actor,
-    }
-    environ = dict(os.environ)
-    environ["PYTHONPATH"] = os.pathsep.join(
-        [str(PROJECT), *filter(None, [environ.get("PYTHONPATH")])]
+    pid = background.spawn(
+        settings, "flows.chase_process", {"actor": actor}, path.parent / LOG_NAME
     )
-    with (path.parent / LOG_NAME).open("wb") as log:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "flows.chase_process"],
-            stdin=subprocess.PIPE,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=PROJECT,
-            env=environ,
-            start_new_session=True,
-        )
-    with _LOCK:
-        _CHILDREN.append(child)
-    threading.Thread(target=_watch, args=(child,), name="chase-reaper", daemon=True).start()
-    assert child.stdin is not None
-    # A few kilobytes: well inside the pipe's buffer, so this never waits for the child.
-    child.stdin.write(json.dumps(request).encode("utf-8"))
-    child.stdin.close()
     _write(
         path,
         {
             "state": "running",
             "actor": actor,
             "started": dt.datetime.now(dt.UTC).isoformat(),
-            "pid": child.pid,
+            "pid": pid,
             "host": socket.gethostname(),
         },
     )
@@ -186,8 +128,7 @@ def main() -> int:
     from office.messages import UNEXPECTED, staff_message
     from registry.errors import ResidegiError
 
-    request = json.loads(sys.stdin.read())
-    settings = Settings(**request["settings"])
+    settings, request = background.read_request()
     path = status_path(settings)
     try:
         written = json.loads(path.read_text(encoding="utf-8"))

@@ -183,6 +183,15 @@ def start_dispatches(params: DispatchParams, runs: int) -> list[UUID]:
     return started
 
 
+def start_batch_run(batch_run: str, actor: str) -> UUID:
+    """Start the desk's batch ``batch_run`` as a run of the dispatch deployment (without
+    waiting for it): the worker that runs it keeps the batch's lease."""
+    parameters = DispatchParams(actor=actor, batch_run=batch_run).model_dump(exclude_none=True)
+    run = run_deployment(full_name(DISPATCH), parameters=parameters, timeout=0)
+    assert isinstance(run, FlowRun)  # sync call: never the coroutine
+    return run.id
+
+
 def flow_run_states(ids: Sequence[UUID]) -> dict[UUID, str]:
     """The state type of each flow run (SCHEDULED, PENDING, RUNNING, COMPLETED, …)."""
     with get_client(sync_client=True) as client:

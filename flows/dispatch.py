@@ -11,6 +11,7 @@ API loses most of the last flow's task runs when the process exits).
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import time
 from collections.abc import Sequence
@@ -22,11 +23,15 @@ from pydantic import BaseModel, Field
 
 from flows.run_context import RunContext, given, run_context
 from generators.batch import RenderPool
+from office import batches as office_batches
 from office import drafts as office_drafts
 from office import pipeline
 from office.failpoints import Failpoints
+from office.failures import as_system_failure
+from office.messages import UNEXPECTED, staff_message
 from office.runtime import Runtime
 from registry.dispatch import PendingReferral
+from registry.errors import ResidegiError
 from registry.kinds import LetterKind
 from registry.settings import Settings
 
@@ -38,6 +43,9 @@ class DispatchParams(BaseModel):
     chunk_size: int = Field(100, ge=1, description="Letters per Prefect task.")
     workers: int = Field(2, ge=1, description="Rendering processes (one per core).")
     actor: str = Field(description="Who dispatches (recorded on every event).")
+    batch_run: str | None = Field(
+        None, description="The desk's batch whose lease this run keeps (office/batches.py)."
+    )
 
 
 class DispatchSummary(BaseModel):
@@ -91,11 +99,61 @@ def letter_dispatch(
     chunk_size: int = 100,
     workers: int = 2,
     home: str | None = None,
+    batch_run: str | None = None,
 ) -> DispatchSummary:
     """Number, render, archive and send the pending referral letters (at most ``limit``);
-    where referrals need approval, number and send the signed drafts and draft the rest."""
+    where referrals need approval, number and send the signed drafts and draft the rest.
+    With ``batch_run`` (a batch the desk started), the run keeps that batch's lease with a
+    heartbeat and records how it ended, wherever it runs (the desk's child, a worker)."""
+    with run_context(home) as context:
+        if batch_run is None:
+            return _dispatch(context, actor, limit, chunk_size, workers)
+        return _kept(context, batch_run, actor, limit, chunk_size, workers)
+
+
+def _kept(
+    context: RunContext,
+    batch_run: str,
+    actor: str,
+    limit: int | None,
+    chunk_size: int,
+    workers: int,
+) -> DispatchSummary:
+    """The dispatch holding the desk batch ``batch_run``'s lease: beaten from a thread and
+    from the progress callback; its end (numbers, or the staff's sentence) recorded."""
+    runtime = context.runtime
+    with office_batches.keeping(runtime, batch_run) as keeper:
+        given_progress = context.progress
+
+        def progress(stage: str, done: int, total: int) -> None:
+            keeper.progress(stage, done, total)
+            if given_progress is not None:
+                given_progress(stage, done, total)
+
+        kept = dataclasses.replace(context, progress=progress)
+        try:
+            summary = _dispatch(kept, actor, limit, chunk_size, workers)
+        except ResidegiError as exc:
+            office_batches.failed(runtime, batch_run, staff_message(exc.code, exc.params))
+            raise
+        except Exception as exc:
+            failure = as_system_failure(exc, runtime.settings)
+            text = (
+                staff_message(failure.code, failure.params)
+                if failure is not None
+                else UNEXPECTED.format(detail=type(exc).__name__)
+            )
+            office_batches.failed(runtime, batch_run, text)
+            raise
+    office_batches.finished(runtime, batch_run, since=keeper.since, drafts=summary.drafts)
+    return summary
+
+
+def _dispatch(
+    context: RunContext, actor: str, limit: int | None, chunk_size: int, workers: int
+) -> DispatchSummary:
     started = time.perf_counter()
-    with run_context(home) as context, ExitStack() as stack:
+    with ExitStack() as stack:
         batch = context.batch(actor)
         pipeline.ensure_ready(batch, [LetterKind.REFERRAL])
         pool = context.pool or stack.enter_context(
@@ -148,6 +206,12 @@ def run_dispatch(
             if pipeline.referrals_to_send(context.batch(params.actor)):
                 # The workers warm up while Prefect's API starts and the templates are checked.
                 pool.start()
-            return letter_dispatch(params.actor, params.limit, params.chunk_size, params.workers)
+            return letter_dispatch(
+                params.actor,
+                params.limit,
+                params.chunk_size,
+                params.workers,
+                batch_run=params.batch_run,
+            )
     finally:
         runtime.close()

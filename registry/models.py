@@ -623,6 +623,37 @@ class LetterReference(Base):
     cites_incoming: Mapped[IncomingLetter | None] = relationship()
 
 
+class BatchRun(Base):
+    """A letter batch started from the desk (migration 0015): who started it, its run's id,
+    its heartbeat and counts, how it ended.  ``lease`` holds the batch's kind while the run
+    holds the lease and NULL once it ended or expired: unique, so one batch of a kind runs
+    at a time across workers and machines (NULLs do not collide)."""
+
+    __tablename__ = "batch_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    lease: Mapped[str | None] = mapped_column(String(32), unique=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[dt.datetime]
+    heartbeat_at: Mapped[dt.datetime]
+    finished_at: Mapped[dt.datetime | None]
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    numbered: Mapped[int] = mapped_column(Integer, default=0)
+    rendered: Mapped[int] = mapped_column(Integer, default=0)
+    stored: Mapped[int] = mapped_column(Integer, default=0)
+    drafts: Mapped[int] = mapped_column(Integer, default=0)
+    first_number: Mapped[str | None] = mapped_column(String(64))
+    last_number: Mapped[str | None] = mapped_column(String(64))
+    # The numbers the run sent, in order (the summary's links); the staff's sentence on failure.
+    numbers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
 # The outstanding-replies list is a scan of this partial index: referrals sent and not yet
 # answered, by agency and due date; it holds only the open ones (registry/outstanding.py).
 _AWAITING_REPLY = (

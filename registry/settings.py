@@ -322,6 +322,12 @@ class Settings(BaseSettings):
         description="Most rendering processes a dispatch may start (--workers); "
         "default twice the machine's cores.",
     )
+    batch_lease_seconds: int = Field(
+        60,
+        ge=2,
+        description="Seconds without a heartbeat after which a desk batch's lease expires "
+        "(its run taken for dead, «ادامه» offered); the run beats every third of it.",
+    )
     max_image_pixels: int = Field(
         200_000_000,
         ge=1,

@@ -16,6 +16,7 @@ from registry.kinds import Role
 from tests import (
     web_samples_answer14,
     web_samples_approval16,
+    web_samples_batches14,
     web_samples_classify16,
     web_samples_dispatchrec16,
     web_samples_replies14,
@@ -67,6 +68,7 @@ PATH_VALUES.update(web_samples_approval16.PATH_VALUES)
 POST_SAMPLES.update(web_samples_approval16.POST_SAMPLES)
 POST_SAMPLES.update(web_samples_classify16.POST_SAMPLES)
 POST_SAMPLES.update(web_samples_answer14.POST_SAMPLES)
+POST_SAMPLES.update(web_samples_batches14.POST_SAMPLES)
 
 
 @pytest.fixture(scope="module")

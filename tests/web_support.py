@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -70,9 +71,12 @@ def log_in(client: TestClient, username: str, password: str) -> None:
     assert response.status_code == 303, response.text
 
 
-def make_desk(home: Path, database_url: str | None = None) -> DeskUnderTest:
-    """A fresh data folder with the sample agencies, holidays and one user per role."""
-    settings = Settings(home=home, database_url=database_url, office=OFFICE)
+def make_desk(
+    home: Path, database_url: str | None = None, office: dict[str, Any] | None = None
+) -> DeskUnderTest:
+    """A fresh data folder with the sample agencies, holidays and one user per role
+    (``office``: the office profile, default ``OFFICE``)."""
+    settings = Settings(home=home, database_url=database_url, office=office or OFFICE)
     runtime = Runtime(settings)
     initialise(runtime, sample=True, actor="tester")
     for role, username in USERS.items():

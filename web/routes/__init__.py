@@ -10,6 +10,7 @@ from web.routes import (
     admin,
     answering,
     archive,
+    batches,
     cases,
     chasing,
     complaints,
@@ -40,4 +41,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     stats.router,
     drafts.router,
     answering.router,
+    batches.router,
 )
