@@ -36,14 +36,17 @@ BATCH_S = 240_000
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     home = tmp_path_factory.mktemp("desk") / "demo"
-    demo = run_demo(home, complaints=2)  # every demo referral already sent
+    # The demo's own settings ask approval of referrals (a batch then drafts them); this is
+    # the office that sends its referrals straight from the batch.
+    straight = {"RESIDEGI_OFFICE__APPROVAL_REQUIRED_KINDS": "[]"}
+    demo = run_demo(home, complaints=2, settings=straight)  # every demo referral sent
     runtime = Runtime(Settings(home=home))
     try:
         waiting_referrals(runtime, 2, (QAZVIN, ABYEK))
         waiting_referrals(runtime, 1, (QAZVIN,))
     finally:
         runtime.close()
-    settings = {"RESIDEGI_FAILPOINTS": FAILPOINTS}
+    settings = {"RESIDEGI_FAILPOINTS": FAILPOINTS, **straight}
     with serving(home, demo, workers=2, settings=settings) as server:
         yield server
 
