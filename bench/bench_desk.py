@@ -1,6 +1,6 @@
 """The desk under load: 100,000 complaints on PostgreSQL, ``residegi serve``, Debian's wrk.
 
-    .venv/bin/python bench/bench_desk.py [--count 100000] [--seconds 60] [--reuse]
+    .venv/bin/python bench/bench_desk.py [--count 100000] [--seconds 60] [--reuse] [--workers N]
 
 Builds a PostgreSQL registry of COUNT generated cases (bench_search's generator: the same
 complainants, complaints, agencies and referral letters), a data folder pointing at it
@@ -9,7 +9,10 @@ Then, logged in as an inspector (the role whose queue has the most shelves):
 
 1. 20 staff, each waiting 1 s between requests (wrk: 20 connections, a 1,000 ms delay
    after each response), over the work queue, the complaint list filtered by state and
-   agency, case pages and searches, each for SECONDS: median and p95 per page;
+   agency, case pages and searches, each for SECONDS: median and p95 per page.  Twice:
+   with the pause exactly 1 s ("lock-step": the 20 connections open together and stay in
+   phase, so every second 20 requests arrive at once, the worst case), and with the pause
+   drawn evenly from 0.5-1.5 s ("staggered": a mean of 1 s, as people click);
 2. the same mix without a pause (saturation): requests per second;
 3. the web worker's resident memory every 1,000 requests over 10,000.
 
@@ -65,7 +68,7 @@ request = function()
   i = i + 1
   return wrk.format("GET", paths[(i %% #paths) + 1], {["Cookie"] = "%(cookie)s"})
 end
-delay = function() return %(delay)d end
+delay = function() return %(delay)s end
 response = function(status, headers, body)
   if status ~= 200 then io.stderr:write("status " .. status .. "\\n") end
 end
@@ -175,12 +178,15 @@ def log_in(base: str, username: str) -> str:
         return f"residegi_session={client.cookies['residegi_session']}"
 
 
-def wrk(base: str, paths: list[str], cookie: str, *, delay_ms: int, seconds: int) -> Any:
+def wrk(
+    base: str, paths: list[str], cookie: str, *, delay_ms: int, seconds: int, spread: bool = False
+) -> Any:
     """One wrk run with STAFF connections over ``paths``: its figures."""
     script = WRK_SCRIPT % {
         "paths": ", ".join(json.dumps(p) for p in paths),
         "cookie": cookie,
-        "delay": delay_ms,
+        # ``spread``: a pause drawn evenly within half the delay either side of it.
+        "delay": f"math.random({delay_ms // 2}, {delay_ms * 3 // 2})" if spread else delay_ms,
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
@@ -256,14 +262,17 @@ def main() -> None:
             cookie = log_in(base, Role.INSPECTOR.value)
             archivist = log_in(base, Role.ARCHIVIST.value)
             figures: dict[str, Any] = {
-                "count": args.count, "staff": STAFF, "workers": args.workers, "paced": {},
+                "count": args.count, "staff": STAFF, "workers": args.workers,
+                "lock-step": {}, "staggered": {},
             }  # fmt: skip
             for kind in PAGES:
                 who = archivist if kind == "search" else cookie
                 wrk(base, paths[kind], who, delay_ms=0, seconds=3)  # warm the caches
-                figures["paced"][kind] = wrk(
-                    base, paths[kind], who, delay_ms=1000, seconds=args.seconds
-                )
+                for pacing in ("lock-step", "staggered"):
+                    figures[pacing][kind] = wrk(
+                        base, paths[kind], who, delay_ms=1000, seconds=args.seconds,
+                        spread=pacing == "staggered",
+                    )  # fmt: skip
             mixed = [p for kind in ("queue", "list", "case") for p in paths[kind]]
             figures["saturation"] = wrk(base, mixed, cookie, delay_ms=0, seconds=args.seconds)
             figures["rss_kib"] = memory_over(
@@ -272,16 +281,17 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    rows = [
-        [kind, f"{v['median_ms']:.1f}", f"{v['p95_ms']:.1f}", f"{v['requests'] / v['seconds']:.1f}"]
-        for kind, v in figures["paced"].items()
-    ]
-    print_table(
-        f"The desk over {args.count:,} complaints on PostgreSQL: {STAFF} staff, 1 s pauses, "
-        f"{args.workers} worker(s)",
-        ["page", "median ms", "p95 ms", "req/s"],
-        rows,
-    )
+    for pacing, pause in (("lock-step", "exactly 1 s"), ("staggered", "0.5-1.5 s")):
+        rows = [
+            [kind, f"{v['median_ms']:.1f}", f"{v['p95_ms']:.1f}", f"{v['requests'] / v['seconds']:.1f}"]  # noqa: E501
+            for kind, v in figures[pacing].items()
+        ]  # fmt: skip
+        print_table(
+            f"The desk over {args.count:,} complaints on PostgreSQL: {STAFF} staff, pauses "
+            f"{pause} ({pacing}), {args.workers} worker(s)",
+            ["page", "median ms", "p95 ms", "req/s"],
+            rows,
+        )
     saturation = figures["saturation"]
     say(
         f"saturation (queue, list, case; no pauses): "
