@@ -4,6 +4,7 @@ it left (method, day, tracking number) and, later, when its recipient received i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -32,6 +33,28 @@ def _day(text: str) -> dt.date | None:
         raise InvalidInput("invalid_jalali_date", field="on", value=text) from None
 
 
+async def _record(
+    request: Request,
+    tracking: str,
+    letter: str,
+    staff: Staff,
+    the_desk: Desk,
+    fields: tuple[str, ...],
+    record: Callable[[str, dict[str, Any]], Any],
+) -> Response:
+    """Read ``fields`` from the form, ``record`` them against the case's letter ``letter``
+    (its number as printed), and go back to its row; a refusal beside its field."""
+    form, _ = await submitted(request)
+    letter_id = _letter_id(letter)
+    values: dict[str, Any] = {"letter": letter_id} | {f: text_of(form, f) for f in fields}
+    try:
+        number = cases.letter_number(the_desk.runtime, staff, tracking, letter_id)
+        await run_in_threadpool(record, number, values)
+    except ResidegiError as exc:
+        return _refused(request, staff, the_desk, tracking, exc, "dispatch", values)
+    return RedirectResponse(f"/complaints/{tracking}#letter-{letter_id}", status_code=303)
+
+
 @router.post("/complaints/{tracking}/letters/{letter}/left", response_model=None)
 async def left(
     request: Request,
@@ -41,29 +64,19 @@ async def left(
     the_desk: Desk = Depends(desk),
 ) -> Response:
     """Record how a sent letter left (``method``, ``on``, ``tracking``)."""
-    form, _ = await submitted(request)
-    letter_id = _letter_id(letter)
-    values: dict[str, Any] = {
-        "letter": letter_id,
-        "method": text_of(form, "method"),
-        "on": text_of(form, "on"),
-        "tracking": text_of(form, "tracking"),
-    }
-    runtime = the_desk.runtime
-    try:
-        number = cases.letter_number(runtime, staff, tracking, letter_id)
-        await run_in_threadpool(
-            dispatch_book.record_left,
-            runtime,
+
+    def record(number: str, values: dict[str, Any]) -> Any:
+        return dispatch_book.record_left(
+            the_desk.runtime,
             staff,
             number,
             method=dispatch_book.dispatch_method(values["method"]),
             on=_day(values["on"]),
             tracking=values["tracking"] or None,
         )
-    except ResidegiError as exc:
-        return _refused(request, staff, the_desk, tracking, exc, "dispatch", values)
-    return RedirectResponse(f"/complaints/{tracking}#letter-{letter_id}", status_code=303)
+
+    fields = ("method", "on", "tracking")
+    return await _record(request, tracking, letter, staff, the_desk, fields, record)
 
 
 @router.post("/complaints/{tracking}/letters/{letter}/received", response_model=None)
@@ -75,24 +88,15 @@ async def received(
     the_desk: Desk = Depends(desk),
 ) -> Response:
     """Record when a sent letter's recipient received it (``on``, ``received_by``)."""
-    form, _ = await submitted(request)
-    letter_id = _letter_id(letter)
-    values: dict[str, Any] = {
-        "letter": letter_id,
-        "on": text_of(form, "on"),
-        "received_by": text_of(form, "received_by"),
-    }
-    runtime = the_desk.runtime
-    try:
-        number = cases.letter_number(runtime, staff, tracking, letter_id)
-        await run_in_threadpool(
-            dispatch_book.record_received,
-            runtime,
+
+    def record(number: str, values: dict[str, Any]) -> Any:
+        return dispatch_book.record_received(
+            the_desk.runtime,
             staff,
             number,
             on=_day(values["on"]),
             received_by=values["received_by"] or None,
         )
-    except ResidegiError as exc:
-        return _refused(request, staff, the_desk, tracking, exc, "dispatch", values)
-    return RedirectResponse(f"/complaints/{tracking}#letter-{letter_id}", status_code=303)
+
+    fields = ("on", "received_by")
+    return await _record(request, tracking, letter, staff, the_desk, fields, record)
