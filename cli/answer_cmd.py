@@ -10,7 +10,6 @@ import typer
 from cli import output
 from cli.context import App, acting
 from cli.options import ActorOption, JsonOption, read_text_file
-from office.access import Action, require
 from registry.text import to_persian_digits as fa
 from registry.tracking import format_tracking_code
 
@@ -30,16 +29,16 @@ def answer(
     answer is drafted instead: the head's signature (letter sign) numbers, seals and sends
     it; run again, it numbers a signed draft."""
     from flows.prefect_setup import prepare_flows
+    from office.answer_desk import answerer
 
     state: App = ctx.obj
     decision = read_text_file(text_file, "decision")
-    state.sessions  # noqa: B018 - refuse an uninitialised data folder before Prefect starts
+    # Refused (role, an unknown or hidden case) before Prefect starts.
+    name = answerer(state, acting(state, actor), tracking)
     prepare_flows(state.settings)
     from flows.answer import run_answers
 
-    (done,) = run_answers(
-        state.settings, [(tracking, decision)], require(acting(state, actor), Action.ANSWER)
-    )
+    (done,) = run_answers(state.settings, [(tracking, decision)], name)
     if as_json:
         output.emit_json(done.as_record())
         return

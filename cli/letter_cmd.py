@@ -260,12 +260,14 @@ def preview(
     out: Annotated[Path | None, typer.Option("-o", "--output", help="File to write.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="pdf or docx.")] = "pdf",
     agency: Annotated[str | None, typer.Option(help="Agency, for letters to one.")] = None,
+    actor: ActorOption = None,
 ) -> None:
     """Render a case's letter as it would be today, without numbering or archiving it."""
     from office.preview import preview as render_preview
 
     letter_kind = choice(kind, LetterKind, "kind")
-    data = render_preview(ctx.obj, letter_kind, case, fmt=fmt, agency=agency)
+    reader = acting(ctx.obj, actor)
+    data = render_preview(ctx.obj, reader, letter_kind, case, fmt=fmt, agency=agency)
     target = out or Path(f"preview-{letter_kind.value}.{fmt}")
     target.write_bytes(data)
     output.say(f"پیش‌نمایش نوشته شد: {target}")

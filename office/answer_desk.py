@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from office import casework, preview
-from office.access import Action, Actor, require
+from office.access import Action, Actor, require, visible_levels
 from office.pipeline import Batch, Seal, ensure_ready
 from office.runtime import Runtime
 from registry import complaints
@@ -67,8 +67,9 @@ def draft_answer(runtime: Runtime, actor: Actor, tracking: str, *, decision: str
     refused unless the case may be answered now (replied, or its report ready)."""
     name = require(actor, Action.DRAFT_ANSWER)
     text = complaints.required_text(decision, "decision", DECISION_LIMIT)
+    levels = visible_levels(actor, runtime.settings)
     with transaction(runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = complaints.get_complaint(session, tracking, levels)
         ensure_transition(complaint, ComplaintState.ANSWERED)
         event = record_event(
             session,
@@ -82,13 +83,26 @@ def draft_answer(runtime: Runtime, actor: Actor, tracking: str, *, decision: str
         return AnswerDraft(event.id, text, name, event.at.astimezone(runtime.clock.zone))
 
 
-def answer_draft(runtime: Runtime, tracking: str) -> AnswerDraft | None:
-    """The case's answer draft while the case waits for its answer; None otherwise."""
+def answer_draft(runtime: Runtime, actor: Actor, tracking: str) -> AnswerDraft | None:
+    """The case's answer draft while the case waits for its answer; None otherwise (not
+    found for a case ``actor`` may not see)."""
     with runtime.sessions() as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = complaints.get_complaint(
+            session, tracking, visible_levels(actor, runtime.settings)
+        )
         if complaint.state not in (ComplaintState.REPLIED, ComplaintState.REPORT_READY):
             return None
         return _current(session, complaint, runtime.clock.zone)
+
+
+def answerer(runtime: Runtime, actor: Actor, tracking: str) -> str:
+    """The name to record for ``actor`` answering case ``tracking``: refused unless they
+    may answer (the head), and not found for a case they may not see (``residegi answer``
+    checks this before its flow starts)."""
+    name = require(actor, Action.ANSWER)
+    with runtime.sessions() as session:
+        complaints.get_complaint(session, tracking, visible_levels(actor, runtime.settings))
+    return name
 
 
 def draft_preview(runtime: Runtime, actor: Actor, tracking: str) -> bytes:
@@ -96,10 +110,10 @@ def draft_preview(runtime: Runtime, actor: Actor, tracking: str) -> bytes:
     «پیش‌نویس» where the number goes); before any draft, with the placeholder where the
     decision goes (as ``letter preview final_answer``)."""
     require(actor, Action.DRAFT_ANSWER)
-    draft = answer_draft(runtime, tracking)
+    draft = answer_draft(runtime, actor, tracking)
     decision = draft.decision if draft is not None else None
     return preview.preview(
-        runtime, LetterKind.FINAL_ANSWER, tracking, fmt="pdf", params={"decision": decision}
+        runtime, actor, LetterKind.FINAL_ANSWER, tracking, fmt="pdf", params={"decision": decision}
     )
 
 
@@ -125,7 +139,7 @@ def sign_answer(
     draft is no longer the case's current one (``answer_draft_changed``: look again), and
     before anything is written when the key does not open (``signing_key_unreadable``)."""
     name = require(actor, Action.ANSWER)
-    current = answer_draft(runtime, tracking)
+    current = answer_draft(runtime, actor, tracking)
     if current is None:
         with runtime.sessions() as session:
             ensure_transition(complaints.get_complaint(session, tracking), ComplaintState.ANSWERED)

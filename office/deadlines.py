@@ -9,7 +9,7 @@ which every command that imports this module would otherwise pay for at start-up
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -22,6 +22,7 @@ from registry import deadline_edits, deadlines
 from registry.calendar import DueDateExplanation, WorkingCalendar
 from registry.db import transaction
 from registry.jalali import format_jalali_or_none as jalali
+from registry.kinds import Classification
 from registry.models import Letter
 from registry.records import deadline_change_record, letter_record
 
@@ -77,11 +78,13 @@ def explain(runtime: Runtime, actor: Actor, number: str) -> DeadlineExplained:
 Change = Callable[[Session, Letter, WorkingCalendar], deadlines.DueDateChange]
 
 
-def _change(runtime: Runtime, number: str, change: Change) -> dict[str, Any]:
+def _change(
+    runtime: Runtime, number: str, change: Change, levels: Collection[Classification]
+) -> dict[str, Any]:
     """One deadline change to the letter in one transaction: its record afterwards, with
-    ``due_date_before``."""
+    ``due_date_before``; a letter of a case classified above ``levels`` is not found."""
     with transaction(runtime.sessions) as session:
-        letter = letter_by_number(runtime, session, number)
+        letter = letter_by_number(runtime, session, number, levels)
         moved = change(session, letter, office_calendar(runtime, session))
         record = letter_record(letter, runtime.clock.zone)
     record["due_date_before"] = jalali(moved.before)
@@ -92,14 +95,16 @@ def extend(
     runtime: Runtime, actor: Actor, number: str, *, days: int, reason: str
 ) -> dict[str, Any]:
     """Give the agency ``days`` more working days to answer letter ``number``."""
-    actor = require(actor, Action.EDIT_DEADLINE)
+    levels = visible_levels(actor, runtime.settings)
+    name = require(actor, Action.EDIT_DEADLINE)
     now = runtime.clock.now()
     return _change(
         runtime,
         number,
         lambda session, letter, calendar: deadline_edits.extend_deadline(
-            session, letter, days, reason, at=now, actor=actor, calendar=calendar
+            session, letter, days, reason, at=now, actor=name, calendar=calendar
         ),
+        levels,
     )
 
 
@@ -122,17 +127,20 @@ class _DatedEdit(Protocol):
 
 
 def _dated_change(
-    runtime: Runtime, actor: str, number: str, edit: _DatedEdit, day: dt.date | None, reason: str
+    runtime: Runtime, actor: Actor, number: str, edit: _DatedEdit, day: dt.date | None, reason: str
 ) -> dict[str, Any]:
     """``edit`` of letter ``number``'s clock from ``day`` (default today), as ``_change``."""
+    levels = visible_levels(actor, runtime.settings)
+    name = require(actor, Action.EDIT_DEADLINE)
     now, today = runtime.clock.now(), runtime.clock.today()
     on = day if day is not None else today
     return _change(
         runtime,
         number,
         lambda session, letter, calendar: edit(
-            session, letter, on, reason, at=now, actor=actor, calendar=calendar, today=today
+            session, letter, on, reason, at=now, actor=name, calendar=calendar, today=today
         ),
+        levels,
     )
 
 
@@ -140,7 +148,6 @@ def pause(
     runtime: Runtime, actor: Actor, number: str, *, reason: str, first: dt.date | None = None
 ) -> dict[str, Any]:
     """Stop letter ``number``'s clock from ``first`` (default today) until it is resumed."""
-    actor = require(actor, Action.EDIT_DEADLINE)
     return _dated_change(runtime, actor, number, deadline_edits.pause_deadline, first, reason)
 
 
@@ -148,5 +155,4 @@ def resume(
     runtime: Runtime, actor: Actor, number: str, *, reason: str, on: dt.date | None = None
 ) -> dict[str, Any]:
     """Restart letter ``number``'s stopped clock; ``on`` (default today) counts again."""
-    actor = require(actor, Action.EDIT_DEADLINE)
     return _dated_change(runtime, actor, number, deadline_edits.resume_deadline, on, reason)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from office.access import Action, Actor, require
+from office.access import Action, Actor, require, visible_levels
 from office.deadlines import office_calendar
 from office.letters import letter_by_number
 from office.runtime import Runtime
@@ -42,11 +42,12 @@ def _record(runtime: Runtime, letter: Letter, row: Any) -> dict[str, Any]:
     return {**letter_record(letter, runtime.clock.zone), "dispatch": dispatch_record(row)}
 
 
-def dispatch_of(runtime: Runtime, number: str) -> dict[str, Any]:
+def dispatch_of(runtime: Runtime, actor: Actor, number: str) -> dict[str, Any]:
     """Letter ``number``'s record with how it left and was received (``dispatch`` None
-    before its leaving is recorded)."""
+    before its leaving is recorded); not found for a letter of a case ``actor`` may not
+    see."""
     with runtime.sessions() as session:
-        letter = letter_by_number(runtime, session, number)
+        letter = letter_by_number(runtime, session, number, visible_levels(actor, runtime.settings))
         return _record(runtime, letter, dispatch_book.dispatch_of(session, letter))
 
 
@@ -63,10 +64,11 @@ def record_left(
     with the post's, courier's, e-mail's or exchange's ``tracking`` number.  Refused for a
     letter not sent, void, or already recorded (exit 4); a day before the letter's date or
     after today, or a tracking number for a hand delivery, is bad input (exit 2)."""
+    levels = visible_levels(actor, runtime.settings)
     actor = require(actor, Action.RECORD_DISPATCH)
     clock = runtime.clock
     with transaction(runtime.sessions) as session:
-        letter = letter_by_number(runtime, session, number)
+        letter = letter_by_number(runtime, session, number, levels)
         # Two clerks recording the same letter at once: the second waits, then is refused.
         session.refresh(letter, with_for_update=True)
         row = dispatch_book.record_left(
@@ -95,10 +97,11 @@ def record_received(
     receipt, a letter still waiting for its reply gets its due date moved (the record's
     ``due_date_before`` says from what).  Refused before its leaving is recorded, or a
     second time (exit 4); a day before it left or after today is bad input (exit 2)."""
+    levels = visible_levels(actor, runtime.settings)
     actor = require(actor, Action.RECORD_DISPATCH)
     clock = runtime.clock
     with transaction(runtime.sessions) as session:
-        letter = letter_by_number(runtime, session, number)
+        letter = letter_by_number(runtime, session, number, levels)
         session.refresh(letter, with_for_update=True)
         before = letter.due_date
         row = dispatch_book.record_received(

@@ -22,14 +22,21 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from generators.batch import RenderPool, signing_key
-from office.access import Action, Actor, may, require
+from office.access import Action, Actor, may, require, visible_levels
 from office.pipeline import Batch, deliver, move_complaint_to, referral_freezer, send_rendered
 from office.runtime import Runtime
 from registry import dispatch, drafts
 from registry.db import transaction
 from registry.errors import InvalidInput, Refused
 from registry.jalali import jalali_year
-from registry.kinds import DRAFTED_KINDS, ComplaintState, DraftState, LetterKind, Role
+from registry.kinds import (
+    DRAFTED_KINDS,
+    Classification,
+    ComplaintState,
+    DraftState,
+    LetterKind,
+    Role,
+)
 from registry.models import Agency, Complaint, LetterDraft
 from registry.register import LetterIdentity
 from registry.text import to_ascii_digits
@@ -185,8 +192,9 @@ def list_drafts(
     and numbered ones too), optionally of one batch."""
     require(actor, Action.READ_DRAFTS)
     states = tuple(DraftState) if every else drafts.OPEN_STATES
+    levels = visible_levels(actor, runtime.settings)
     with runtime.sessions() as session:
-        found = drafts.drafts_in(session, states, batch=_code(batch))
+        found = drafts.drafts_in(session, states, batch=_code(batch), levels=levels)
         return [draft_record(draft, runtime) for draft in found]
 
 
@@ -196,14 +204,19 @@ def _chosen(
     ids: Collection[int],
     batch: str | None,
     every: bool,
+    levels: Collection[Classification],
 ) -> list[LetterDraft]:
-    """The drafts a decision is about: ``ids`` exactly (each must exist), or those of one
-    batch, or all, in ``states``; InvalidInput when nothing was named."""
+    """The drafts a decision is about: ``ids`` exactly (each must exist and be of a case
+    the decider may see), or those of one batch, or all, in ``states`` (none of a case
+    classified above the decider's ``levels``); InvalidInput when nothing was named."""
     if ids:
-        return [drafts.get_draft(session, draft_id, lock=True) for draft_id in sorted(set(ids))]
+        return [
+            drafts.get_draft(session, draft_id, lock=True, levels=levels)
+            for draft_id in sorted(set(ids))
+        ]
     if batch is None and not every:
         raise InvalidInput("drafts_not_named", field="draft")
-    return drafts.drafts_in(session, states, batch=_code(batch), lock=True)
+    return drafts.drafts_in(session, states, batch=_code(batch), lock=True, levels=levels)
 
 
 def _code(batch: str | None) -> str | None:
@@ -222,8 +235,9 @@ def approve(
     """پاراف of the drafts named (by id, a batch, or all waiting), in one transaction: all
     of them or, if one is refused (not waiting), none."""
     name = require(actor, Action.APPROVE_LETTER)
+    levels = visible_levels(actor, runtime.settings)
     with transaction(runtime.sessions) as session:
-        chosen = _chosen(session, (DraftState.DRAFT,), ids, batch, every)
+        chosen = _chosen(session, (DraftState.DRAFT,), ids, batch, every, levels)
         at = runtime.clock.now()
         for draft in chosen:
             drafts.approve(session, draft, actor=name, at=at)
@@ -257,9 +271,10 @@ def sign(
     name = require(actor, Action.SIGN_LETTER)
     approves = may(actor, Action.APPROVE_LETTER)
     states = (DraftState.DRAFT, DraftState.APPROVED) if approves else (DraftState.APPROVED,)
+    levels = visible_levels(actor, runtime.settings)
     with transaction(runtime.sessions) as session:
         deputy = _deputy(session, actor)
-        chosen = _chosen(session, states, ids, batch, every)
+        chosen = _chosen(session, states, ids, batch, every, levels)
         at = runtime.clock.now()
         for draft in chosen:
             if approves and draft.state is DraftState.DRAFT:
@@ -331,8 +346,9 @@ def reject(runtime: Runtime, actor: Actor, draft_id: int, *, reason: str) -> dic
     approve or sign may reject."""
     signs = may(actor, Action.SIGN_LETTER)
     name = require(actor, Action.SIGN_LETTER if signs else Action.READ_DRAFTS)
+    levels = visible_levels(actor, runtime.settings)
     with transaction(runtime.sessions) as session:
-        draft = drafts.get_draft(session, draft_id, lock=True)
+        draft = drafts.get_draft(session, draft_id, lock=True, levels=levels)
         drafts.reject(session, draft, reason=reason, actor=name, at=runtime.clock.now())
         return draft_record(draft, runtime)
 
@@ -345,7 +361,7 @@ def draft_preview(runtime: Runtime, actor: Actor, draft_id: int) -> bytes:
 
     require(actor, Action.READ_DRAFTS)
     with runtime.sessions() as session:
-        draft = drafts.get_draft(session, draft_id)
+        draft = drafts.get_draft(session, draft_id, levels=visible_levels(actor, runtime.settings))
         if draft.complaint is None:
             raise InvalidInput("preview_unavailable", kind=draft.kind.value)
         kind, tracking = draft.kind, draft.complaint.tracking_code
@@ -353,4 +369,4 @@ def draft_preview(runtime: Runtime, actor: Actor, draft_id: int) -> bytes:
         params = dict(draft.params or {})
     # A letter to the complainant names no agency (the case's first serves the builder);
     # an inspection report has no preview (InvalidInput preview_unavailable).
-    return preview(runtime, kind, tracking, fmt="pdf", agency=agency, params=params)
+    return preview(runtime, actor, kind, tracking, fmt="pdf", agency=agency, params=params)

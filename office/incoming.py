@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from office.access import Action, Actor, require
+from office.access import Action, Actor, require, visible_levels
 from office.runtime import Runtime
 from registry import incoming
 from registry.agencies import find_agency
@@ -68,6 +68,7 @@ def register(
     there is none by that name); ``cites`` is the letter of ours it answers (عطف), if any.
     Nothing is written when the file or an input is refused.  The paper's record.
     """
+    levels = visible_levels(actor, runtime.settings)
     actor = require(actor, Action.REGISTER_INCOMING)
     from archive.intake import read_files, store_files
     from office.letters import letter_by_number
@@ -82,7 +83,7 @@ def register(
     now, today = runtime.clock.now(), runtime.clock.today()
     with transaction(runtime.sessions) as session:
         body = find_agency(session, agency) if agency else None
-        cited = letter_by_number(runtime, session, cites) if cites else None
+        cited = letter_by_number(runtime, session, cites, levels) if cites else None
         paper = incoming.register_incoming(
             session,
             incoming_terms(runtime, today),
@@ -108,6 +109,7 @@ def attach(runtime: Runtime, actor: Actor, number: str, tracking: str) -> dict[s
     It keeps its incoming number.  NotFound for an unknown number or case; Refused
     (``incoming_already_attached``) for a paper already in a case.  The paper's record.
     """
+    levels = visible_levels(actor, runtime.settings)
     actor = require(actor, Action.ATTACH)
     from archive.attachments import Attachment
     from archive.intake import store_files
@@ -118,7 +120,7 @@ def attach(runtime: Runtime, actor: Actor, number: str, tracking: str) -> dict[s
         paper = incoming.find_incoming(
             session, number, office.series["incoming"], office.number_format, lock=True
         )
-        complaint = get_complaint(session, tracking)
+        complaint = get_complaint(session, tracking, levels)
         data = runtime.store.get(paper.scan_sha256)
         file = Attachment(
             data=data,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from archive.intake import FileSpec, attach_files, read_files
-from office.access import Action, Actor, require
+from office.access import Action, Actor, require, visible_levels
 from office.pipeline import Batch, deliver, ensure_ready, move_complaint_to, number_case_letter
 from office.runtime import Runtime
 from registry import complaints, drafts
@@ -67,6 +67,7 @@ def inspect(
     send the assignment letter to the inspector; while one is under way, record findings
     and documents instead.  Refused before anything is written when the assignment letter
     could not be made (no signatory, exit 2; its template failing, exit 4)."""
+    levels = visible_levels(actor, runtime.settings)
     actor = require(actor, Action.INSPECT)
     batch = _ready_batch(runtime, actor, LetterKind.INSPECTION_ASSIGNMENT)
     checked = read_files(
@@ -75,7 +76,7 @@ def inspect(
     clock = runtime.clock
     zone, office = clock.zone, runtime.settings.office
     with transaction(runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = complaints.get_complaint(session, tracking, levels)
         if agency_name:
             agency = find_agency(session, agency_name)
         else:
@@ -123,10 +124,11 @@ def report(
     office asks approval of reports: drafted instead, and numbered when signed).  Refused
     (exit 4) unless the complaint is under inspection with findings and a conclusion, and
     before anything is written when the report could not be made (as ``inspect``)."""
+    levels = visible_levels(actor, runtime.settings)
     actor = require(actor, Action.REPORT)
     batch = _ready_batch(runtime, actor, LetterKind.INSPECTION_REPORT)
     with transaction(runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = complaints.get_complaint(session, tracking, levels)
         ensure_transition(complaint, ComplaintState.REPORT_READY)  # only from under_inspection
         inspection = current_inspection(session, complaint)
         if inspection is None:

@@ -81,9 +81,10 @@ def show_letter(runtime: Runtime, actor: Actor, number: str) -> dict[str, Any]:
 def void(runtime: Runtime, actor: Actor, number: str, *, reason: str) -> dict[str, Any]:
     """Mark a letter «باطل»: it keeps its number and its chaser ladder stops.  A reason is
     required (exit 2); a letter already void is refused (exit 4)."""
+    levels = visible_levels(actor, runtime.settings)
     actor = require(actor, Action.VOID_LETTER)
     with transaction(runtime.sessions) as session:
-        letter = letter_by_number(runtime, session, number)
+        letter = letter_by_number(runtime, session, number, levels)
         void_letter(session, letter, reason=reason, actor=actor, at=runtime.clock.now())
         return letter_record(letter, runtime.clock.zone)
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from office.access import Actor, visible_levels
 from office.pipeline import Batch, stated_reply_days
 from office.runtime import Runtime
 from office.sheets import document_sheets
@@ -22,7 +23,7 @@ from registry import complaints
 from registry.agencies import find_agency, superior_of
 from registry.errors import InvalidInput, NotFound, Refused
 from registry.jalali import jalali_year
-from registry.kinds import DocumentKind, LetterKind, LetterState
+from registry.kinds import Classification, DocumentKind, LetterKind, LetterState
 from registry.letter_facts import (
     escalation_facts,
     final_answer_facts,
@@ -239,13 +240,15 @@ def preview_facts(
     tracking: str,
     agency_name: str | None,
     params: Mapping[str, Any] | None = None,
+    levels: Collection[Classification] | None = None,
 ) -> dict[str, Any]:
     """The facts ``kind`` would be numbered with for this case today (JSON form); with a
-    draft's ``params``, in the words the draft was asked (its reason, its decision)."""
+    draft's ``params``, in the words the draft was asked (its reason, its decision); with
+    ``levels`` (the reader's), a case classified at another level is not found."""
     build = PREVIEW_FACTS.get(kind)
     if build is None:
         raise InvalidInput("preview_unavailable", kind=kind.value)
-    complaint = complaints.get_complaint(session, tracking)
+    complaint = complaints.get_complaint(session, tracking, levels)
     identity = _identity(batch, kind, complaint)
     agency = find_agency(session, agency_name) if agency_name else complaint.agencies[0].agency
     facts = build(_Case(batch, session, kind, complaint, agency, identity, params or {}))
@@ -254,6 +257,7 @@ def preview_facts(
 
 def preview(
     runtime: Runtime,
+    actor: Actor,
     kind: LetterKind,
     tracking: str,
     *,
@@ -262,14 +266,17 @@ def preview(
     params: Mapping[str, Any] | None = None,
 ) -> bytes:
     """The letter as PDF (not archival) or DOCX bytes; nothing is numbered or stored
-    (``params``: a draft's, see ``preview_facts``)."""
+    (``params``: a draft's, see ``preview_facts``).  A case ``actor`` may not see is not
+    found."""
     from generators import build_context, render_docx, render_pdf
 
     if fmt not in ("pdf", "docx"):
         raise InvalidInput("invalid_option", field="format", value=fmt, allowed="pdf, docx")
     batch = Batch(runtime, "preview")
     with runtime.sessions() as session:
-        facts = preview_facts(batch, session, kind, tracking, agency, params)
+        facts = preview_facts(
+            batch, session, kind, tracking, agency, params, visible_levels(actor, runtime.settings)
+        )
     context = build_context(kind.value, facts)
     if fmt == "docx":
         return render_docx(kind.value, context)

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from office.access import Action, Actor, require
+from office.access import Action, Actor, require, visible_levels
 from office.runtime import Runtime
 from registry.errors import InvalidInput
 from registry.jalali import (
@@ -30,8 +30,8 @@ from registry.jalali import (
     jalali_weekday_name,
     parse_jalali_date,
 )
-from registry.kinds import LetterState
-from registry.models import IncomingLetter, Letter
+from registry.kinds import Classification, LetterState
+from registry.models import Complaint, IncomingLetter, Letter
 from registry.text import to_ascii_digits
 
 __all__ = ["REGISTERS", "RegisterBook", "book_pdf", "month_bounds", "register_book"]
@@ -82,7 +82,18 @@ def month_bounds(text: str) -> tuple[dt.date, dt.date]:
     return first, following - dt.timedelta(days=1)
 
 
-def _outgoing(session: Session, first: dt.date, last: dt.date, code: str) -> list[dict[str, Any]]:
+# A row of a case the reader may not see keeps its number, date and correspondent (the
+# register stays gapless, as on paper) and shows this instead of the subject and the case.
+CLASSIFIED_ROW = "طبقه‌بندی‌شده"
+
+
+def _hidden(complaint: Complaint | None, levels: Collection[Classification]) -> bool:
+    return complaint is not None and complaint.classification not in levels
+
+
+def _outgoing(
+    session: Session, first: dt.date, last: dt.date, code: str, levels: Collection[Classification]
+) -> list[dict[str, Any]]:
     letters = session.scalars(
         select(Letter)
         .where(Letter.series == code, Letter.date >= first, Letter.date <= last)
@@ -92,8 +103,10 @@ def _outgoing(session: Session, first: dt.date, last: dt.date, code: str) -> lis
     entries = []
     for row, letter in enumerate(letters, start=1):
         subject = letter.kind.label_fa
+        hidden = _hidden(letter.complaint, levels)
         if letter.complaint is not None:
-            subject = f"{subject}: {letter.complaint.subject}"
+            shown = CLASSIFIED_ROW if hidden else letter.complaint.subject
+            subject = f"{subject}: {shown}"
         identity = letter.facts.get("letter") if isinstance(letter.facts, dict) else None
         count = identity.get("attachments_count") if isinstance(identity, dict) else None
         entries.append(
@@ -107,13 +120,17 @@ def _outgoing(session: Session, first: dt.date, last: dt.date, code: str) -> lis
                 "attachments": count if isinstance(count, int) else 0,
                 "kind": letter.kind.value,
                 "void": letter.state is LetterState.VOID,
-                "tracking_code": letter.complaint.tracking_code if letter.complaint else None,
+                "tracking_code": (
+                    letter.complaint.tracking_code if letter.complaint and not hidden else None
+                ),
             }
         )
     return entries
 
 
-def _incoming(session: Session, first: dt.date, last: dt.date, code: str) -> list[dict[str, Any]]:
+def _incoming(
+    session: Session, first: dt.date, last: dt.date, code: str, levels: Collection[Classification]
+) -> list[dict[str, Any]]:
     papers = session.scalars(
         select(IncomingLetter)
         .where(
@@ -132,10 +149,14 @@ def _incoming(session: Session, first: dt.date, last: dt.date, code: str) -> lis
             "sender": paper.sender,
             "their_number": paper.their_number,
             "their_date": format_jalali(paper.their_date),
-            "subject": paper.subject,
+            "subject": CLASSIFIED_ROW if _hidden(paper.complaint, levels) else paper.subject,
             "answers": paper.cites.number if paper.cites else None,
             "enclosures": paper.enclosures,
-            "tracking_code": paper.complaint.tracking_code if paper.complaint else None,
+            "tracking_code": (
+                paper.complaint.tracking_code
+                if paper.complaint and not _hidden(paper.complaint, levels)
+                else None
+            ),
         }
         for row, paper in enumerate(papers, start=1)
     ]
@@ -151,8 +172,10 @@ def register_book(
 ) -> RegisterBook:
     """The registers (outgoing and incoming by default) of the Jalali ``day``
     (``1405/09/15``) or ``month`` (``1405/09``); exactly one of them (InvalidInput
-    otherwise; with neither, today)."""
+    otherwise; with neither, today).  A row of a case ``actor`` may not see keeps its
+    number, date and correspondent but not its subject or case (``CLASSIFIED_ROW``)."""
     require(actor, Action.READ_REGISTER)
+    levels = visible_levels(actor, runtime.settings)
     unknown = [name for name in registers if name not in REGISTERS]
     if unknown or not registers:
         allowed = ", ".join(REGISTERS)
@@ -170,7 +193,10 @@ def register_book(
     read = {"outgoing": _outgoing, "incoming": _incoming}
     with runtime.sessions() as session:
         books = {
-            name: {"code": codes[name], "entries": read[name](session, first, last, codes[name])}
+            name: {
+                "code": codes[name],
+                "entries": read[name](session, first, last, codes[name], levels),
+            }
             for name in registers
         }
     return RegisterBook(period=period, first=first, last=last, registers=books)

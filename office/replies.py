@@ -92,6 +92,7 @@ def record(
     None leaves it unsaid (the command line); given with ``supersede``, it must not be
     blank (``field_required``, the desk asks for one).
     """
+    levels = visible_levels(actor, runtime.settings)
     actor = require(actor, Action.RECORD_REPLY)
     if supersede and reason is not None and not reason.strip():
         raise InvalidInput("field_required", field="reason")
@@ -105,7 +106,7 @@ def record(
     )
     now, today = runtime.clock.now(), runtime.clock.today()
     with transaction(runtime.sessions) as session:
-        letter = letter_by_number(runtime, session, number)
+        letter = letter_by_number(runtime, session, number, levels)
         reply = replies.record_reply(
             session,
             letter,

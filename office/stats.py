@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from office.access import Action, Actor, require
+from office.access import Action, Actor, require, visible_levels
 from office.runtime import Runtime
 from registry import figures as sql
 from registry.errors import InvalidInput
@@ -254,6 +254,6 @@ def figures(runtime: Runtime, actor: Actor, period: Period | None = None) -> Fig
             served=sql.served(session, calendar, bounds),
             agencies=sql.agency_latency(session, calendar, bounds, today),
             states=sql.cases_by_state(session, bounds),
-            subjects=sql.top_subjects(session, bounds),
+            subjects=sql.top_subjects(session, bounds, visible_levels(actor, runtime.settings)),
             by_month=by_month,
         )

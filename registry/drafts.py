@@ -16,12 +16,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from registry.complaints import visible_condition
 from registry.errors import InvalidInput, NotFound, Refused
 from registry.events import record_event
-from registry.kinds import ComplaintState, DraftState, LetterKind
+from registry.kinds import Classification, ComplaintState, DraftState, LetterKind
 from registry.models import Agency, Complaint, LetterDraft
 
 OPEN_STATES = (DraftState.DRAFT, DraftState.APPROVED, DraftState.SIGNED)
@@ -69,13 +70,27 @@ def new_draft(
     return draft
 
 
-def get_draft(session: Session, draft_id: int, *, lock: bool = False) -> LetterDraft:
-    """The draft, locked for the caller's decision when ``lock``; NotFound otherwise."""
+def get_draft(
+    session: Session,
+    draft_id: int,
+    *,
+    lock: bool = False,
+    levels: Collection[Classification] | None = None,
+) -> LetterDraft:
+    """The draft, locked for the caller's decision when ``lock``; NotFound otherwise, and
+    also, with ``levels`` (the reader's), for a draft of a case classified at another level
+    (as a draft that never was)."""
     query = select(LetterDraft).where(LetterDraft.id == draft_id)
     if lock:
         query = query.with_for_update(of=LetterDraft)
     draft = session.scalars(query).one_or_none()
-    if draft is None:
+    hidden = (
+        draft is not None
+        and levels is not None
+        and draft.complaint is not None
+        and draft.complaint.classification not in levels
+    )
+    if draft is None or hidden:
         raise NotFound("draft_not_found", draft=draft_id)
     return draft
 
@@ -153,15 +168,22 @@ def drafts_in(
     batch: str | None = None,
     ids: Collection[int] | None = None,
     lock: bool = False,
+    levels: Collection[Classification] | None = None,
 ) -> list[LetterDraft]:
     """Drafts in ``states`` (of one batch, or of ``ids``), oldest first, with their case;
-    locked in that order for the caller's decision when ``lock``."""
+    locked in that order for the caller's decision when ``lock``; with ``levels`` (the
+    reader's), none of a case classified at another level."""
     query = (
         select(LetterDraft)
         .where(LetterDraft.state.in_(tuple(states)))
         .options(selectinload(LetterDraft.complaint), selectinload(LetterDraft.letter))
         .order_by(LetterDraft.id)
     )
+    hidden = visible_condition(levels)
+    if hidden is not None:
+        query = query.outerjoin(Complaint, Complaint.id == LetterDraft.complaint_id).where(
+            or_(LetterDraft.complaint_id.is_(None), hidden)
+        )
     if lock:
         query = query.with_for_update(of=LetterDraft)
     if batch is not None:

@@ -13,7 +13,7 @@ The expressions they share (office dates, working days, percentiles) are in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ColumnElement
 
+from registry.complaints import visible_condition
 from registry.figure_sql import (
     Bounds,
     CalendarSql,
@@ -39,7 +40,7 @@ from registry.figure_sql import (
     without_jit,
     zone_offsets,
 )
-from registry.kinds import Channel, ComplaintState, LetterKind, LetterState
+from registry.kinds import Channel, Classification, ComplaintState, LetterKind, LetterState
 from registry.models import Agency, Complainant, Complaint, Event, Letter
 
 __all__ = [
@@ -254,13 +255,21 @@ def cases_by_state(session: Session, bounds: Bounds) -> dict[ComplaintState, int
     return {ComplaintState(state): count for state, count in _rows(session, query)}
 
 
-def top_subjects(session: Session, bounds: Bounds, limit: int = 10) -> list[tuple[str, int]]:
+def top_subjects(
+    session: Session,
+    bounds: Bounds,
+    levels: Collection[Classification] | None = None,
+    limit: int = 10,
+) -> list[tuple[str, int]]:
     """The commonest subjects of the cases registered in the period (spellings that
-    normalise alike count as one subject, shown by one of them), most first."""
+    normalise alike count as one subject, shown by one of them), most first; with
+    ``levels`` (the reader's), only of cases classified at one of them: a subject is the
+    case's own words, unlike the counts."""
     count = func.count().label("cases")
+    hidden = visible_condition(levels)
     query = (
         select(func.min(Complaint.subject), count)
-        .where(*_registered_in(bounds))
+        .where(*_registered_in(bounds), *([] if hidden is None else [hidden]))
         .group_by(Complaint.subject_norm)
         .order_by(count.desc(), Complaint.subject_norm)
         .limit(limit)

@@ -102,3 +102,18 @@ def test_a_hidden_level_is_never_read(
         assert [h.complaint.tracking_code for h in only.hits] == [plain]
     assert complaints.visible_condition(frozenset(Classification)) is None
     assert complaints.visible_condition(None) is None
+
+
+def test_the_top_subjects_are_of_the_cases_the_reader_may_see(
+    sessions: sessionmaker[Session], cases: dict[str, str]
+) -> None:
+    """The figures count every case, but a subject is a case's own words: a hidden case's
+    subject is not among the reader's top subjects."""
+    from registry.figure_sql import Bounds
+    from registry.figures import top_subjects
+
+    month = Bounds(first=dt.date(2026, 11, 22), last=dt.date(2026, 12, 21), zone="Asia/Tehran")
+    with sessions() as session:
+        assert top_subjects(session, month, PLAIN) == [("دیوار", 1)]
+        assert top_subjects(session, month, SECRET) == [("دیوار", 2)]
+        assert top_subjects(session, month) == [("دیوار", 2)]

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.cli_support import Cli, register_args
+from tests.factories import pdf_file
 
 NOT_FOUND = 3
 
@@ -117,6 +119,11 @@ def _dispatch(cli: Cli) -> None:
     runtime.close()
 
 
+def _outgoing_book(cli: Cli, day: str) -> list[dict[str, Any]]:
+    book = cli.json("book", "--day", day, "--register", "outgoing")
+    return list(book["registers"][0]["entries"])
+
+
 def test_the_letters_of_a_hidden_case_are_not_found_either(
     cli: Cli, secret: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -132,12 +139,98 @@ def test_the_letters_of_a_hidden_case_are_not_found_either(
     listed = [x["number"] for x in cli.json("letter", "list")]
     assert not set(listed) & {x["number"] for x in letters}
     assert referral not in [x["number"] for x in cli.json("reply", "outstanding")["letters"]]
+    scan = pdf_file(tmp_path / "reply.pdf")
+    reply = ("--file", str(scan), "--their-number", "۵۵", "--date", "1405/09/01")
     for args in (
         ("letter", "show", referral),
         ("letter", "export", referral, "-o", str(tmp_path / "r.pdf")),
         ("deadline", "explain", referral),
+        # Nor may it act on them: each change finds no such letter, and changes nothing.
+        ("letter", "left", referral, "--by", "hand"),
+        ("letter", "received", referral),
+        ("letter", "void", referral, "--reason", "اشتباه"),
+        ("deadline", "extend", referral, "--days", "3", "--reason", "درخواست دستگاه"),
+        ("deadline", "pause", referral, "--reason", "بازرسی"),
+        ("deadline", "resume", referral, "--reason", "بازرسی"),
+        ("reply", "record", referral, *reply),
+        (
+            "incoming",
+            "register",
+            "--sender",
+            "شهرداری",
+            "--subject",
+            "پاسخ",
+            "--cites",
+            referral,
+            *reply,
+        ),
     ):
         got, out, _ = cli(*args, "--json")
         assert got == NOT_FOUND, (args, out)
-        assert json.loads(out)["error"]["code"] == "letter_not_found"
+        assert json.loads(out)["error"]["code"] == "letter_not_found", args
     assert not (tmp_path / "r.pdf").exists()
+    # The register book keeps the letter's row (the register stays gapless) without its
+    # case's subject or tracking code.
+    book = _outgoing_book(cli, letters[0]["date"])
+    rows = [row for row in book if row["number"] == referral]
+    assert [(row["tracking_code"], row["subject"]) for row in rows] == [
+        (None, "ارجاع شکایت: طبقه‌بندی‌شده")
+    ]
+    assert "سد معبر" not in json.dumps(book, ensure_ascii=False)
+    monkeypatch.setenv("RESIDEGI_OPERATOR_CLEARANCE", "secret")
+    explained = cli.json("deadline", "explain", referral)
+    assert explained["due_date"] == explained["explanation"]["due_date"]
+    assert cli.json("letter", "show", referral)["state"] == "sent"
+    book = _outgoing_book(cli, letters[0]["date"])
+    assert [r["tracking_code"] for r in book if r["number"] == referral] == [secret]
+
+
+def test_the_operator_without_clearance_may_not_work_the_case(
+    cli: Cli, secret: str, tmp_path: Path
+) -> None:
+    decision = tmp_path / "decision.txt"
+    decision.write_text("پاسخ", encoding="utf-8")
+    got, _, err = cli("letter", "preview", "referral", "--case", secret, "-o", str(tmp_path / "p"))
+    assert got == NOT_FOUND and "پیدا نشد" in err
+    assert not (tmp_path / "p").exists()
+    for args in (
+        ("inspect", secret, "--inspector", "رضا کریمی"),
+        ("report", secret),
+        ("answer", secret, "--text-file", str(decision)),
+    ):
+        _unknown(cli, *args)
+
+
+def test_the_drafts_of_a_hidden_case_are_not_shown_nor_decided(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = str(cli.json(*register_args(tmp_path))["tracking_code"])
+    monkeypatch.setenv("RESIDEGI_OFFICE__APPROVAL_REQUIRED_KINDS", '["rejection"]')
+    monkeypatch.setenv("RESIDEGI_OPERATOR_CLEARANCE", "secret")
+    cli.json(
+        "complaint",
+        "review",
+        code,
+        "--reject",
+        "--reason",
+        "خارج از صلاحیت",
+        "--classification",
+        "secret",
+    )
+    (draft,) = cli.json("letter", "drafts")
+    assert draft["tracking_code"] == code
+    monkeypatch.delenv("RESIDEGI_OPERATOR_CLEARANCE")
+
+    assert cli.json("letter", "drafts", "--all") == []
+    for args in (
+        ("letter", "approve", str(draft["id"])),
+        ("letter", "sign", str(draft["id"])),
+        ("letter", "reject-draft", str(draft["id"]), "--reason", "نادرست"),
+    ):
+        got, out, _ = cli(*args, "--json")
+        assert got == NOT_FOUND, (args, out)
+        assert json.loads(out)["error"]["code"] == "draft_not_found"
+    # Deciding "all waiting" passes over it.
+    assert cli.json("letter", "sign", "--all") == []
+    monkeypatch.setenv("RESIDEGI_OPERATOR_CLEARANCE", "secret")
+    assert [d["state"] for d in cli.json("letter", "drafts")] == ["draft"]

@@ -191,4 +191,4 @@ def test_only_the_secretariat_records_the_book(cli: Cli, tmp_path: Path) -> None
     with pytest.raises(Forbidden):
         dispatch_book.record_received(runtime, inspector, number)
     assert dispatch_book.record_received(runtime, clerk, number)["dispatch"]["received_on"]
-    assert dispatch_book.dispatch_of(runtime, number)["dispatch"]["method"] == "email"
+    assert dispatch_book.dispatch_of(runtime, "operator", number)["dispatch"]["method"] == "email"

@@ -184,7 +184,7 @@ def test_the_inspector_drafts_and_the_head_sees_the_letter_as_it_will_print(
 
     saved = _post(desk, Role.INSPECTOR, f"/complaints/{tracking}/answer", {"decision": DECISION})
     assert saved.status_code == 303
-    draft = answer_desk.answer_draft(desk.runtime, tracking)
+    draft = answer_desk.answer_draft(desk.runtime, "operator", tracking)
     assert draft is not None and draft.decision == DECISION and draft.drafted_by == "inspector"
     assert _state(desk, tracking) == "replied"  # a draft moves nothing
 
@@ -219,11 +219,11 @@ def test_draft_refusals(desk: DeskUnderTest) -> None:
     empty = _post(desk, Role.INSPECTOR, f"/complaints/{tracking}/answer", {"decision": "  "})
     assert empty.status_code == 400
     _beside(empty.text, "answer", "decision")
-    assert answer_desk.answer_draft(desk.runtime, tracking) is None
+    assert answer_desk.answer_draft(desk.runtime, "operator", tracking) is None
     waiting = referral(desk).tracking  # no reply yet: nothing to answer
     early = _post(desk, Role.INSPECTOR, f"/complaints/{waiting}/answer", {"decision": DECISION})
     assert early.status_code == 403 or early.status_code == 409
-    assert answer_desk.answer_draft(desk.runtime, waiting) is None
+    assert answer_desk.answer_draft(desk.runtime, "operator", waiting) is None
     for role in (Role.SECRETARIAT, Role.ARCHIVIST, Role.ADMIN):
         refused = _post(desk, role, f"/complaints/{tracking}/answer", {"decision": DECISION})
         assert refused.status_code == 403

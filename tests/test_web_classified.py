@@ -252,3 +252,29 @@ def test_the_admin_clears_a_user_on_the_desk(desk: DeskUnderTest, secret: dict[s
     assert archivist.get(f"/complaints/{secret['tracking']}/dossier.pdf").status_code == 200
     listed = admin.get("/admin/users").text
     assert '<option value="top_secret" selected>به‌کلی سری</option>' in listed
+
+
+def test_without_the_clearance_no_change_reaches_the_case(
+    desk: DeskUnderTest, secret: dict[str, str]
+) -> None:
+    """The inspector, who may take each of these actions on cases they may see, is told
+    of this one what an unknown case would tell (404), and nothing is recorded."""
+    tracking = secret["tracking"]
+    base = f"/complaints/{tracking}"
+    before = case_view(desk.runtime, _staff(CLEARED), tracking).events
+    client, token = desk.client(UNCLEARED), desk.token(UNCLEARED)
+    for url, form in (
+        (f"{base}/inspect", {"inspector": "رضا کریمی"}),
+        (f"{base}/report", {"conclusion": "نتیجه"}),
+        (f"{base}/answer", {"decision": "پاسخ"}),
+        (
+            f"{base}/deadline",
+            {"letter": secret["letter"], "change": "extend", "days": "3", "reason": "دستگاه"},
+        ),
+        (f"{base}/withdraw", {"reason": "انصراف"}),
+    ):
+        response = client.post(url, data={**form, "csrf_token": token})
+        assert response.status_code == 404, url
+        assert SUBJECT not in response.text, url
+    assert client.get(f"{base}/answer/preview.pdf").status_code == 404
+    assert case_view(desk.runtime, _staff(CLEARED), tracking).events == before

@@ -87,7 +87,9 @@ def _case_page(
         priorities=[(p.value, p.label_fa) for p in Priority],
         # A reviewer classifies no higher than their own clearance (office refuses more).
         classifications=[(c.value, c.label_fa) for c in clearance.levels_up_to_ordered()],
-        answer_draft=answer_desk.answer_draft(the_desk.runtime, tracking) if answering else None,
+        answer_draft=answer_desk.answer_draft(the_desk.runtime, staff, tracking)
+        if answering
+        else None,
         honorifics={h.value: h.label_fa or "—" for h in Honorific},
     )
 
