@@ -77,6 +77,9 @@ EVENT_FA = {
     "draft_signed": "امضای پیش‌نویس",
     "draft_rejected": "رد پیش‌نویس",
     "answer_drafted": "پیش‌نویس پاسخ نهایی",
+    # e2e14: a recorded reply is an incoming letter registered first (registry/incoming.py).
+    "incoming_registered": "ثبت نامه وارده",
+    "incoming_attached": "پیوست نامه وارده به پرونده",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -51,6 +52,45 @@ def run_demo(home: Path, complaints: int, settings: dict[str, str] | None = None
     assert done.returncode == 0, done.stdout + done.stderr
     result: dict[str, Any] = json.loads(done.stdout)
     return result
+
+
+def run_residegi(
+    home: Path, *args: str, settings: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``residegi --home home args…`` as an operator types it; refused unless it exits 0."""
+    done = subprocess.run(
+        [*RESIDEGI, "--home", str(home), *args],
+        env=_environment(home, settings),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def fresh_office(home: Path, passphrase: str) -> dict[str, Any]:
+    """A data folder set up as an operator sets up an office, with its default settings:
+    ``init --sample``, ``keys init`` (the key encrypted with ``passphrase``, which the
+    server is then not given) and ``user add`` for the demo's usernames, one role each.
+    What ``run_demo`` returns for ``Served``: the users with their passwords."""
+    run_residegi(home, "init", "--sample")
+    run_residegi(home, "keys", "init", settings={"RESIDEGI_SIGNING_KEY_PASSPHRASE": passphrase})
+    users = []
+    for role, username in (
+        ("secretariat", "dabir"),
+        ("inspector", "bazres"),
+        ("head", "modir"),
+        ("archivist", "bayegan"),
+    ):
+        password = f"{username}-{secrets.token_hex(8)}"
+        secret = home / f".{username}.password"
+        secret.write_text(password + "\n", encoding="utf-8")
+        run_residegi(home, "user", "add", username, "--role", role, "--password-file", str(secret))
+        secret.unlink()
+        users.append({"username": username, "password": password, "roles": [role]})
+    return {"users": users}
 
 
 @dataclass(frozen=True)
