@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
+from registry.text import to_persian_digits
 from tests.desk_server import Served, run_demo, serving
+from tests.factories import national_id, pdf_file
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -62,7 +64,60 @@ def log_out(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/login$"))
 
 
-# Issue 13's walk (the secretariat registers with a PDF scan and gets the receipt, the
-# inspector accepts, the archivist finds the case by an Arabic-ي spelling and downloads
-# its dossier) is the start and the end of issue 14's walk to the signed answer:
-# tests/test_web_browser_e2e14.py.
+def test_register_review_and_retrieve_a_complaint(
+    page: Page, served: Served, output_path: str, tmp_path: Path
+) -> None:
+    """The issue's walk: the secretariat registers a complaint with a PDF scan and gets its
+    receipt; the inspector accepts it; the archivist finds it by an Arabic-ي spelling of
+    the complainant's name and downloads its dossier."""
+    page.set_viewport_size(SCREEN)
+    scan = pdf_file(tmp_path / "scan-1.pdf")
+
+    log_in(page, served, "dabir")
+    page.get_by_role("link", name="ثبت شکایت").click()
+    page.locator("[name=first_name]").fill("مهدی")
+    page.locator("[name=last_name]").fill("کریمی‌نژاد")
+    page.locator("[name=national_id]").fill(to_persian_digits(national_id(1405)))
+    page.locator("[name=mobile]").fill("۰۹۱۲۳۴۵۶۷۸۹")  # Persian digits, as typed
+    page.locator("[name=address]").fill("قزوین، خیابان پیروزی، کوچه ۱۲")
+    page.locator("[name=agency]").select_option(label="شهرداری قزوین")
+    page.locator("[name=subject]").fill("آب‌گرفتگی معبر پس از بارندگی")
+    page.locator("[name=text]").fill(
+        "پس از هر بارندگی جلوی منزل آب جمع می‌شود و چند بار به شهرداری منطقه مراجعه کرده‌ام."
+    )
+    page.locator("[name=evidence]").set_input_files(str(scan))
+    shot(page, output_path, "intake-filled")
+    page.get_by_role("button", name="ثبت شکایت و صدور رسید").click()
+    expect(page).to_have_url(re.compile(r"/complaints/\d{12}$"))
+    tracking = page.url.rsplit("/", 1)[1]
+    receipt = page.get_by_role("link", name=re.compile("رسید ثبت")).first
+    receipt_pdf = page.request.get(served.url + str(receipt.get_attribute("href")))
+    assert receipt_pdf.ok and receipt_pdf.body().startswith(b"%PDF")
+    shot(page, output_path, "case-registered")
+    log_out(page)
+
+    log_in(page, served, "bazres")
+    page.goto(f"{served.url}/complaints/{tracking}")
+    page.get_by_label("پذیرش برای ارجاع").check()
+    page.get_by_label(re.compile("^خلاصه شکایت برای نامه ارجاع")).fill(
+        "شاکی از آب‌گرفتگی معبر جلوی منزل پس از بارندگی شکایت دارد؛ به شهرداری ارجاع شود."
+    )
+    page.get_by_role("button", name="ثبت تصمیم").click()
+    expect(page.locator(".state").first).to_contain_text("پذیرفته‌شده")
+    shot(page, output_path, "case-accepted")
+    log_out(page)
+
+    log_in(page, served, "bayegan")
+    page.get_by_role("link", name="جست‌وجو").click()
+    page.get_by_role("searchbox").fill("مهدي كريمي")  # Arabic Yeh and Kaf
+    page.keyboard.press("Enter")
+    hit = page.locator(f"a[href='/complaints/{tracking}']").first
+    expect(hit).to_be_visible()
+    shot(page, output_path, "search-arabic-spelling")
+    hit.click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="پرونده کامل (PDF)").click()
+    dossier = Path(download.value.path())
+    assert dossier.read_bytes().startswith(b"%PDF")
+    assert tracking in download.value.suggested_filename
+    shot(page, output_path, "case-archivist")
