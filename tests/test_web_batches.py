@@ -161,3 +161,11 @@ def test_a_batch_refused_by_a_rule_shows_the_staff_sentence(
         assert 'id="batch-send"' in page and 'id="waiting-total">۱<' in page
     finally:
         unsigned.close()
+
+
+def test_a_rate_is_shown_with_the_persian_decimal_separator() -> None:
+    from web.desk import persian
+
+    assert persian(12.5) == "۱۲٫۵"
+    assert persian(3) == "۳"
+    assert persian("1405/09/15") == "۱۴۰۵/۰۹/۱۵"

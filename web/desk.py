@@ -61,6 +61,13 @@ class Desk:
     templates: Jinja2Templates
 
 
+def persian(value: object) -> str:
+    """``value`` in Persian digits; a fraction with the Persian decimal separator (۰٫۵)."""
+    if isinstance(value, float):
+        return to_persian_digits(repr(value)).replace(".", "٫")
+    return to_persian_digits(value)
+
+
 def make_templates() -> Jinja2Templates:
     """The desk's Jinja environment: autoescaped, strict about undefined names."""
     env = Environment(
@@ -70,7 +77,7 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["fa"] = to_persian_digits
+    env.filters["fa"] = persian
     env.filters["jalali"] = lambda day: to_persian_digits(format_jalali(day)) if day else "—"
     env.filters["tracking"] = tracking_code
     env.globals["may"] = may
