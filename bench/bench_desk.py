@@ -142,7 +142,8 @@ def page_paths(url: str) -> dict[str, list[str]]:
         codes = list(
             session.scalars(select(Complaint.tracking_code).order_by(Complaint.id).limit(200))
         )
-        agencies = list(session.scalars(select(Agency.name).order_by(Agency.id).limit(10)))
+        # The list's agency filter takes the agency's id, as its form submits it.
+        agencies = list(session.scalars(select(Agency.id).order_by(Agency.id).limit(10)))
         names = session.execute(
             select(Complainant.first_name, Complainant.last_name)
             .where(Complainant.last_name.is_not(None))

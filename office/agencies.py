@@ -7,7 +7,14 @@ from typing import Any
 
 from office.access import Action, Actor, require
 from office.runtime import Runtime
-from registry.agencies import AgencyChanges, add_agency, edit_agency, find_agency, list_agencies
+from registry.agencies import (
+    AgencyChanges,
+    active_agency_names,
+    add_agency,
+    edit_agency,
+    find_agency,
+    list_agencies,
+)
 from registry.db import transaction
 from registry.kinds import AgencyKind, Honorific
 from registry.records import agency_record
@@ -25,18 +32,14 @@ def choices(runtime: Runtime) -> list[tuple[int, str]]:
     """The agencies a complaint may concern, as (id, name): active ones, not the office
     itself, in the registry's order (the governorate first)."""
     with runtime.sessions() as session:
-        return [
-            (a.id, a.name)
-            for a in list_agencies(session)
-            if a.active and a.kind is not AgencyKind.OFFICE
-        ]
+        return [(id_, name) for id_, name, _ in active_agency_names(session)]
 
 
 def counties(runtime: Runtime) -> list[str]:
     """The counties the active agencies belong to, in alphabetical order (a filter's
     choices)."""
     with runtime.sessions() as session:
-        return sorted({a.county for a in list_agencies(session) if a.active and a.county})
+        return sorted({county for _, _, county in active_agency_names(session) if county})
 
 
 def add(

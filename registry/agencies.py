@@ -48,6 +48,18 @@ def list_agencies(session: Session, kind: AgencyKind | None = None) -> list[Agen
     return list(session.scalars(query.order_by(Agency.id)))
 
 
+def active_agency_names(session: Session) -> list[tuple[int, str, str | None]]:
+    """(id, name, county) of the active agencies a complaint may concern (not the office
+    itself), in the registry's order: columns only, for the pages that offer them on every
+    request."""
+    query = (
+        select(Agency.id, Agency.name, Agency.county)
+        .where(Agency.active.is_(True), Agency.kind != AgencyKind.OFFICE)
+        .order_by(Agency.id)
+    )
+    return [(row.id, row.name, row.county) for row in session.execute(query)]
+
+
 def superior_of(agency: Agency) -> Agency | None:
     """Whom an escalation about ``agency`` goes to: a municipality's county governorate,
     a county governorate's governorate (the governor)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from registry import anonymity, identity
 from registry.agencies import find_agency
@@ -334,14 +334,24 @@ def get_complaint(
     return complaint
 
 
+# Complaints loaded for a list's rows (the list, the work queue, ``complaint list``): with
+# their complainants (joined) and their agencies (one more statement, joined to the
+# links); the long texts no row shows stay in the database unless asked for.
+_AS_ROWS = (
+    defer(Complaint.text),
+    defer(Complaint.text_norm),
+    defer(Complaint.summary),
+    defer(Complaint.decision),
+    selectinload(Complaint.agencies).joinedload(ComplaintAgency.agency),
+    joinedload(Complaint.complainant),
+)
+
+
 def list_complaints(
     session: Session, state: ComplaintState | None = None, limit: int | None = None
 ) -> list[Complaint]:
     """Complaints, newest first, optionally in one state."""
-    query = select(Complaint).options(
-        selectinload(Complaint.agencies).selectinload(ComplaintAgency.agency),
-        selectinload(Complaint.complainant),
-    )
+    query = select(Complaint).options(*_AS_ROWS)
     if state is not None:
         query = query.where(Complaint.state == state)
     query = query.order_by(Complaint.registered_at.desc(), Complaint.id.desc())
@@ -376,10 +386,7 @@ def newest_by_state(
     rows = session.scalars(
         select(Complaint)
         .where(Complaint.id.in_(select(newest.c.id)))
-        .options(
-            selectinload(Complaint.agencies).selectinload(ComplaintAgency.agency),
-            selectinload(Complaint.complainant),
-        )
+        .options(*_AS_ROWS)
         .order_by(Complaint.registered_at.desc(), Complaint.id.desc())
     )
     shelves: dict[ComplaintState, list[Complaint]] = {state: [] for state in states}
@@ -459,13 +466,10 @@ def filtered_complaints(
     session: Session, wanted: ComplaintFilter, *, offset: int, limit: int | None
 ) -> list[Complaint]:
     """One page of the complaints ``wanted`` admits (all from ``offset`` when ``limit``
-    is None), newest first (ties by id), with their agencies and complainant loaded."""
+    is None), newest first (ties by id), loaded as list rows (``_AS_ROWS``)."""
     query = (
         _filtered(select(Complaint), wanted)
-        .options(
-            selectinload(Complaint.agencies).selectinload(ComplaintAgency.agency),
-            selectinload(Complaint.complainant),
-        )
+        .options(*_AS_ROWS)
         .order_by(Complaint.registered_at.desc(), Complaint.id.desc())
         .offset(offset)
         .limit(limit)
