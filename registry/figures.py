@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import (
     Float,
     Integer,
-    String,
     case,
     cast,
     func,
@@ -42,7 +41,7 @@ from registry.figure_sql import (
     zone_offsets,
 )
 from registry.kinds import Channel, ComplaintState, LetterKind, LetterState
-from registry.models import Agency, Complainant, Complaint, Letter
+from registry.models import Agency, Complaint, Letter
 
 __all__ = [
     "AgencyLatency",
@@ -73,13 +72,6 @@ class Served:
     by_bucket: tuple[tuple[int, int], ...] = ()
 
 
-def _person() -> ColumnElement[str]:
-    # One row per complaint in ``complainant``: the same person filing twice is two rows,
-    # named by the same national ID (a legal person's too) or foreign ID, so count those.
-    identity = func.coalesce(Complainant.national_id, Complainant.foreign_id, "")
-    return cast(Complainant.kind, String) + ":" + identity
-
-
 def _bucket(buckets: Sequence[Bounds]) -> ColumnElement[int]:
     # Which of the consecutive ``buckets`` a case served in the period was served in.
     if not buckets:
@@ -100,7 +92,9 @@ def served(
     calendar = calendar.until(bounds.last)
     dates = (
         select(
-            _person().label("person"),
+            # Who filed it (registry.complaints.complainant_key): no join to the
+            # complainants, and the index below the query carries it.
+            Complaint.complainant_key.label("person"),
             calendar.local_day(Complaint.registered_at).label("registered"),
             calendar.local_day(Complaint.served_at).label("served"),
             # The registration, when in person, and the visits after it, counted as they
@@ -111,7 +105,6 @@ def served(
             ).label("visits"),
             _bucket(buckets).label("bucket"),
         )
-        .join(Complainant, Complainant.id == Complaint.complainant_id)
         .where(Complaint.served_at >= bounds.start, Complaint.served_at < bounds.end)
         .cte("dates")
         .prefix_with("MATERIALIZED", dialect="postgresql")

@@ -180,7 +180,12 @@ class Complaint(Base):
         Index(
             "ix_complaint_served_at",
             "served_at",
-            postgresql_include=["registered_at", "channel", "complainant_id", "in_person_events"],
+            postgresql_include=[
+                "registered_at",
+                "channel",
+                "complainant_key",
+                "in_person_events",
+            ],
         ),
     )
 
@@ -209,6 +214,10 @@ class Complaint(Base):
     # collected): counted by registry/events.py as each is recorded, filled from the events
     # by migration 0018, so the figures add a column instead of searching events per case.
     in_person_events: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Who filed it, as the figures count complainants (registry.complaints.complainant_key:
+    # the kind and the national or foreign ID): set at registration, the one place a
+    # complaint is made, filled by migration 0018; a complainant's identity never changes.
+    complainant_key: Mapped[str] = mapped_column(String(40), server_default="")
     # Chosen at review (migration 0013): the priority sets its letters' reply deadline
     # where the office gives it one; the classification hides the case from staff not
     # cleared for it (office.access.visible_levels).

@@ -2,9 +2,9 @@
 
 The scenario is tests/test_stats.py's, answers worked out by hand there. Stored: each
 case's count of visits in person after registration (``complaint.in_person_events``),
-kept by the one writer of events and filled by migration 0018 for events recorded before
-it. Not stored: anything that depends on the holidays, so the figures follow a holiday's
-removal at once.
+kept by the one writer of events, and who filed it (``complaint.complainant_key``), set at
+registration; migration 0018 fills both for what was recorded before it. Not stored:
+anything that depends on the holidays, so the figures follow a holiday's removal at once.
 """
 
 from __future__ import annotations
@@ -45,6 +45,12 @@ def _counts(runtime: Runtime) -> dict[str, int]:
         return {str(registered.timestamp()): count for registered, count in rows}
 
 
+def _keys(runtime: Runtime) -> dict[str, str]:
+    with runtime.sessions() as session:
+        rows = session.execute(select(Complaint.registered_at, Complaint.complainant_key))
+        return {str(registered.timestamp()): key for registered, key in rows}
+
+
 def test_visits_are_counted_as_they_are_recorded(runtime: Runtime) -> None:
     counts = _counts(runtime)
     # A: documents brought in person, the answer collected in person: 2 after registering.
@@ -61,14 +67,18 @@ def test_migration_0018_counts_the_visits_recorded_before_it(
 ) -> None:
     """Down to 0017 (the column goes) and up again: the migration counts from the events
     what the writer had counted, on SQLite and PostgreSQL."""
-    before = _counts(runtime)
+    before, keys = _counts(runtime), _keys(runtime)
     assert sum(before.values()) == 3
+    # A and B: person 1 twice; C person 2 (tests/factories.national_id).
+    assert keys[str(at(11, 2).timestamp())] == keys[str(at(11, 16, 9).timestamp())]
+    assert keys[str(at(11, 20).timestamp())].startswith("person:")
+    assert len(set(keys.values())) == 9  # persons 1 to 9
     runtime.engine.dispose()
     engine = make_engine(migrated_url)
     migrate.downgrade(engine, "0017")
     migrate.upgrade(engine, "0018")
     engine.dispose()
-    assert _counts(runtime) == before
+    assert (_counts(runtime), _keys(runtime)) == (before, keys)
     assert stats.figures(runtime, HEAD, AZAR).served.visits_per_case == pytest.approx(1.25)
 
 
