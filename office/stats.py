@@ -240,18 +240,17 @@ def figures(runtime: Runtime, actor: Actor, period: Period | None = None) -> Fig
     with runtime.sessions() as session:
         sql.without_jit(session)
         calendar = sql.CalendarSql.of(session, zone, runtime.settings.weekend_python_days)
-        by_month: list[tuple[Period, int, int]] = []
-        if period.kind is not PeriodKind.MONTH:
-            months = period.month_periods()
-            counts = sql.served_by_bucket(session, [month.bounds(zone) for month in months])
-            by_month = [
-                (month, people, cases)
-                for month, (people, cases) in zip(months, counts, strict=True)
-            ]
+        # A season's or a year's months are counted with the period's own figures.
+        months = period.month_periods() if period.kind is not PeriodKind.MONTH else []
+        served = sql.served(session, calendar, bounds, [month.bounds(zone) for month in months])
+        by_month = [
+            (month, people, cases)
+            for month, (people, cases) in zip(months, served.by_bucket, strict=True)
+        ]
         return Figures(
             period=period,
             today=today,
-            served=sql.served(session, calendar, bounds),
+            served=served,
             agencies=sql.agency_latency(session, calendar, bounds, today),
             states=sql.cases_by_state(session, bounds),
             subjects=sql.top_subjects(session, bounds, visible_levels(actor, runtime.settings)),

@@ -137,6 +137,14 @@ def validated_complainant(data: ComplainantInput) -> Complainant:
     )
 
 
+def complainant_key(complainant: Complainant) -> str:
+    """The person behind a complaint, as the service's figures count complainants
+    (docs/stats.md): one row of ``complainant`` per complaint, so the same person filing
+    twice is named by the same kind and national ID (a legal person's too) or foreign ID.
+    Migration 0018 builds the same text in SQL for the complaints made before it."""
+    return f"{complainant.kind.value}:{complainant.national_id or complainant.foreign_id or ''}"
+
+
 @dataclass(frozen=True)
 class Registration:
     complaint: Complaint
@@ -177,6 +185,7 @@ def register_complaint(
     complaint = Complaint(
         tracking_code=_unused_tracking_code(session),
         complainant=complainant,
+        complainant_key=complainant_key(complainant),
         subject=subject,
         text=text,
         subject_norm=normalize_for_search(subject),

@@ -124,10 +124,11 @@ def without_jit(session: Session) -> None:
     """On PostgreSQL, no JIT compilation for the rest of ``session``'s transaction, and
     room to sort in memory.
 
-    The per-case subquery (visits) makes the planner's cost estimate of a year's figures
-    pass ``jit_above_cost``, and compiling the expressions then took ~0.9 s of a 1.3 s
-    query that runs in 0.35 s without (bench/bench_stats.py): a reporting query over tens
-    of thousands of rows gains nothing from JIT here."""
+    A per-case subquery (the visits, before migration 0018 kept them on the case) made the
+    planner's cost estimate of a year's figures pass ``jit_above_cost``, and compiling the
+    expressions then took ~0.9 s of a 1.3 s query that runs in 0.35 s without
+    (bench/bench_stats.py). The statements now estimate below it, but a reporting query
+    over tens of thousands of rows gains nothing from JIT here, whatever the estimate."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
         # A year's referrals ranked per agency sort ~100,000 rows: in memory, not on disk.

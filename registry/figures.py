@@ -19,14 +19,15 @@ from typing import Any
 
 from sqlalchemy import (
     Float,
-    String,
-    and_,
+    Integer,
     case,
     cast,
     func,
     literal,
+    null,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.base import Executable
@@ -41,7 +42,7 @@ from registry.figure_sql import (
     zone_offsets,
 )
 from registry.kinds import Channel, Classification, ComplaintState, LetterKind, LetterState
-from registry.models import Agency, Complainant, Complaint, Event, Letter
+from registry.models import Agency, Complaint, Letter
 
 __all__ = [
     "AgencyLatency",
@@ -51,13 +52,10 @@ __all__ = [
     "agency_latency",
     "cases_by_state",
     "served",
-    "served_by_bucket",
     "top_subjects",
     "without_jit",
     "zone_offsets",
 ]
-
-IN_PERSON = Channel.IN_PERSON.value
 
 
 @dataclass(frozen=True)
@@ -71,53 +69,43 @@ class Served:
     median_working_days: float | None
     average_working_days: float | None
     visits_per_case: float | None
+    # For each bucket asked for (the months of a season or a year): complainants, cases.
+    by_bucket: tuple[tuple[int, int], ...] = ()
 
 
-def _person() -> ColumnElement[str]:
-    # One row per complaint in ``complainant``: the same person filing twice is two rows,
-    # named by the same national ID (a legal person's too) or foreign ID, so count those.
-    identity = func.coalesce(Complainant.national_id, Complainant.foreign_id, "")
-    return cast(Complainant.kind, String) + ":" + identity
-
-
-def _in_person_events(complaint_id: Any) -> ColumnElement[int]:
-    # Documents brought (an attach without a channel predates channels: at the desk), and
-    # the answer collected in person (recorded when the case is closed).
-    channel = Event.data["channel"].as_string()
-    return (
-        select(func.count())
-        .where(
-            Event.complaint_id == complaint_id,
-            or_(
-                and_(
-                    Event.action == "documents_attached",
-                    func.coalesce(channel, IN_PERSON) == IN_PERSON,
-                ),
-                and_(
-                    Event.action == "state_changed",
-                    Event.after == ComplaintState.CLOSED.value,
-                    channel == IN_PERSON,
-                ),
-            ),
-        )
-        .scalar_subquery()
+def _bucket(buckets: Sequence[Bounds]) -> ColumnElement[int]:
+    # Which of the consecutive ``buckets`` a case served in the period was served in.
+    if not buckets:
+        return literal(0, Integer)
+    return case(
+        *[(Complaint.served_at < bucket.end, index) for index, bucket in enumerate(buckets)],
+        else_=literal(len(buckets)),
     )
 
 
-def served(session: Session, calendar: CalendarSql, bounds: Bounds) -> Served:
-    """Complainants served, days to the answer (calendar and working), visits per case."""
+def served(
+    session: Session, calendar: CalendarSql, bounds: Bounds, buckets: Sequence[Bounds] = ()
+) -> Served:
+    """Complainants served, days to the answer (calendar and working), visits per case;
+    and for each of ``buckets`` (consecutive periods that make up ``bounds``, e.g. the
+    months of a year) the complainants and the cases served in it. One statement: the
+    period's cases are read once."""
     calendar = calendar.until(bounds.last)
     dates = (
         select(
-            _person().label("person"),
+            # Who filed it (registry.complaints.complainant_key): no join to the
+            # complainants, and the index below the query carries it.
+            Complaint.complainant_key.label("person"),
             calendar.local_day(Complaint.registered_at).label("registered"),
             calendar.local_day(Complaint.served_at).label("served"),
+            # The registration, when in person, and the visits after it, counted as they
+            # were recorded (registry/events.py).
             (
                 case((Complaint.channel == Channel.IN_PERSON, 1), else_=0)
-                + _in_person_events(Complaint.id)
+                + Complaint.in_person_events
             ).label("visits"),
+            _bucket(buckets).label("bucket"),
         )
-        .join(Complainant, Complainant.id == Complaint.complainant_id)
         .where(Complaint.served_at >= bounds.start, Complaint.served_at < bounds.end)
         .cte("dates")
         .prefix_with("MATERIALIZED", dialect="postgresql")
@@ -125,6 +113,7 @@ def served(session: Session, calendar: CalendarSql, bounds: Bounds) -> Served:
     days = select(
         dates.c.person,
         dates.c.visits,
+        dates.c.bucket,
         (dates.c.served - dates.c.registered).label("calendar"),
         (
             calendar.working_ordinal(dates.c.served) - calendar.working_ordinal(dates.c.registered)
@@ -134,18 +123,34 @@ def served(session: Session, calendar: CalendarSql, bounds: Bounds) -> Served:
     working_counted = percentiles(days, "working", [(1, 2)]).subquery("working_median")
     calendar_median = select(calendar_counted.c.p0).scalar_subquery()
     working_median = select(working_counted.c.p0).scalar_subquery()
-    row = session.execute(
-        select(
-            func.count(func.distinct(days.c.person)),
-            func.count(),
-            calendar_median,
-            func.avg(cast(days.c.calendar, Float)),
-            working_median,
-            func.avg(cast(days.c.working, Float)),
-            func.avg(cast(days.c.visits, Float)),
-        )
-    ).one()
-    return Served(*(row[0], row[1]), *(_number(value) for value in row[2:]))
+    nothing = cast(null(), Float)
+    whole = select(
+        literal(-1, Integer).label("bucket"),
+        func.count(func.distinct(days.c.person)),
+        func.count(),
+        calendar_median,
+        func.avg(cast(days.c.calendar, Float)),
+        working_median,
+        func.avg(cast(days.c.working, Float)),
+        func.avg(cast(days.c.visits, Float)),
+    )
+    parts = select(
+        days.c.bucket,
+        func.count(func.distinct(days.c.person)),
+        func.count(),
+        *[nothing] * 5,
+    ).group_by(days.c.bucket)
+    # The period's row is bucket -1; a bucket in which nobody was served has no row.
+    found = {row[0]: row[1:] for row in _rows(session, union_all(whole, parts))}
+    people, cases, *numbers = found[-1]
+    by_bucket = tuple(
+        (int(found[index][0]), int(found[index][1])) if index in found else (0, 0)
+        for index in range(len(buckets))
+    )
+    median, average, working, working_average, visits = map(_number, numbers)
+    return Served(
+        int(people), int(cases), median, average, working, working_average, visits, by_bucket
+    )
 
 
 def _rows(session: Session, query: Executable) -> list[tuple[Any, ...]]:
@@ -278,22 +283,3 @@ def top_subjects(
     for subject, cases in session.execute(query):
         found.append((subject, cases))
     return found
-
-
-def served_by_bucket(session: Session, buckets: Sequence[Bounds]) -> list[tuple[int, int]]:
-    """For each of ``buckets`` (consecutive periods, e.g. the months of a year): the
-    complainants and the cases served in it, in one grouped query."""
-    if not buckets:
-        return []
-    which = case(
-        *[(Complaint.served_at < bucket.end, index) for index, bucket in enumerate(buckets)],
-        else_=literal(len(buckets)),
-    ).label("bucket")
-    query = (
-        select(which, func.count(func.distinct(_person())), func.count())
-        .join(Complainant, Complainant.id == Complaint.complainant_id)
-        .where(Complaint.served_at >= buckets[0].start, Complaint.served_at < buckets[-1].end)
-        .group_by(which)
-    )
-    found = {bucket: (people, cases) for bucket, people, cases in _rows(session, query)}
-    return [found.get(index, (0, 0)) for index in range(len(buckets))]

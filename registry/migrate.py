@@ -61,7 +61,7 @@ def revision(engine: Engine, message: str) -> None:
 # keeps these in step with the files).
 REVISIONS = (
     "0001", "0002", "0003", "0004", "0005", "0006", "0007",
-    "0008", "0009", "0010", "0012", "0013", "0014", "0015", "0017",
+    "0008", "0009", "0010", "0012", "0013", "0014", "0015", "0017", "0018",
 )  # fmt: skip
 HEAD = REVISIONS[-1]
 
