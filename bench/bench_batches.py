@@ -57,7 +57,7 @@ def desk_batch(home: Path) -> dict[str, float]:
         taken = batches.start(runtime, staff)
         assert taken.started
         run_id = taken.run.run_id
-        where = start_batch(runtime.settings, run_id, ACTOR)
+        where = start_batch(runtime, run_id, ACTOR)
         assert where is not None  # the bench's environment names no Prefect server
         batches.started_in(runtime, run_id, host=where[0], pid=where[1])
         answered = time.perf_counter() - started

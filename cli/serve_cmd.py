@@ -21,10 +21,19 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
+    batch_runner: Annotated[
+        bool | None,
+        typer.Option(
+            "--batch-runner/--no-batch-runner",
+            help="Keep a warm batch runner beside the desk (default: RESIDEGI_BATCH_RUNNER).",
+        ),
+    ] = None,
 ) -> None:
-    """Serve the staff desk and the public pages (stop with Ctrl+C)."""
-    import uvicorn
+    """Serve the staff desk and the public pages (stop with Ctrl+C); a warm batch runner
+    beside it runs the desk's batches (flows/batch_runner.py)."""
+    from contextlib import nullcontext
 
+    from flows.batch_runner import Beside
     from office.setup import desk_secret
 
     state: App = ctx.obj
@@ -35,6 +44,16 @@ def serve(
     # Every worker reads its settings itself (web/serve.py), from the same data folder.
     os.environ["RESIDEGI_HOME"] = str(state.settings.home)
     output.say(to_persian_digits(f"میز کار در http://{host}:{port}/ آماده است."))
+    runner = state.settings.batch_runner if batch_runner is None else batch_runner
+    # The runner warms up (~15 s) while the desk serves; until it is ready, a batch starts
+    # a process of its own.  It stops when the desk does.
+    with Beside(state.settings) if runner else nullcontext():
+        _serve(host, port, workers)
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
     uvicorn.run(
         "web.serve:app",
         factory=True,

@@ -35,6 +35,11 @@ from registry.errors import ResidegiError
 from registry.kinds import LetterKind
 from registry.settings import Settings
 
+# A run with at most this many letters to send renders them in its own process: two
+# render processes each import WeasyPrint (3.4 s) before their first letter, while this
+# one has it loaded already (the templates' check), and a letter renders in ~0.3 s.
+INLINE_AT_MOST = 4
+
 
 class DispatchParams(BaseModel):
     """What a dispatch run is asked to do."""
@@ -196,16 +201,27 @@ def run_dispatch(
     *,
     failpoints: Failpoints | None = None,
     progress: pipeline.Progress | None = None,
+    pool: RenderPool[int] | None = None,
 ) -> DispatchSummary:
-    """Run the dispatch flow in this process, on Prefect's configured API."""
+    """Run the dispatch flow in this process, on Prefect's configured API.  With ``pool``
+    (entered and warm: the batch runner's), the letters render on it and it stays open;
+    otherwise the run starts its own, or renders in this process when at most
+    ``INLINE_AT_MOST`` letters wait (starting render processes would cost more than
+    rendering them here)."""
     runtime = Runtime(settings)
-    pool = RenderPool[int](pipeline.allowed_workers(settings, params.workers))
-    context = RunContext(runtime, progress, failpoints or Failpoints(), pool)
     try:
-        with pool, given(context):
-            if pipeline.referrals_to_send(context.batch(params.actor)):
-                # The workers warm up while Prefect's API starts and the templates are checked.
-                pool.start()
+        with ExitStack() as stack:
+            context = RunContext(runtime, progress, failpoints or Failpoints(), pool)
+            stack.enter_context(given(context))
+            if pool is None:
+                waiting = pipeline.letters_to_send(context.batch(params.actor), INLINE_AT_MOST)
+                workers = pipeline.allowed_workers(settings, params.workers)
+                inline = waiting <= INLINE_AT_MOST
+                context.pool = stack.enter_context(RenderPool[int](workers, inline=inline))
+                if waiting:
+                    # The workers warm up while Prefect's API starts and the templates are
+                    # checked.
+                    context.pool.start()
             return letter_dispatch(
                 params.actor,
                 params.limit,

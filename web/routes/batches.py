@@ -66,7 +66,7 @@ def batch_start(
         note = f"دسته‌ای که {taken.run.actor} آغاز کرد در کار است؛ دسته دیگری آغاز نشد."
     else:
         try:
-            where = start_batch(runtime.settings, taken.run.run_id, actor)
+            where = start_batch(runtime, taken.run.run_id, actor)
         except Exception as exc:
             # No process, no flow run: nothing will beat the lease, so it is let go now.
             batches.failed_to_start(runtime, taken.run.run_id, f"{type(exc).__name__}: {exc}")
