@@ -227,10 +227,24 @@ def _stop_on_signals(stop: threading.Event) -> None:
 
 
 def serve_forever(settings: Settings, *, workers: int = 2, parent: int | None = None) -> int:
-    """``run`` until SIGTERM or Ctrl+C (either ends the current batch first)."""
+    """``run`` until SIGTERM or Ctrl+C (either ends the current batch first).
+
+    ``run`` goes in a thread of its own and this (main) thread only waits: Prefect's flow
+    engine, run in the main thread, replaces the SIGTERM handler for the length of each
+    flow run with one that aborts the run, so a runner asked to stop would kill the batch
+    it was told to end; in another thread it leaves signals alone."""
     stop = threading.Event()
     _stop_on_signals(stop)
-    return run(settings, stop, workers=workers, parent=parent)
+    ended: list[int] = []
+
+    def body() -> None:
+        ended.append(run(settings, stop, workers=workers, parent=parent))
+
+    worker = threading.Thread(target=body, name="batch-runner")
+    worker.start()
+    while worker.is_alive():
+        worker.join(1.0)  # wakes for the signal handlers
+    return ended[0] if ended else 1
 
 
 def main() -> int:
