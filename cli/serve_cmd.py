@@ -46,7 +46,9 @@ def serve(
     output.say(to_persian_digits(f"میز کار در http://{host}:{port}/ آماده است."))
     runner = state.settings.batch_runner if batch_runner is None else batch_runner
     # The runner warms up (~15 s) while the desk serves; until it is ready, a batch starts
-    # a process of its own.  It stops when the desk does.
+    # a process of its own.  It stops when the desk does.  With a Prefect server
+    # configured, batches go to its workers (flows/batch_process.py): no runner here.
+    runner = runner and not os.environ.get("PREFECT_API_URL")
     with Beside(state.settings) if runner else nullcontext():
         _serve(host, port, workers)
 

@@ -70,7 +70,7 @@ def run_batch(
     data folder, is recorded here): 0 when it ended, 4 on a refusal.  ``pool``: a warm
     render pool to use (the batch runner's)."""
     from flows.dispatch import DispatchParams, run_dispatch
-    from flows.prefect_setup import prepare_flows
+    from flows.prefect_setup import api_starting, prepare_flows
     from office.failpoints import Failpoints
     from office.failures import as_system_failure
     from office.messages import UNEXPECTED, staff_message
@@ -85,6 +85,7 @@ def run_batch(
             settings,
             failpoints=Failpoints.parse(settings.failpoints),
             pool=pool,
+            api_ready=api_starting(),
         )
     except ResidegiError as exc:
         batches.failed(runtime, run_id, staff_message(exc.code, exc.params))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+import threading
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -202,12 +203,14 @@ def run_dispatch(
     failpoints: Failpoints | None = None,
     progress: pipeline.Progress | None = None,
     pool: RenderPool[int] | None = None,
+    api_ready: threading.Event | None = None,
 ) -> DispatchSummary:
     """Run the dispatch flow in this process, on Prefect's configured API.  With ``pool``
     (entered and warm: the batch runner's), the letters render on it and it stays open;
     otherwise the run starts its own, or renders in this process when at most
     ``INLINE_AT_MOST`` letters wait (starting render processes would cost more than
-    rendering them here)."""
+    rendering them here).  ``api_ready``: Prefect's API is starting meanwhile
+    (``prefect_setup.api_starting``); the flow waits for it."""
     runtime = Runtime(settings)
     try:
         with ExitStack() as stack:
@@ -219,9 +222,11 @@ def run_dispatch(
                 inline = waiting <= INLINE_AT_MOST
                 context.pool = stack.enter_context(RenderPool[int](workers, inline=inline))
                 if waiting:
-                    # The workers warm up while Prefect's API starts and the templates are
-                    # checked.
+                    # The workers warm up (inline: this process loads WeasyPrint's fonts
+                    # and the templates) while Prefect's API starts.
                     context.pool.start()
+            if api_ready is not None:
+                api_ready.wait()
             return letter_dispatch(
                 params.actor,
                 params.limit,

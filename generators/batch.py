@@ -120,10 +120,12 @@ class RenderPool(Generic[T]):
 
     def start(self) -> None:
         """Start every worker now, so that they warm up while the caller does other work
-        (otherwise each starts with the first letter it is given)."""
+        (otherwise each starts with the first letter it is given); inline, warm up this
+        process."""
         if not self._entered:
             raise RuntimeError("RenderPool is used outside its with-block")
         if self._executor is None:
+            _warm_up()  # inline: this process loads the fonts and templates now
             return
         for _ in range(self.workers):
             self._executor.submit(_ready)
