@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from office.batches import KIND as BATCH_KIND
-from office.batches import _dead_here, _expiry, _now
+from office.batches import dead_here, lease_expiry, lease_now
 from office.runtime import Runtime
 from registry import batches as lease
 from registry.models import BatchRun
@@ -49,7 +49,7 @@ def available(runtime: Runtime) -> Runner | None:
         run = lease.holder(session, KIND)
     if run is None or run.host is None or run.pid is None:
         return None
-    if lease.expired(run, _now(), _expiry(runtime)) or _dead_here(run):
+    if lease.expired(run, lease_now(), lease_expiry(runtime)) or dead_here(run):
         return None
     return Runner(run.host, run.pid, run.run_id)
 
@@ -62,9 +62,9 @@ def register(runtime: Runtime) -> Runner | None:
         kind=KIND,
         run_id=uuid.uuid4().hex,
         actor=ACTOR,
-        now=_now(),
-        expires_after=_expiry(runtime),
-        dead=_dead_here,
+        now=lease_now(),
+        expires_after=lease_expiry(runtime),
+        dead=dead_here,
     )
     if not taken.started:
         return None
@@ -75,12 +75,13 @@ def register(runtime: Runtime) -> Runner | None:
 
 def beat(runtime: Runtime, runner: Runner) -> bool:
     """The runner lives; False if it lost its lease (taken for dead meanwhile)."""
-    return lease.beat(runtime.sessions, runner.run_id, _now(), host=runner.host, pid=runner.pid)
+    now = lease_now()
+    return lease.beat(runtime.sessions, runner.run_id, now, host=runner.host, pid=runner.pid)
 
 
 def retire(runtime: Runtime, runner: Runner) -> None:
     """The runner stops: its lease let go, so the desk starts processes again."""
-    lease.end(runtime.sessions, runner.run_id, _now(), state=lease.DONE)
+    lease.end(runtime.sessions, runner.run_id, lease_now(), state=lease.DONE)
 
 
 def handed(runtime: Runtime, runner: Runner) -> tuple[str, str] | None:
