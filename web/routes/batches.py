@@ -1,7 +1,8 @@
 """Letter batches from the desk: what waits, per agency; «ارسال» starts the dispatch flow
-in a process of its own (flows/batch_process.py) under the registry's batch lease, so a
-second press while a batch runs shows that batch instead of starting another; the page
-follows the run (HTMX) and lists the past batches from the registry."""
+on the warm batch runner, or else in a process of its own (flows/batch_process.py), under
+the registry's batch lease, so a second press while a batch runs shows that batch instead
+of starting another; the page follows the run (HTMX) and lists the past batches from the
+registry."""
 
 from __future__ import annotations
 
