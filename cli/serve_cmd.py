@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -50,7 +52,20 @@ def serve(
     # configured, batches go to its workers (flows/batch_process.py): no runner here.
     runner = runner and not os.environ.get("PREFECT_API_URL")
     with Beside(state.settings) if runner else nullcontext():
+        _exit_on_sigterm()
         _serve(host, port, workers)
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM ends this process through Python (``SystemExit``), so that what it keeps
+    beside it is stopped on the way out.  uvicorn stops on SIGTERM and then raises the
+    signal again for the handler it found; the default one would kill the process there,
+    leaving the batch runner to notice on its own that its parent is gone."""
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def _serve(host: str, port: int, workers: int) -> None:

@@ -3,7 +3,8 @@ registry (one live runner per registry; a dead or silent one is not handed batch
 a real ``residegi batch-runner`` process picking up a batch the desk's «ارسال» handed it,
 sending every letter exactly once with gapless numbers, stopping cleanly, and, killed
 half-way through a batch, leaving it crashed at once for «ادامه», which then starts a
-process of its own (no runner up) and ends the batch."""
+process of its own (no runner up) and ends the batch; and ``residegi serve`` starting a
+runner beside itself and stopping it when it stops."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from office import batches, runners
 from registry import batches as lease
 from registry.kinds import LetterKind, LetterState, Role
 from registry.models import BatchRun, Letter
+from tests.desk_server import serving
 from tests.web_samples_batches14 import SECRETARIAT, waiting_referrals
 from tests.web_support import OFFICE, DeskUnderTest, desk_fixture
 
@@ -209,3 +211,22 @@ def test_a_runner_killed_mid_batch_leaves_it_to_continue_without_one(
     continued = _ended(desk, child)
     assert continued.state == lease.DONE and continued.pid == child.pid
     _exactly_once_gapless(_sent(desk), 5)
+
+
+@pytest.mark.slow
+def test_serve_keeps_a_runner_beside_it_and_stops_it_with_itself(desk: DeskUnderTest) -> None:
+    office = {f"RESIDEGI_OFFICE__{key.upper()}": value for key, value in OFFICE.items()}
+    settings = {"RESIDEGI_BATCH_RUNNER": "true", **office}
+    with serving(desk.home, {}, settings=settings):
+        deadline = time.monotonic() + READY_S
+        while (runner := runners.available(desk.runtime)) is None:
+            assert time.monotonic() < deadline, (desk.home / "batches" / "runner.log").read_text()
+            time.sleep(0.2)
+        assert runner.host == socket.gethostname()
+    # serve stopped (SIGTERM): it asked its runner to stop, which let its lease go.
+    assert runners.available(desk.runtime) is None
+    assert not background.alive(runner.pid)
+    with desk.runtime.sessions() as session:
+        row = session.scalars(select(BatchRun).where(BatchRun.run_id == runner.run_id)).one()
+    assert row.state == lease.DONE and row.lease is None
+    assert "stopped" in (desk.home / "batches" / "runner.log").read_text(encoding="utf-8")
