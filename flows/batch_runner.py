@@ -21,8 +21,8 @@ Prefect task worker keeps one interpreter but still needs a server of its own an
 task runs carry no progress callback to the desk's lease.  The runner keeps the flow
 exactly as it is (its runs still appear on its Prefect API) and adds no service to run.
 
-``residegi serve`` starts it beside the desk (``Beside``: started again if it dies, at
-most once every ``RESTART_AFTER_S``; stopped when serve stops), unless
+``residegi serve`` starts it beside the desk (``Beside``: started again ``RESTART_AFTER_S``
+after it dies; stopped when serve stops), unless
 ``--no-batch-runner`` or ``RESIDEGI_BATCH_RUNNER=false``; ``residegi batch-runner`` runs
 it on its own.  Stopped (SIGTERM, Ctrl+C), it takes no new batch, ends the one it runs,
 lets its lease go and exits; killed, its batch shows crashed at once on this machine (its
@@ -55,7 +55,7 @@ __all__ = ["Beside", "log_path", "main", "run"]
 
 # Waiting for a live runner's lease (another runner still ending its batch).
 REGISTER_RETRY_S = 2.0
-# serve restarts a runner that died, at most this often.
+# serve restarts a runner this long after it died.
 RESTART_AFTER_S = 30.0
 # serve waits this long for its runner to stop; one still ending a batch is left to end it.
 STOP_WAIT_S = 10.0
@@ -91,8 +91,7 @@ def _warm_up() -> None:
 
 
 class _Pools:
-    """The runner's render pool, kept open and warm; replaced after a run that failed
-    unexpectedly (a worker may have died with it)."""
+    """The runner's render pool, kept open and warm."""
 
     def __init__(self, settings: Settings, workers: int) -> None:
         from office.pipeline import allowed_workers
@@ -160,7 +159,8 @@ def run(
     """Run the desk's batches handed to this process until ``stop`` is set (or, with
     ``parent``, that process is gone): warm up, take the runner lease, then poll for
     batches and run each on the warm pool.  Returns 0 when stopped, 1 when its lease
-    was lost."""
+    was lost or a batch failed unexpectedly (a refusal, such as a rule or a full disk, is
+    the batch's, not the runner's: it goes on)."""
     from flows.batch_process import run_batch
     from flows.prefect_setup import prepare_flows
     from office import runners
@@ -201,9 +201,13 @@ def run(
             _say(f"batch {run_id} for {actor}")
             try:
                 code = run_batch(settings, run_id, actor, pool=pools.current())
-            except Exception as exc:  # recorded on the batch by run_batch; the runner goes on
-                _say(f"batch {run_id} failed: {type(exc).__name__}: {exc}")
-                pools.close()
+            except Exception as exc:
+                # Recorded on the batch by run_batch.  What broke may be the runner's own
+                # (a render process, Prefect's API process): it stops rather than fail
+                # every batch after; serve starts a fresh one (and clicks meanwhile start
+                # processes of their own).
+                _say(f"batch {run_id} failed: {type(exc).__name__}: {exc}; stopping")
+                return 1
             else:
                 _say(f"batch {run_id} ended ({code}) in {time.perf_counter() - began:.2f} s")
         return 1 if heart is not None and heart.lost else 0
@@ -257,7 +261,7 @@ def main() -> int:
 
 class Beside:
     """The runner ``residegi serve`` keeps beside the desk: ``with Beside(settings):``
-    starts it, starts it again if it dies (at most once every ``RESTART_AFTER_S``), and
+    starts it, starts it again ``RESTART_AFTER_S`` after it dies, and
     at the end asks it to stop and waits ``STOP_WAIT_S`` (a runner still ending a batch
     is left to end it, in its own session, as a batch process of its own would be)."""
 
