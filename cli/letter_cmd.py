@@ -219,13 +219,19 @@ def dispatch(
     state.sessions  # noqa: B018 - refuse an uninitialised data folder before Prefect starts
     failpoints = Failpoints.parse(state.settings.failpoints)
     prepare_flows(state.settings)
+    from flows.prefect_setup import api_starting
+
+    # Prefect's temporary API boots while the flow is imported and the letters get ready.
+    api_ready = api_starting()
     from flows.dispatch import DispatchParams, run_dispatch
 
     params = DispatchParams(
         limit=limit, workers=workers, actor=require(acting(state, actor), Action.DISPATCH)
     )
     with output.progress(STAGES_FA, quiet=as_json) as progress:
-        summary = run_dispatch(params, state.settings, failpoints=failpoints, progress=progress)
+        summary = run_dispatch(
+            params, state.settings, failpoints=failpoints, progress=progress, api_ready=api_ready
+        )
     if as_json:
         output.emit_json(summary.model_dump())
         return

@@ -41,6 +41,7 @@ COMMANDS: Mapping[str, str] = {
     "restore": "cli.backup_cmd:restore",
     "deploy": "cli.deploy_cmd:deploy",
     "serve": "cli.serve_cmd:serve",
+    "batch-runner": "cli.batch_runner_cmd:batch_runner",
     "book": "cli.book_cmd:book",
     "stats": "cli.stats_cmd:stats",
     "agency": "cli.agency_cmd:app",

@@ -22,7 +22,7 @@ from typing import Any
 from registry.private import private_dir
 from registry.settings import Settings
 
-__all__ = ["CHILDREN", "alive", "read_request", "reap", "spawn"]
+__all__ = ["CHILDREN", "alive", "read_request", "reap", "spawn", "start"]
 
 PROJECT = Path(__file__).resolve().parents[1]
 # The processes this one started and that have not ended yet.
@@ -63,6 +63,13 @@ def reap() -> None:
 def spawn(settings: Settings, module: str, request: dict[str, Any], log: Path) -> int:
     """Start ``python -m module`` beside this process with ``settings`` and ``request``
     on its standard input, its output to ``log``; its process id, at once."""
+    return start(settings, module, request, log).pid
+
+
+def start(
+    settings: Settings, module: str, request: dict[str, Any], log: Path
+) -> subprocess.Popen[bytes]:
+    """``spawn``, returning the child itself (to stop it, or wait for it)."""
     private_dir(log.parent)
     # The passphrase is not handed over: the child reads it where this process did (the
     # environment).
@@ -74,7 +81,8 @@ def spawn(settings: Settings, module: str, request: dict[str, Any], log: Path) -
     environ["PYTHONPATH"] = os.pathsep.join(
         [str(PROJECT), *filter(None, [environ.get("PYTHONPATH")])]
     )
-    with log.open("wb") as output:
+    # Appended to: a long-lived child started again keeps its earlier output.
+    with log.open("ab") as output:
         child = subprocess.Popen(
             [sys.executable, "-m", module],
             stdin=subprocess.PIPE,
@@ -91,7 +99,7 @@ def spawn(settings: Settings, module: str, request: dict[str, Any], log: Path) -
     # A few kilobytes: well inside the pipe's buffer, so this never waits for the child.
     child.stdin.write(json.dumps(message).encode("utf-8"))
     child.stdin.close()
-    return child.pid
+    return child
 
 
 def read_request() -> tuple[Settings, dict[str, Any]]:

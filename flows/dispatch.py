@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+import threading
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -34,6 +35,11 @@ from registry.dispatch import PendingReferral
 from registry.errors import ResidegiError
 from registry.kinds import LetterKind
 from registry.settings import Settings
+
+# A run with at most this many letters to send renders them in its own process: two
+# render processes each import WeasyPrint (3.4 s) before their first letter, while this
+# one has it loaded already (the templates' check), and a letter renders in ~0.3 s.
+INLINE_AT_MOST = 4
 
 
 class DispatchParams(BaseModel):
@@ -196,16 +202,31 @@ def run_dispatch(
     *,
     failpoints: Failpoints | None = None,
     progress: pipeline.Progress | None = None,
+    pool: RenderPool[int] | None = None,
+    api_ready: threading.Event | None = None,
 ) -> DispatchSummary:
-    """Run the dispatch flow in this process, on Prefect's configured API."""
+    """Run the dispatch flow in this process, on Prefect's configured API.  With ``pool``
+    (entered and warm: the batch runner's), the letters render on it and it stays open;
+    otherwise the run starts its own, or renders in this process when at most
+    ``INLINE_AT_MOST`` letters wait (starting render processes would cost more than
+    rendering them here).  ``api_ready``: Prefect's API is starting meanwhile
+    (``prefect_setup.api_starting``); the flow waits for it."""
     runtime = Runtime(settings)
-    pool = RenderPool[int](pipeline.allowed_workers(settings, params.workers))
-    context = RunContext(runtime, progress, failpoints or Failpoints(), pool)
     try:
-        with pool, given(context):
-            if pipeline.referrals_to_send(context.batch(params.actor)):
-                # The workers warm up while Prefect's API starts and the templates are checked.
-                pool.start()
+        with ExitStack() as stack:
+            context = RunContext(runtime, progress, failpoints or Failpoints(), pool)
+            stack.enter_context(given(context))
+            if pool is None:
+                waiting = pipeline.letters_to_send(context.batch(params.actor), INLINE_AT_MOST)
+                workers = pipeline.allowed_workers(settings, params.workers)
+                inline = waiting <= INLINE_AT_MOST
+                context.pool = stack.enter_context(RenderPool[int](workers, inline=inline))
+                if waiting:
+                    # The workers warm up (inline: this process loads WeasyPrint's fonts
+                    # and the templates) while Prefect's API starts.
+                    context.pool.start()
+            if api_ready is not None:
+                api_ready.wait()
             return letter_dispatch(
                 params.actor,
                 params.limit,

@@ -8,8 +8,10 @@ database under ``<data folder>/prefect``, never the registry's.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import threading
 from collections.abc import MutableMapping
 from pathlib import Path
 
@@ -64,6 +66,39 @@ def prepare_flows(settings: Settings) -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, _RefusalsReported) for f in logger.filters):
             logger.addFilter(_RefusalsReported())
+
+
+def api_starting() -> threading.Event:
+    """Start Prefect's temporary API server now, so that its process boots (~5 s) while
+    this one goes on importing, warming its render workers and checking templates;
+    Prefect would start it only when the first flow runs, and wait for it there.  Wait
+    for the returned event before the first flow run: Prefect's server object counts as
+    running before it answers.  Set at once with a real server configured
+    (``PREFECT_API_URL``) or the temporary one already up (the batch runner's).  Run after
+    ``prepare_flows``."""
+    done = threading.Event()
+    if os.environ.get("PREFECT_API_URL"):
+        done.set()
+        return done
+    # Imported here, in this thread (~2.5 s, paid by the first flow run anyway): a thread
+    # importing it would contend for the same modules' import locks.
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    if server.running:
+        done.set()
+        return done
+
+    def start() -> None:
+        # A failure: the flow run starts it again, and says why.
+        try:
+            with contextlib.suppress(Exception):
+                server.start()
+        finally:
+            done.set()
+
+    threading.Thread(target=start, name="prefect-api-start", daemon=True).start()
+    return done
 
 
 # Where Prefect logs a failed flow or task run, with the exception's traceback.

@@ -95,14 +95,22 @@ def _render_and_seal(job: tuple[T, str, Mapping[str, Any]], seal: SealWith) -> A
 
 
 class RenderPool(Generic[T]):
-    """``with RenderPool(workers) as pool: for key, files in pool.render(jobs): …``"""
+    """``with RenderPool(workers) as pool: for key, files in pool.render(jobs): …``
 
-    def __init__(self, workers: int, *, window_per_worker: int = 4) -> None:
+    ``inline=True``: no processes, the letters render one by one in this one (for a
+    handful of letters, cheaper than starting workers that each import WeasyPrint)."""
+
+    def __init__(self, workers: int, *, window_per_worker: int = 4, inline: bool = False) -> None:
         self.workers = max(1, workers)
         self.window = self.workers * window_per_worker
+        self.inline = inline
+        self._entered = False
         self._executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> RenderPool[T]:
+        self._entered = True
+        if self.inline:
+            return self
         self._executor = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
@@ -112,13 +120,18 @@ class RenderPool(Generic[T]):
 
     def start(self) -> None:
         """Start every worker now, so that they warm up while the caller does other work
-        (otherwise each starts with the first letter it is given)."""
-        if self._executor is None:
+        (otherwise each starts with the first letter it is given); inline, warm up this
+        process."""
+        if not self._entered:
             raise RuntimeError("RenderPool is used outside its with-block")
+        if self._executor is None:
+            _warm_up()  # inline: this process loads the fonts and templates now
+            return
         for _ in range(self.workers):
             self._executor.submit(_ready)
 
     def __exit__(self, *exc: object) -> None:
+        self._entered = False
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
@@ -128,8 +141,12 @@ class RenderPool(Generic[T]):
     ) -> Iterator[tuple[T, RenderedLetter]]:
         """Render ``(key, kind, facts)`` jobs; yields ``(key, files)`` in the jobs' order.
         With ``seal``, a letter whose facts say ``sealed`` comes back with its PDF sealed."""
-        if self._executor is None:
+        if not self._entered:
             raise RuntimeError("RenderPool is used outside its with-block")
+        if self._executor is None:
+            for job in jobs:
+                yield _render(job) if seal is None else _render_and_seal(job, seal)
+            return
         in_flight: deque[Future[tuple[T, RenderedLetter]]] = deque()
         for job in jobs:
             if seal is None:

@@ -51,13 +51,14 @@ class Waiting:
     unrendered: int = 0
 
 
-def _now() -> dt.datetime:
-    # The lease runs on the wall clock, never the office's training clock: expiry is about
-    # real seconds between heartbeats.
+def lease_now() -> dt.datetime:
+    """The time leases and heartbeats are on: the wall clock, never the office's training
+    clock (expiry is about real seconds between heartbeats)."""
     return dt.datetime.now(dt.UTC)
 
 
-def _expiry(runtime: Runtime) -> dt.timedelta:
+def lease_expiry(runtime: Runtime) -> dt.timedelta:
+    """How long a lease lives without a heartbeat."""
     return dt.timedelta(seconds=runtime.settings.batch_lease_seconds)
 
 
@@ -71,7 +72,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _dead_here(run: BatchRun) -> bool:
+def dead_here(run: BatchRun) -> bool:
     """A run on this machine whose process is gone: it will never beat again."""
     return run.host == socket.gethostname() and run.pid is not None and not _alive(run.pid)
 
@@ -104,27 +105,27 @@ def start(runtime: Runtime, actor: Actor) -> lease.Taken:
         kind=KIND,
         run_id=uuid.uuid4().hex,
         actor=name,
-        now=_now(),
-        expires_after=_expiry(runtime),
-        dead=_dead_here,
+        now=lease_now(),
+        expires_after=lease_expiry(runtime),
+        dead=dead_here,
     )
 
 
 def started_in(runtime: Runtime, run_id: str, *, host: str, pid: int) -> None:
     """Where the run's process was started (so that its death shows at once here)."""
-    lease.beat(runtime.sessions, run_id, _now(), host=host, pid=pid)
+    lease.beat(runtime.sessions, run_id, lease_now(), host=host, pid=pid)
 
 
 def failed_to_start(runtime: Runtime, run_id: str, error: str) -> None:
     """The run's process could not be started: the lease is let go with the reason."""
-    lease.end(runtime.sessions, run_id, _now(), state=lease.FAILED, error=error)
+    lease.end(runtime.sessions, run_id, lease_now(), state=lease.FAILED, error=error)
 
 
 def _settle(runtime: Runtime, run: BatchRun) -> BatchRun:
     """``run`` as it stands: a running one whose lease expired (or whose process here is
     gone) is marked crashed now, so the page offers «ادامه»."""
     if run.state == lease.RUNNING and (
-        lease.expired(run, _now(), _expiry(runtime)) or _dead_here(run)
+        lease.expired(run, lease_now(), lease_expiry(runtime)) or dead_here(run)
     ):
         with runtime.sessions() as session, session.begin():
             held = session.get_one(BatchRun, run.id, with_for_update=True)
@@ -227,7 +228,7 @@ class Keeper:
         alive = lease.beat(
             self.runtime.sessions,
             self.run_id,
-            _now(),
+            lease_now(),
             host=socket.gethostname(),
             pid=os.getpid(),
             numbered=numbered,
@@ -282,10 +283,10 @@ def finished(runtime: Runtime, run_id: str, *, since: dt.datetime, drafts: int) 
             )
         )
     return lease.end(
-        runtime.sessions, run_id, _now(), state=lease.DONE, numbers=numbers, drafts=drafts
+        runtime.sessions, run_id, lease_now(), state=lease.DONE, numbers=numbers, drafts=drafts
     )
 
 
 def failed(runtime: Runtime, run_id: str, error: str) -> BatchRun:
     """The run ended with the staff's sentence ``error``."""
-    return lease.end(runtime.sessions, run_id, _now(), state=lease.FAILED, error=error)
+    return lease.end(runtime.sessions, run_id, lease_now(), state=lease.FAILED, error=error)

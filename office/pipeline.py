@@ -440,6 +440,19 @@ def pending_referrals(batch: Batch, limit: int | None) -> list[dispatch.PendingR
         return dispatch.pending_referrals(session, limit)
 
 
+def letters_to_send(batch: Batch, at_most: int) -> int:
+    """How many letters a dispatch would render now (pending referrals, signed drafts to
+    number, unrendered letters), counted up to a little over ``at_most`` (enough to tell a
+    small batch from a large one without reading a large one's rows)."""
+    with batch.runtime.sessions() as session:
+        pending = len(dispatch.pending_referrals(session, at_most + 1))
+        signed = len(signed_to_number(session, LetterKind.REFERRAL))
+        unrendered = len(
+            dispatch.letters_in_state(session, LetterState.NUMBERED, (LetterKind.REFERRAL,))
+        )
+    return pending + signed + unrendered
+
+
 def referrals_to_send(batch: Batch) -> bool:
     """Whether a dispatch has anything to do: a pending referral, a signed draft of one
     to number, or an unrendered one."""

@@ -328,6 +328,19 @@ class Settings(BaseSettings):
         description="Seconds without a heartbeat after which a desk batch's lease expires "
         "(its run taken for dead, «ادامه» offered); the run beats every third of it.",
     )
+    batch_runner: bool = Field(
+        True,
+        description="residegi serve starts a warm batch runner beside the desk (its "
+        "Prefect API and render processes kept up, so a desk batch starts at once); "
+        "false: each batch starts a process of its own.",
+    )
+    batch_runner_poll_seconds: float = Field(
+        0.2,
+        gt=0,
+        le=60,
+        description="How often the warm batch runner looks in the registry for a batch "
+        "the desk handed it.",
+    )
     max_image_pixels: int = Field(
         200_000_000,
         ge=1,

@@ -32,6 +32,9 @@ def free_port() -> int:
 
 def _environment(home: Path, settings: dict[str, str] | None = None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("RESIDEGI_")}
+    # No warm batch runner (its Prefect API and render processes cost ~15 s of CPU at
+    # start) unless the test asks for one: only the batch tests use it.
+    env["RESIDEGI_BATCH_RUNNER"] = "false"
     env.update(settings or {})
     env["RESIDEGI_HOME"] = str(home)
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])

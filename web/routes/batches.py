@@ -1,7 +1,8 @@
 """Letter batches from the desk: what waits, per agency; «ارسال» starts the dispatch flow
-in a process of its own (flows/batch_process.py) under the registry's batch lease, so a
-second press while a batch runs shows that batch instead of starting another; the page
-follows the run (HTMX) and lists the past batches from the registry."""
+on the warm batch runner, or else in a process of its own (flows/batch_process.py), under
+the registry's batch lease, so a second press while a batch runs shows that batch instead
+of starting another; the page follows the run (HTMX) and lists the past batches from the
+registry."""
 
 from __future__ import annotations
 
@@ -66,7 +67,7 @@ def batch_start(
         note = f"دسته‌ای که {taken.run.actor} آغاز کرد در کار است؛ دسته دیگری آغاز نشد."
     else:
         try:
-            where = start_batch(runtime.settings, taken.run.run_id, actor)
+            where = start_batch(runtime, taken.run.run_id, actor)
         except Exception as exc:
             # No process, no flow run: nothing will beat the lease, so it is let go now.
             batches.failed_to_start(runtime, taken.run.run_id, f"{type(exc).__name__}: {exc}")
