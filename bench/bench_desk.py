@@ -217,7 +217,7 @@ def memory_over(base: str, pids: list[int], paths: list[str], cookie: str) -> li
     """A worker's resident memory (KiB, the largest worker's) before and after each 1,000
     of 10,000 requests."""
     readings = [_rss_kib(pids)]
-    with httpx.Client(base_url=base, headers={"Cookie": cookie}) as client:
+    with httpx.Client(base_url=base, headers={"Cookie": cookie}, timeout=30) as client:
         for index in range(10_000):
             response = client.get(paths[index % len(paths)])
             assert response.status_code == 200, (paths[index % len(paths)], response.status_code)
@@ -270,12 +270,18 @@ def main() -> None:
                 who = archivist if kind == "search" else cookie
                 wrk(base, paths[kind], who, delay_ms=0, seconds=3)  # warm the caches
                 for pacing in ("lock-step", "staggered"):
-                    figures[pacing][kind] = wrk(
+                    got = figures[pacing][kind] = wrk(
                         base, paths[kind], who, delay_ms=1000, seconds=args.seconds,
                         spread=pacing == "staggered",
                     )  # fmt: skip
+                    # As it comes: a long run that stops later still tells what it measured.
+                    say(
+                        f"{kind}, {pacing}: median {got['median_ms']:.1f} ms, "
+                        f"p95 {got['p95_ms']:.1f} ms"
+                    )
             mixed = [p for kind in ("queue", "list", "case") for p in paths[kind]]
             figures["saturation"] = wrk(base, mixed, cookie, delay_ms=0, seconds=args.seconds)
+            say(f"saturation: {figures['saturation']}")
             figures["rss_kib"] = memory_over(
                 base, _worker_pids(server, args.workers), mixed, cookie
             )
