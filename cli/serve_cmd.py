@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import signal
 from types import FrameType
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -13,9 +13,6 @@ from cli import output
 from cli.context import App
 from registry.errors import InvalidInput
 from registry.text import to_persian_digits
-
-if TYPE_CHECKING:
-    import uvicorn
 
 # More workers than this buys nothing on an office's server and costs ~100 MB each.
 MAX_WORKERS = 32
@@ -72,11 +69,13 @@ def _exit_on_sigterm() -> None:
 
 
 def _serve(host: str, port: int, workers: int) -> None:
-    """uvicorn.run's own steps, with the listening socket of ``tcp_config``."""
+    """uvicorn.run's own steps, with the listening socket of ``web.listener.TcpConfig``."""
     from uvicorn import Server
     from uvicorn.supervisors import Multiprocess
 
-    config = tcp_config(
+    from web.listener import TcpConfig
+
+    config = TcpConfig(
         "web.serve:app",
         factory=True,
         host=host,
@@ -95,27 +94,3 @@ def _serve(host: str, port: int, workers: int) -> None:
     server.run()
     if not server.started:  # the address is taken, say (uvicorn has said why)
         raise SystemExit(3)
-
-
-def tcp_config(app: str, **options: Any) -> uvicorn.Config:
-    """A uvicorn ``Config`` whose listening socket says it is TCP.
-
-    With more than one worker, uvicorn binds the socket itself with its protocol left at 0;
-    the connections it accepts inherit that, and asyncio turns Nagle's algorithm off
-    (``TCP_NODELAY``) only on sockets that say TCP.  Every answer on a kept-alive
-    connection after the first then waited for the browser's delayed ACK, about 40 ms on
-    Linux (uvicorn issue 3149).  One worker is not affected: asyncio binds that socket."""
-    import socket
-
-    import uvicorn
-
-    class TcpConfig(uvicorn.Config):
-        def bind_socket(self) -> socket.socket:
-            bound = super().bind_socket()
-            if bound.family not in (socket.AF_INET, socket.AF_INET6):
-                return bound
-            tcp = socket.socket(bound.family, bound.type, socket.IPPROTO_TCP, bound.detach())
-            tcp.set_inheritable(True)
-            return tcp
-
-    return TcpConfig(app, **options)

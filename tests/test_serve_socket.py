@@ -7,11 +7,11 @@ from __future__ import annotations
 import asyncio
 import socket
 
-from cli.serve_cmd import tcp_config
+from web.listener import TcpConfig
 
 
 def test_the_connections_a_worker_accepts_send_at_once() -> None:
-    config = tcp_config("web.serve:app", factory=True, host="127.0.0.1", port=0, workers=2)
+    config = TcpConfig("web.serve:app", factory=True, host="127.0.0.1", port=0, workers=2)
     listening = config.bind_socket()
     assert listening.proto == socket.IPPROTO_TCP
     assert listening.get_inheritable()  # handed to the worker processes
