@@ -236,8 +236,12 @@ def _worker_pids(server: subprocess.Popen[str], workers: int) -> list[int]:
     # supervisor starts one child per worker.
     if workers == 1:
         return [server.pid]
+    # Only those: serve's other children are multiprocessing's resource tracker and the
+    # batch runner (a process of its own, with its render pool and Prefect's API).
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    return [int(pid) for pid in children]
+    return [
+        int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
 
 
 def main() -> None:
