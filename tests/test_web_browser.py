@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,6 +65,38 @@ def log_out(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/login$"))
 
 
+def find_by_arabic_spelling(page: Page, tracking: str, output_path: str, picture: str) -> None:
+    """The archivist searches «مهدي كريمي» (Arabic Yeh and Kaf) and opens case
+    ``tracking`` from the hits."""
+    page.get_by_role("link", name="جست‌وجو").click()
+    page.get_by_role("searchbox").fill("مهدي كريمي")
+    page.keyboard.press("Enter")
+    hit = page.locator(f"a[href='/complaints/{tracking}']").first
+    expect(hit).to_be_visible()
+    shot(page, output_path, picture)
+    hit.click()
+
+
+def download_dossier_pdf(page: Page, tracking: str) -> None:
+    """The case page's dossier link gives a PDF named after the case."""
+    with page.expect_download() as download:
+        page.get_by_role("link", name="پرونده کامل (PDF)").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    assert tracking in download.value.suggested_filename
+
+
+def rasterised_preview(page: Page, case: str, folder: Path, output_path: str, name: str) -> None:
+    """The final answer's preview of case page ``case`` is a PDF; its first page goes to
+    the output folder as ``name``.png (headless Chromium shows no PDF in the page)."""
+    preview = page.request.get(f"{case}/answer/preview.pdf")
+    assert preview.ok and preview.body().startswith(b"%PDF")
+    (folder / "preview.pdf").write_bytes(preview.body())
+    picture = Path(output_path) / name
+    picture.parent.mkdir(parents=True, exist_ok=True)
+    rasterise = ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"]
+    subprocess.run([*rasterise, str(folder / "preview.pdf"), str(picture)], check=True)
+
+
 def test_register_review_and_retrieve_a_complaint(
     page: Page, served: Served, output_path: str, tmp_path: Path
 ) -> None:
@@ -108,16 +141,6 @@ def test_register_review_and_retrieve_a_complaint(
     log_out(page)
 
     log_in(page, served, "bayegan")
-    page.get_by_role("link", name="جست‌وجو").click()
-    page.get_by_role("searchbox").fill("مهدي كريمي")  # Arabic Yeh and Kaf
-    page.keyboard.press("Enter")
-    hit = page.locator(f"a[href='/complaints/{tracking}']").first
-    expect(hit).to_be_visible()
-    shot(page, output_path, "search-arabic-spelling")
-    hit.click()
-    with page.expect_download() as download:
-        page.get_by_role("link", name="پرونده کامل (PDF)").click()
-    dossier = Path(download.value.path())
-    assert dossier.read_bytes().startswith(b"%PDF")
-    assert tracking in download.value.suggested_filename
+    find_by_arabic_spelling(page, tracking, output_path, "search-arabic-spelling")
+    download_dossier_pdf(page, tracking)
     shot(page, output_path, "case-archivist")

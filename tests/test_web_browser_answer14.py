@@ -33,7 +33,7 @@ from registry.models import Complaint, Letter
 from registry.settings import Settings
 from tests.desk_server import RESIDEGI, Served, run_demo, serving
 from tests.factories import png_bytes
-from tests.test_web_browser import SCREEN, log_in, log_out, shot
+from tests.test_web_browser import SCREEN, log_in, log_out, rasterised_preview, shot
 from tests.web_samples_answer14 import DECISION, FINDINGS
 from tests.web_samples_web13a import pdf_bytes
 
@@ -173,13 +173,7 @@ def test_inspect_report_draft_and_sign_an_answer_in_the_browser(
     page.goto(case)
     expect(page.locator("#answer-draft-text")).to_contain_text("آسفالت معابر")
     expect(page.locator("object.letter-preview")).to_be_visible()
-    preview = page.request.get(f"{case}/answer/preview.pdf")
-    assert preview.ok and preview.body().startswith(b"%PDF")
-    (tmp_path / "preview.pdf").write_bytes(preview.body())
-    picture = Path(output_path) / "answer14-preview"
-    picture.parent.mkdir(parents=True, exist_ok=True)
-    rasterise = ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"]
-    subprocess.run([*rasterise, str(tmp_path / "preview.pdf"), str(picture)], check=True)
+    rasterised_preview(page, case, tmp_path, output_path, "answer14-preview")
     shot(page, output_path, "answer14-head-preview")
 
     page.locator("#sign-passphrase").fill("not-the-passphrase")

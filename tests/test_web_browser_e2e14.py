@@ -39,7 +39,15 @@ from registry.kinds import ComplaintState
 from registry.text import to_persian_digits
 from tests.desk_server import RESIDEGI, Served, fresh_office, serving
 from tests.factories import national_id, pdf_file
-from tests.test_web_browser import SCREEN, log_in, log_out, shot
+from tests.test_web_browser import (
+    SCREEN,
+    download_dossier_pdf,
+    find_by_arabic_spelling,
+    log_in,
+    log_out,
+    rasterised_preview,
+    shot,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -189,14 +197,7 @@ def test_one_complaint_from_intake_to_signed_answer_through_the_desk(
     page.goto(case)
     expect(page.locator("#answer-draft-text")).to_contain_text("لایروبی آبراهه")
     expect(page.locator("object.letter-preview")).to_be_visible()
-    preview = page.request.get(f"{case}/answer/preview.pdf")
-    assert preview.ok and preview.body().startswith(b"%PDF")
-    # Headless Chromium shows no PDF in the page: the letter's first page as a picture.
-    (tmp_path / "preview.pdf").write_bytes(preview.body())
-    picture = Path(output_path) / "e2e14-6-letter-preview"
-    picture.parent.mkdir(parents=True, exist_ok=True)
-    rasterise = ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"]
-    subprocess.run([*rasterise, str(tmp_path / "preview.pdf"), str(picture)], check=True)
+    rasterised_preview(page, case, tmp_path, output_path, "e2e14-6-letter-preview")
     shot(page, output_path, "e2e14-6-head-preview")
     page.locator("#sign-passphrase").fill(PASSPHRASE)
     page.get_by_role("button", name="امضا و ارسال").click()
@@ -215,17 +216,8 @@ def test_one_complaint_from_intake_to_signed_answer_through_the_desk(
     # 7. The archivist finds the case by an Arabic spelling of the name and downloads its
     # dossier, as PDF and as a BagIt zip; the signed answer in the zip passes `verify`.
     log_in(page, served, "bayegan")
-    page.get_by_role("link", name="جست‌وجو").click()
-    page.get_by_role("searchbox").fill("مهدي كريمي")  # Arabic Yeh and Kaf
-    page.keyboard.press("Enter")
-    hit = page.locator(f"a[href='/complaints/{tracking}']").first
-    expect(hit).to_be_visible()
-    shot(page, output_path, "e2e14-7-search-arabic-spelling")
-    hit.click()
-    with page.expect_download() as download:
-        page.get_by_role("link", name="پرونده کامل (PDF)").click()
-    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
-    assert tracking in download.value.suggested_filename
+    find_by_arabic_spelling(page, tracking, output_path, "e2e14-7-search-arabic-spelling")
+    download_dossier_pdf(page, tracking)
     with page.expect_download() as download:
         page.get_by_role("link", name="بسته بایگانی (BagIt)").click()
     assert tracking in download.value.suggested_filename
