@@ -69,11 +69,11 @@ def _exit_on_sigterm() -> None:
 
 
 def _serve(host: str, port: int, workers: int) -> None:
-    """uvicorn.run's own steps, with the listening socket of ``web.listener.TcpConfig``."""
+    """uvicorn.run's own steps, with the listening socket of ``cli.listener.TcpConfig``."""
     from uvicorn import Server
     from uvicorn.supervisors import Multiprocess
 
-    from web.listener import TcpConfig
+    from cli.listener import TcpConfig
 
     config = TcpConfig(
         "web.serve:app",

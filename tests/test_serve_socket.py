@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import socket
 
-from web.listener import TcpConfig
+from cli.listener import TcpConfig
 
 
 def test_the_connections_a_worker_accepts_send_at_once() -> None:
