@@ -137,6 +137,12 @@ def _settle(runtime: Runtime, run: BatchRun) -> BatchRun:
     return run
 
 
+def rate(run: BatchRun) -> float | None:
+    """Letters stored a second over the run so far (None before the first)."""
+    seconds = (run.heartbeat_at - run.started_at).total_seconds()
+    return round(run.stored / seconds, 1) if run.stored and seconds > 0 else None
+
+
 def find(runtime: Runtime, actor: Actor, run_id: str) -> BatchRun | None:
     """The batch ``run_id`` as it stands now (crashed if its lease expired)."""
     require(actor, Action.DISPATCH)

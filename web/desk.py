@@ -22,6 +22,7 @@ from starlette_wtf.form import SUBMIT_METHODS
 from starlette_wtf.util import validate_csrf
 from wtforms import ValidationError
 
+from generators.charts import format_number_fa
 from office.access import Action, Staff, may, require
 from office.messages import staff_message
 from office.runtime import Runtime
@@ -62,9 +63,10 @@ class Desk:
 
 
 def persian(value: object) -> str:
-    """``value`` in Persian digits; a fraction with the Persian decimal separator (۰٫۵)."""
+    """``value`` in Persian digits; a fraction as the figures print one (``format_number_fa``:
+    the Persian decimal separator, ۰٫۵)."""
     if isinstance(value, float):
-        return to_persian_digits(repr(value)).replace(".", "٫")
+        return format_number_fa(value)
     return to_persian_digits(value)
 
 

@@ -13,16 +13,9 @@ from flows.batch_process import start_batch
 from office import batches
 from office.access import Action, Staff, require
 from registry.batches import RUNNING
-from registry.models import BatchRun
 from web.desk import Desk, desk, needs, page
 
 router = APIRouter()
-
-
-def rate(run: BatchRun) -> float | None:
-    """Letters stored a second over the run so far (None before the first)."""
-    seconds = (run.heartbeat_at - run.started_at).total_seconds()
-    return round(run.stored / seconds, 1) if run.stored and seconds > 0 else None
 
 
 @router.get("/batches", response_class=HTMLResponse)
@@ -44,7 +37,7 @@ def batches_page(
         waiting=batches.waiting(runtime, staff),
         run=last,
         running=last is not None and last.state == RUNNING,
-        rate=rate(last) if last is not None else None,
+        rate=batches.rate(last) if last is not None else None,
         letters=batches.sent_letters(runtime, staff, list(last.numbers)) if last else [],
         runs=runs,
         zone=runtime.clock.zone,
