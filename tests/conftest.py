@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +168,47 @@ def base_url() -> str | None:
     """No base URL: each browser test names its server's address (and pytest-base-url's own
     fixture trips pytest's deprecation of session fixtures defined as methods)."""
     return None
+
+
+# Playwright's sync API runs its event loop in a greenlet of the test's own thread, and the
+# loop stays the thread's running loop from the first browser test to the end of the
+# worker's session (pytest-playwright's browser is session-wide).  Code under test that
+# runs a loop of its own (pyHanko signs and validates through asyncio.run) is refused in
+# such a thread, so every other test runs with that loop set aside, and gets it back after.
+def _uses_the_browser(item: pytest.Item) -> bool:
+    return "playwright" in getattr(item, "fixturenames", ())
+
+
+@contextmanager
+def _browsers_loop_set_aside(item: pytest.Item) -> Iterator[None]:
+    loop = asyncio._get_running_loop()
+    if loop is None or _uses_the_browser(item):
+        yield
+        return
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(loop)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    with _browsers_loop_set_aside(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    with _browsers_loop_set_aside(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, None, None]:
+    if nextitem is None:  # the session's fixtures end here, the browser's among them
+        return (yield)
+    with _browsers_loop_set_aside(item):
+        return (yield)
