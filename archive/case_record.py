@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from registry.jalali import format_jalali
 from registry.jalali import format_jalali_or_none as _jalali
-from registry.kinds import LETTER_KIND_FA, Channel, ComplainantKind
+from registry.kinds import LETTER_KIND_FA, ComplainantKind
 from registry.models import Complaint, Event, Letter, Reply
 from registry.people import display_name
 from registry.records import (
@@ -43,13 +43,6 @@ __all__ = [
     "reply_title",
 ]
 
-CHANNEL_FA = {
-    Channel.IN_PERSON: "حضوری",
-    Channel.WEB: "وب‌گاه",
-    Channel.MAIL: "پست",
-    Channel.PHONE: "تلفن",
-    Channel.SAMAD: "سامانه سامد",
-}
 IDENTITY_LABEL_FA = {
     ComplainantKind.PERSON: "کد ملی",
     ComplainantKind.LEGAL: "شناسه ملی",
@@ -193,7 +186,7 @@ def cover_data(
             "agencies": list(case["agencies"]),
             "subject": complaint.subject,
             "registered": case["registered_date"],
-            "channel": CHANNEL_FA.get(complaint.channel, complaint.channel.value),
+            "channel": complaint.channel.label_fa,
             "state": complaint.state.label_fa,
         },
         "entries": [
@@ -212,4 +205,4 @@ def cover_data(
     }
 
 
-__all__ += ["CHANNEL_FA", "LETTER_KIND_FA"]
+__all__ += ["LETTER_KIND_FA"]

@@ -42,6 +42,20 @@ class Channel(enum.StrEnum):
     PHONE = "phone"
     SAMAD = "samad"
 
+    @property
+    def label_fa(self) -> str:
+        return CHANNEL_FA[self]
+
+
+# How a complaint or a document came, as the desk offers it and the dossier prints it.
+CHANNEL_FA = {
+    Channel.IN_PERSON: "حضوری",
+    Channel.MAIL: "پست",
+    Channel.PHONE: "تلفن",
+    Channel.WEB: "وب‌گاه",
+    Channel.SAMAD: "سامانه سامد",
+}
+
 
 class DocumentKind(enum.StrEnum):
     EVIDENCE = "evidence"  # evidence of the complaint

@@ -18,6 +18,7 @@ from registry.complaints import ComplainantInput, ComplaintInput
 from registry.errors import ErrorKind, InvalidInput, ResidegiError
 from registry.jalali import parse_jalali_date
 from registry.kinds import (
+    CHANNEL_FA,
     COMPLAINT_STATE_FA,
     DOCUMENT_KIND_FA,
     Channel,
@@ -32,13 +33,6 @@ from web.forms import FormErrors, kept, refusal, submitted, text_of
 
 router = APIRouter()
 
-CHANNEL_FA = {
-    Channel.IN_PERSON: "حضوری",
-    Channel.MAIL: "پست",
-    Channel.PHONE: "تلفن",
-    Channel.WEB: "وب‌گاه",
-    Channel.SAMAD: "سامانه سامد",
-}
 KIND_FA = {
     ComplainantKind.PERSON: "شخص حقیقی (ایرانی)",
     ComplainantKind.FOREIGN: "اتباع خارجی",
