@@ -8,13 +8,24 @@ from typing import Any
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 
+from office.access import Forbidden
 from office.complaints import Upload
 from office.messages import MESSAGES, staff_message
-from registry.errors import ResidegiError
+from registry.errors import ErrorKind, ResidegiError
 from registry.kinds import DocumentKind
 from web.desk import error_text
 
-__all__ = ["FormErrors", "field_of", "kept", "read_uploads", "refusal", "submitted", "text_of"]
+__all__ = [
+    "FormErrors",
+    "field_of",
+    "form_refusal",
+    "kept",
+    "read_uploads",
+    "refusal",
+    "refusal_status",
+    "submitted",
+    "text_of",
+]
 
 # A refusal whose code says which field it concerns, where its parameters do not.
 _FIELD_OF_CODE = {
@@ -54,6 +65,22 @@ def desk_text(error: ResidegiError) -> str:
 def refusal(error: ResidegiError, default: str = "form") -> FormErrors:
     """``{field: Persian sentence}`` for one refusal."""
     return {field_of(error, default): desk_text(error)}
+
+
+def form_refusal(error: ResidegiError) -> bool:
+    """Whether ``error`` refuses what the form said (shown beside a field), not a missing
+    role (403) or a failure of the system (503), which the app's handlers answer."""
+    refusable = (ErrorKind.INPUT, ErrorKind.NOT_FOUND, ErrorKind.REFUSED)
+    return error.kind in refusable and not isinstance(error, Forbidden)
+
+
+def refusal_status(error: ResidegiError, field: str) -> int:
+    """The status of the page that shows a form's refusal beside ``field``: 409 a rule; 404
+    the thing the form acts on gone (a refusal of the whole ``form``); 400 bad input, a
+    field's value that names nothing known among it."""
+    if error.kind is ErrorKind.REFUSED:
+        return 409
+    return 404 if error.kind is ErrorKind.NOT_FOUND and field == "form" else 400
 
 
 def text_of(form: FormData, name: str) -> str:

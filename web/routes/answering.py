@@ -7,22 +7,21 @@ office/inspection.py and office/answer_desk.py; a refusal comes back beside its 
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from office import answer_desk, inspection
 from office import complaints as office_complaints
-from office.access import Action, Forbidden, Staff
-from registry.errors import ErrorKind, InvalidInput, ResidegiError
+from office.access import Action, Staff
+from registry.errors import InvalidInput, ResidegiError
 from registry.jalali import parse_jalali_date
 from registry.kinds import DocumentKind, Honorific
 from registry.text import to_ascii_digits, to_persian_digits
+from web.case_page import refused
 from web.desk import Desk, desk, needs
-from web.forms import FormErrors, desk_text, field_of, kept, submitted, text_of
-from web.routes.cases import _case_page
+from web.forms import kept, submitted, text_of
 
 router = APIRouter()
 
@@ -39,34 +38,7 @@ _FIELD_OF_CODE = {
     "signing_key_unreadable": "passphrase",
     "signing_key_missing": "passphrase",
 }
-
-
-def _refused(
-    request: Request,
-    staff: Staff,
-    the_desk: Desk,
-    tracking: str,
-    exc: ResidegiError,
-    form_name: str,
-    values: dict[str, Any],
-) -> HTMLResponse:
-    """The case page again with the refusal beside its field (400 bad input, 409 a rule, 404
-    a letter or inspection missing); a role refused or an unknown case is the desk's page."""
-    if isinstance(exc, Forbidden) or exc.code == "complaint_not_found":
-        raise exc
-    status = {ErrorKind.REFUSED: 409, ErrorKind.NOT_FOUND: 404}.get(exc.kind, 400)
-    field = field_of(exc, "") or _FIELD_OF_CODE.get(exc.code, "form")
-    errors: FormErrors = {f"{form_name}.{field}": desk_text(exc)}
-    return _case_page(
-        request,
-        staff,
-        the_desk,
-        tracking,
-        errors=errors,
-        values={form_name: values},
-        open_form=form_name,
-        status_code=status,
-    )
+_refused = partial(refused, fields=_FIELD_OF_CODE)
 
 
 def _back(request: Request, tracking: str, note: str) -> RedirectResponse:

@@ -11,98 +11,35 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from office import answer_desk, cases
+from office import cases
 from office import complaints as office
-from office.access import Action, Staff, clearance_of, may
+from office.access import Action, Staff
 from office.cases import CaseFile
 from office.deadlines import explain
 from office.messages import REVIEW_WARNINGS_FA
-from registry.errors import ErrorKind, InvalidInput, NotFound, ResidegiError
+from registry.errors import InvalidInput, NotFound, ResidegiError
 from registry.kinds import (
-    DOCUMENT_KIND_FA,
     Channel,
     Classification,
-    DispatchMethod,
     DocumentKind,
-    Honorific,
     Priority,
-    ReplyOutcome,
 )
+from web.case_page import case_page, letter_id, refused
 from web.desk import Desk, desk, needs, page
-from web.forms import FormErrors, refusal, submitted, text_of
-from web.routes.complaints import CHANNEL_FA
+from web.forms import submitted, text_of
 
 router = APIRouter()
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-DISPATCH_METHODS = {method.value: method.label_fa for method in DispatchMethod}
-
-
-def _case_page(
-    request: Request,
-    staff: Staff,
-    the_desk: Desk,
-    tracking: str,
-    *,
-    errors: FormErrors | None = None,
-    values: dict[str, Any] | None = None,
-    open_form: str | None = None,
-    status_code: int = 200,
-) -> HTMLResponse:
-    view = cases.case_view(the_desk.runtime, staff, tracking)
-    actions = cases.available_actions(view.state, staff)
-    shown: FormErrors = {}
-    for key, text in (errors or {}).items():
-        # A refusal for a form the page no longer offers (the case moved on meanwhile)
-        # is shown at the top; a letter's dispatch form is offered beside its letter.
-        offered = key.split(".")[0] in actions or key.startswith("dispatch.")
-        shown[key if offered else "form"] = text
-    notes = request.session.pop("notes", [])
-    clearance = clearance_of(staff, the_desk.runtime.settings)
-    record = view.record
-    answering = {"answer", "sign"} & actions
-    return page(
-        request,
-        "case.html",
-        staff,
-        status_code=status_code,
-        case=view,
-        c=view.record,
-        personal=may(staff, Action.READ_PERSONAL),
-        actions=actions,
-        errors=shown,
-        values=values or {},
-        open_form=open_form,
-        notes=notes if isinstance(notes, list) else [],
-        just_registered=request.session.pop("registered", None) == view.record["tracking_code"],
-        document_kinds=DOCUMENT_KIND_FA,
-        outcomes={outcome.value: outcome.short_fa for outcome in ReplyOutcome},
-        channels=CHANNEL_FA,
-        dispatch_methods=DISPATCH_METHODS,
-        may_dispatch=may(staff, Action.RECORD_DISPATCH),
-        marks={
-            "priority": Priority(record["priority"]).label_fa,
-            "classification": Classification(record["classification"]).label_fa,
-        },
-        priorities=[(p.value, p.label_fa) for p in Priority],
-        # A reviewer classifies no higher than their own clearance (office refuses more).
-        classifications=[(c.value, c.label_fa) for c in clearance.levels_up_to_ordered()],
-        answer_draft=answer_desk.answer_draft(the_desk.runtime, staff, tracking)
-        if answering
-        else None,
-        honorifics={h.value: h.label_fa or "—" for h in Honorific},
-    )
-
 
 @router.get("/complaints/{tracking}", response_class=HTMLResponse)
-def case_page(
+def show_case(
     request: Request,
     tracking: str,
     staff: Staff = Depends(needs(Action.READ_CASES)),
     the_desk: Desk = Depends(desk),
 ) -> HTMLResponse:
     """The whole case on one page, with the actions this user may take now."""
-    return _case_page(request, staff, the_desk, tracking)
+    return case_page(request, staff, the_desk, tracking)
 
 
 def _file_response(file: CaseFile, *, inline: bool = True) -> StreamingResponse:
@@ -127,13 +64,6 @@ def _document_id(tracking: str, value: str) -> int:
     """A document's id from its path (NotFound, the desk's 404 page, for anything else)."""
     if not value.isascii() or not value.isdigit() or len(value) > 18:
         raise NotFound("document_not_found", tracking_code=tracking)
-    return int(value)
-
-
-def _letter_id(value: str) -> int:
-    """A letter's id from its path (NotFound for anything else)."""
-    if not value.isascii() or not value.isdigit() or len(value) > 18:
-        raise NotFound("letter_not_found", number=value[:40])
     return int(value)
 
 
@@ -184,7 +114,7 @@ def letter_pdf(
 ) -> StreamingResponse:
     """A letter's archived PDF (the record)."""
     return _file_response(
-        cases.letter_file(the_desk.runtime, staff, tracking, _letter_id(letter), fmt="pdf")
+        cases.letter_file(the_desk.runtime, staff, tracking, letter_id(letter), fmt="pdf")
     )
 
 
@@ -196,7 +126,7 @@ def letter_docx(
     the_desk: Desk = Depends(desk),
 ) -> StreamingResponse:
     """A letter's editable DOCX, downloaded."""
-    file = cases.letter_file(the_desk.runtime, staff, tracking, _letter_id(letter), fmt="docx")
+    file = cases.letter_file(the_desk.runtime, staff, tracking, letter_id(letter), fmt="docx")
     return _file_response(file, inline=False)
 
 
@@ -211,7 +141,7 @@ def deadline(
     """How a letter's due date was reached, day by day (the case page loads it with HTMX;
     without script it is a page of its own)."""
     runtime = the_desk.runtime
-    number = cases.letter_number(runtime, staff, tracking, _letter_id(letter))
+    number = cases.letter_number(runtime, staff, tracking, letter_id(letter))
     explained = explain(runtime, staff, number)
     fragment = request.headers.get("HX-Request") == "true"
     return page(
@@ -228,32 +158,6 @@ def deadline(
 
 def _back(tracking: str) -> RedirectResponse:
     return RedirectResponse(f"/complaints/{tracking}", status_code=303)
-
-
-def _refused(
-    request: Request,
-    staff: Staff,
-    the_desk: Desk,
-    tracking: str,
-    exc: ResidegiError,
-    form_name: str,
-    values: dict[str, Any],
-) -> HTMLResponse:
-    """The case page again with the refusal beside its field (400 bad input, 409 a rule)."""
-    if exc.kind is ErrorKind.NOT_FOUND and exc.code == "complaint_not_found":
-        raise exc
-    status = 409 if exc.kind is ErrorKind.REFUSED else 400
-    errors = {f"{form_name}.{k}": v for k, v in refusal(exc, "form").items()}
-    return _case_page(
-        request,
-        staff,
-        the_desk,
-        tracking,
-        errors=errors,
-        values={form_name: values},
-        open_form=form_name,
-        status_code=status,
-    )
 
 
 _Marking = TypeVar("_Marking", Priority, Classification)
@@ -326,7 +230,7 @@ async def review(
             classification=classification,
         )
     except ResidegiError as exc:
-        return _refused(request, staff, the_desk, tracking, exc, "review", values)
+        return refused(request, staff, the_desk, tracking, exc, "review", values)
     request.session["notes"] = [REVIEW_WARNINGS_FA.get(w, w) for w in reviewed.warnings]
     return _back(reviewed.tracking_code)
 
@@ -349,7 +253,7 @@ async def attach(
         attach_them = partial(office.attach, runtime, staff, tracking, files, channel=channel)
         record = await run_in_threadpool(attach_them)
     except ResidegiError as exc:
-        return _refused(request, staff, the_desk, tracking, exc, "attach", {})
+        return refused(request, staff, the_desk, tracking, exc, "attach", {})
     return _back(record["tracking_code"])
 
 
@@ -388,7 +292,7 @@ async def _move(
             )
         record = await run_in_threadpool(move)
     except ResidegiError as exc:
-        return _refused(request, staff, the_desk, tracking, exc, name, {"reason": reason})
+        return refused(request, staff, the_desk, tracking, exc, name, {"reason": reason})
     return _back(record["tracking_code"])
 
 

@@ -14,13 +14,12 @@ from starlette.concurrency import run_in_threadpool
 
 from office import cases, deadlines
 from office.access import Action, Staff
-from registry.errors import ErrorKind, InvalidInput, NotFound, ResidegiError
+from registry.errors import InvalidInput, NotFound, ResidegiError
 from registry.jalali import parse_jalali_date
 from registry.text import to_ascii_digits, to_persian_digits
+from web.case_page import refused
 from web.desk import Desk, desk, needs
-from web.forms import FormErrors, desk_text, field_of, kept, submitted
-from web.routes.cases import _case_page
-from web.routes.replies import form_refusal
+from web.forms import kept, submitted
 
 router = APIRouter()
 
@@ -39,11 +38,6 @@ _FIELD_OF_CODE = {
     "deadline_passed": "change",
     "deadline_clock_stopped": "change",
 }
-
-
-def _errors(exc: ResidegiError) -> FormErrors:
-    field = field_of(exc, "") or _FIELD_OF_CODE.get(exc.code, "form")
-    return {f"deadline.{field}": desk_text(exc)}
 
 
 def _change(the_desk: Desk, staff: Staff, tracking: str, values: dict[str, str]) -> Any:
@@ -91,17 +85,8 @@ async def change_deadline(
     try:
         record = await run_in_threadpool(partial(_change, the_desk, staff, tracking, values))
     except ResidegiError as exc:
-        if exc.code == "complaint_not_found" or not form_refusal(exc):
-            raise
-        return _case_page(
-            request,
-            staff,
-            the_desk,
-            tracking,
-            errors=_errors(exc),
-            values={"deadline": values},
-            open_form="deadline",
-            status_code=409 if exc.kind is ErrorKind.REFUSED else 400,
+        return refused(
+            request, staff, the_desk, tracking, exc, "deadline", values, fields=_FIELD_OF_CODE
         )
     due = record.get("due_date")
     text = f"مهلت نامه {record['number']} {CHANGES_FA[values['change']]}؛ "

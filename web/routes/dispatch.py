@@ -15,9 +15,9 @@ from office import cases, dispatch_book
 from office.access import Action, Staff
 from registry.errors import InvalidInput, ResidegiError
 from registry.jalali import parse_jalali_date
+from web.case_page import letter_id, refused
 from web.desk import Desk, desk, needs
 from web.forms import submitted, text_of
-from web.routes.cases import _letter_id, _refused
 
 router = APIRouter()
 
@@ -45,14 +45,14 @@ async def _record(
     """Read ``fields`` from the form, ``record`` them against the case's letter ``letter``
     (its number as printed), and go back to its row; a refusal beside its field."""
     form, _ = await submitted(request)
-    letter_id = _letter_id(letter)
-    values: dict[str, Any] = {"letter": letter_id} | {f: text_of(form, f) for f in fields}
+    chosen = letter_id(letter)
+    values: dict[str, Any] = {"letter": chosen} | {f: text_of(form, f) for f in fields}
     try:
-        number = cases.letter_number(the_desk.runtime, staff, tracking, letter_id)
+        number = cases.letter_number(the_desk.runtime, staff, tracking, chosen)
         await run_in_threadpool(record, number, values)
     except ResidegiError as exc:
-        return _refused(request, staff, the_desk, tracking, exc, "dispatch", values)
-    return RedirectResponse(f"/complaints/{tracking}#letter-{letter_id}", status_code=303)
+        return refused(request, staff, the_desk, tracking, exc, "dispatch", values)
+    return RedirectResponse(f"/complaints/{tracking}#letter-{chosen}", status_code=303)
 
 
 @router.post("/complaints/{tracking}/letters/{letter}/left", response_model=None)

@@ -14,11 +14,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from office import drafts as office
-from office.access import Action, Forbidden, Staff
-from registry.errors import ErrorKind, InvalidInput, ResidegiError
+from office.access import Action, Staff
+from registry.errors import InvalidInput, ResidegiError
 from registry.kinds import DraftState, LetterKind
 from web.desk import Desk, desk, needs, page
-from web.forms import refusal, submitted, text_of
+from web.forms import desk_text, field_of, form_refusal, refusal_status, submitted, text_of
 
 router = APIRouter()
 
@@ -103,13 +103,13 @@ async def _decide(
 def _refused(
     request: Request, staff: Staff, the_desk: Desk, exc: ResidegiError, batch: str | None
 ) -> HTMLResponse:
-    """The page again with the refusal beside the batch it concerns (400 bad input, 409 a
-    rule, 404 a draft gone); a role refused is the desk's 403 page."""
-    if isinstance(exc, Forbidden):
+    """The page again with the refusal beside the batch it concerns, at ``refusal_status``
+    (404 a draft gone); a missing role or a failure of the system is the app's page."""
+    if not form_refusal(exc):
         raise exc
-    status = {ErrorKind.REFUSED: 409, ErrorKind.NOT_FOUND: 404}.get(exc.kind, 400)
-    errors = {f"{batch or 'form'}.{k}": v for k, v in refusal(exc, "form").items()}
-    return _page(request, staff, the_desk, errors=errors, status_code=status)
+    field = field_of(exc)
+    errors = {f"{batch or 'form'}.{field}": desk_text(exc)}
+    return _page(request, staff, the_desk, errors=errors, status_code=refusal_status(exc, field))
 
 
 @router.post("/drafts/approve", response_model=None)

@@ -17,15 +17,24 @@ from starlette.concurrency import run_in_threadpool
 
 from office import agencies, replies
 from office import complaints as office
-from office.access import Action, Forbidden, Staff
+from office.access import Action, Staff
 from office.complaints import Upload
 from registry.errors import ErrorKind, InvalidInput, ResidegiError
 from registry.jalali import parse_jalali_date
 from registry.kinds import REPLY_OUTCOME_FA, DocumentKind, ReplyOutcome
 from registry.text import to_ascii_digits, to_persian_digits
+from web.case_page import case_page
 from web.desk import Desk, desk, needs, page
-from web.forms import FormErrors, desk_text, field_of, kept, submitted, text_of
-from web.routes.cases import _case_page
+from web.forms import (
+    FormErrors,
+    desk_text,
+    field_of,
+    form_refusal,
+    kept,
+    refusal_status,
+    submitted,
+    text_of,
+)
 
 router = APIRouter()
 
@@ -169,19 +178,9 @@ def outstanding_pdf(
 # -- recording a reply --------------------------------------------------------------------
 
 
-def form_refusal(exc: ResidegiError) -> bool:
-    """Whether ``exc`` is a refusal of what the form said (shown beside a field), not a
-    missing role (403) or a failure of the system (503), which the app's handlers answer."""
-    refusable = (ErrorKind.INPUT, ErrorKind.NOT_FOUND, ErrorKind.REFUSED)
-    return exc.kind in refusable and not isinstance(exc, Forbidden)
-
-
-def reply_errors(exc: ResidegiError) -> FormErrors:
-    """``{field: Persian sentence}`` for a refusal of the reply form."""
-    field = field_of(exc, "")
-    if not field:
-        field = _REPLY_FIELD_OF_CODE.get(exc.code, "form")
-    return {field: desk_text(exc)}
+def reply_field(exc: ResidegiError) -> str:
+    """The reply form's field a refusal concerns ("form": the form as a whole)."""
+    return field_of(exc, "") or _REPLY_FIELD_OF_CODE.get(exc.code, "form")
 
 
 @dataclass(frozen=True)
@@ -208,8 +207,8 @@ async def record_from_form(request: Request, staff: Staff, the_desk: Desk) -> Re
     except ResidegiError as exc:
         if not form_refusal(exc):
             raise
-        status = 409 if exc.kind is ErrorKind.REFUSED else 400
-        return ReplyForm(None, values, reply_errors(exc), status)
+        field = reply_field(exc)
+        return ReplyForm(None, values, {field: desk_text(exc)}, refusal_status(exc, field))
     return ReplyForm(recorded, values, {})
 
 
@@ -319,7 +318,7 @@ async def record_case_reply(
     there, and the answer goes to that case.)"""
     form = await record_from_form(request, staff, the_desk)
     if form.recorded is None:
-        return _case_page(
+        return case_page(
             request,
             staff,
             the_desk,
