@@ -45,7 +45,7 @@ from archive.dossier_pdf import (
 )
 from archive.errors import DossierLayoutUnstable, DossierOutputRefused
 from archive.store import ArchiveStore, sha256_of
-from registry.complaints import get_complaint
+from registry.complaint_queries import get_complaint
 from registry.jalali import format_jalali
 from registry.kinds import LetterState
 from registry.models import ArchiveObject, Complaint, Document, Letter

@@ -34,7 +34,7 @@ from bench.common import p95, write_results  # noqa: E402
 from office import complaints as office  # noqa: E402
 from office.runtime import Runtime  # noqa: E402
 from registry.clock import Clock  # noqa: E402
-from registry.complaints import ComplaintFilter, _filtered  # noqa: E402
+from registry.complaint_queries import ComplaintFilter, filter_query  # noqa: E402
 from registry.db import make_engine  # noqa: E402
 from registry.kinds import ComplaintState, LetterKind  # noqa: E402
 from registry.models import Agency, Complaint, Letter  # noqa: E402
@@ -125,8 +125,8 @@ def explain(runtime: Runtime, wanted: dict[str, Any]) -> str:
     )
     page = wanted.get("page", 1)
     statements = [
-        _filtered(select(func.count(Complaint.id)), filters),
-        _filtered(select(Complaint.id), filters)
+        filter_query(select(func.count(Complaint.id)), filters),
+        filter_query(select(Complaint.id), filters)
         .order_by(Complaint.registered_at.desc(), Complaint.id.desc())
         .offset((page - 1) * 50)
         .limit(50),

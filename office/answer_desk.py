@@ -23,7 +23,7 @@ from office import casework, preview
 from office.access import Action, Actor, require, visible_levels
 from office.pipeline import Batch, Seal, ensure_ready
 from office.runtime import Runtime
-from registry import complaints
+from registry import complaint_queries, complaints
 from registry.db import transaction
 from registry.errors import Refused
 from registry.events import record_event
@@ -69,7 +69,7 @@ def draft_answer(runtime: Runtime, actor: Actor, tracking: str, *, decision: str
     text = complaints.required_text(decision, "decision", DECISION_LIMIT)
     levels = visible_levels(actor, runtime.settings)
     with transaction(runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking, levels)
+        complaint = complaint_queries.get_complaint(session, tracking, levels)
         ensure_transition(complaint, ComplaintState.ANSWERED)
         event = record_event(
             session,
@@ -87,7 +87,7 @@ def answer_draft(runtime: Runtime, actor: Actor, tracking: str) -> AnswerDraft |
     """The case's answer draft while the case waits for its answer; None otherwise (not
     found for a case ``actor`` may not see)."""
     with runtime.sessions() as session:
-        complaint = complaints.get_complaint(
+        complaint = complaint_queries.get_complaint(
             session, tracking, visible_levels(actor, runtime.settings)
         )
         if complaint.state not in (ComplaintState.REPLIED, ComplaintState.REPORT_READY):
@@ -101,7 +101,7 @@ def answerer(runtime: Runtime, actor: Actor, tracking: str) -> str:
     checks this before its flow starts)."""
     name = require(actor, Action.ANSWER)
     with runtime.sessions() as session:
-        complaints.get_complaint(session, tracking, visible_levels(actor, runtime.settings))
+        complaint_queries.get_complaint(session, tracking, visible_levels(actor, runtime.settings))
     return name
 
 
@@ -142,7 +142,9 @@ def sign_answer(
     current = answer_draft(runtime, actor, tracking)
     if current is None:
         with runtime.sessions() as session:
-            ensure_transition(complaints.get_complaint(session, tracking), ComplaintState.ANSWERED)
+            ensure_transition(
+                complaint_queries.get_complaint(session, tracking), ComplaintState.ANSWERED
+            )
         raise Refused("answer_draft_missing", tracking_code=tracking)
     if current.id != draft:
         raise Refused("answer_draft_changed", tracking_code=tracking)

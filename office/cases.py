@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from office.access import Action, Actor, may, visible_levels
 from office.correspondence import chain
 from office.runtime import Runtime
-from registry import complaints
+from registry import complaint_queries
 from registry.errors import NotFound
 from registry.inspections import current_inspection
 from registry.kinds import (
@@ -164,7 +164,9 @@ class CaseView:
 
 def _case(runtime: Runtime, session: Session, actor: Actor, tracking: str) -> Complaint:
     """Case ``tracking`` if ``actor`` may see it; NotFound otherwise, as for no such case."""
-    return complaints.get_complaint(session, tracking, visible_levels(actor, runtime.settings))
+    return complaint_queries.get_complaint(
+        session, tracking, visible_levels(actor, runtime.settings)
+    )
 
 
 def case_view(runtime: Runtime, actor: Actor, tracking: str) -> CaseView:

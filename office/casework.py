@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from office.pipeline import Batch, Seal, deliver, move_complaint_to, number_case_letter
-from registry import complaints, drafts
+from registry import complaint_queries, complaints, drafts
 from registry.db import transaction
 from registry.errors import InvalidInput
 from registry.kinds import (
@@ -161,7 +161,7 @@ def _full_text(batch: Batch, tracking: str, summary: str | None) -> Attachment |
     runtime = batch.runtime
     office = runtime.settings.office
     with runtime.sessions() as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = complaint_queries.get_complaint(session, tracking)
         if complaint.anonymous or complaint.state is not ComplaintState.REGISTERED:
             return None  # nothing to attach (a refused acceptance says why)
         registered = complaint.registered_at.astimezone(runtime.clock.zone)
@@ -195,7 +195,7 @@ def accept(
 
     full_text = _full_text(batch, tracking, summary)
     with transaction(batch.runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = complaint_queries.get_complaint(session, tracking)
         at = batch.runtime.clock.now()
         outcome = complaints.accept(
             session,
@@ -240,7 +240,7 @@ def reject(
     competent to hear it."""
     authority = competent_body(batch.runtime.settings, refer_to)
     with transaction(batch.runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = complaint_queries.get_complaint(session, tracking)
         outcome = complaints.reject(
             session, complaint, reason=reason, actor=batch.actor, at=batch.runtime.clock.now()
         )
@@ -292,7 +292,7 @@ def ask_for_documents(
 ) -> Reviewed:
     """Mark the complaint incomplete and send the complainant the list of missing documents."""
     with transaction(batch.runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = complaint_queries.get_complaint(session, tracking)
         outcome = complaints.mark_incomplete(
             session,
             complaint,
@@ -329,7 +329,7 @@ def answer(batch: Batch, tracking: str, *, decision: str, seal: Seal) -> Reviewe
     (``answer_seal``) embeds the case data and signs the PDF before it is archived.
     """
     with transaction(batch.runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = complaint_queries.get_complaint(session, tracking)
         ensure_transition(complaint, ComplaintState.ANSWERED)
         letter = _live_answer(session, complaint)
         code = complaint.tracking_code
@@ -403,7 +403,7 @@ def issue_receipt(batch: Batch, tracking: str) -> tuple[str, bytes]:
     ``expected_answer_days`` setting's working days."""
     days = batch.runtime.settings.expected_answer_days
     with transaction(batch.runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = complaint_queries.get_complaint(session, tracking)
         facts = partial(receipt_facts, expected_answer_days=days)
         letter_id = _to_complainant(batch, session, LetterKind.RECEIPT, complaint, facts).id
     (number,) = deliver(batch, [letter_id])

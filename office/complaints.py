@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from office.access import Action, Actor, clearance_of, require, visible_levels
 from office.runtime import Runtime
-from registry import complaints
+from registry import complaint_queries, complaints
 from registry.db import transaction
 from registry.errors import Refused
 from registry.kinds import Channel, Classification, ComplaintState, DocumentKind, Priority
@@ -120,7 +120,7 @@ def show(runtime: Runtime, actor: Actor, tracking: str) -> dict[str, Any]:
     (NotFound, as for an unknown code, when it is classified above ``actor``'s clearance)."""
     levels = visible_levels(actor, runtime.settings)
     with runtime.sessions() as session:
-        complaint = complaints.get_complaint(session, tracking, levels)
+        complaint = complaint_queries.get_complaint(session, tracking, levels)
         return complaint_record(complaint, runtime.clock.zone, detail=True)
 
 
@@ -143,7 +143,7 @@ def list_complaints(
     with runtime.sessions() as session:
         agency_id = find_agency(session, agency).id if agency else None
         wanted = _filter(runtime, actor, state, agency_id, since, until, overdue)
-        rows = complaints.filtered_complaints(session, wanted, offset=0, limit=limit)
+        rows = complaint_queries.filtered_complaints(session, wanted, offset=0, limit=limit)
         return [complaint_record(c, runtime.clock.zone) for c in rows]
 
 
@@ -186,10 +186,10 @@ def find_complaints(
     zone = runtime.clock.zone
     wanted = _filter(runtime, actor, state, agency_id, since, until, overdue)
     with runtime.sessions() as session:
-        total = complaints.count_complaints(session, wanted)
+        total = complaint_queries.count_complaints(session, wanted)
         last = max(1, -(-total // page_size))
         page = min(max(1, page), last)
-        rows = complaints.filtered_complaints(
+        rows = complaint_queries.filtered_complaints(
             session, wanted, offset=(page - 1) * page_size, limit=page_size
         )
         records = [complaint_record(c, zone) for c in rows]
@@ -204,12 +204,12 @@ def _filter(
     since: dt.date | None,
     until: dt.date | None,
     overdue: bool,
-) -> complaints.ComplaintFilter:
+) -> complaint_queries.ComplaintFilter:
     """The registry's filter: the classifications ``actor`` may see, office days as the
     instants that bound them (``until`` inclusive), overdue as of the office's today."""
     zone = runtime.clock.zone
     end = until + dt.timedelta(days=1) if until else None
-    return complaints.ComplaintFilter(
+    return complaint_queries.ComplaintFilter(
         state=state,
         agency_id=agency_id,
         since=dt.datetime.combine(since, dt.time(), zone) if since else None,
@@ -299,7 +299,7 @@ def review(
             clearance=clearance.label_fa,
         )
     with runtime.sessions() as session:
-        complaints.get_complaint(session, tracking, visible_levels(actor, runtime.settings))
+        complaint_queries.get_complaint(session, tracking, visible_levels(actor, runtime.settings))
     batch = Batch(runtime, name)
     marking = casework.Marking(priority, classification)
     if decision is Decision.ACCEPT:
@@ -333,7 +333,7 @@ def attach(
         attachments, runtime.settings.attachment_max_bytes, runtime.settings.max_image_pixels
     )
     with transaction(runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking, levels)
+        complaint = complaint_queries.get_complaint(session, tracking, levels)
         attach_files(
             session,
             runtime.store,
@@ -353,7 +353,7 @@ def withdraw(runtime: Runtime, actor: Actor, tracking: str, *, reason: str) -> d
     levels = visible_levels(actor, runtime.settings)
     actor = require(actor, Action.WITHDRAW)
     with transaction(runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking, levels)
+        complaint = complaint_queries.get_complaint(session, tracking, levels)
         complaints.withdraw(session, complaint, reason=reason, actor=actor, at=runtime.clock.now())
         return complaint_record(complaint, runtime.clock.zone)
 
@@ -363,7 +363,7 @@ def reopen(runtime: Runtime, actor: Actor, tracking: str, *, reason: str) -> dic
     levels = visible_levels(actor, runtime.settings)
     actor = require(actor, Action.REOPEN)
     with transaction(runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking, levels)
+        complaint = complaint_queries.get_complaint(session, tracking, levels)
         complaints.reopen(session, complaint, reason=reason, actor=actor, at=runtime.clock.now())
         return complaint_record(complaint, runtime.clock.zone)
 
@@ -381,7 +381,7 @@ def close(
     levels = visible_levels(actor, runtime.settings)
     actor = require(actor, Action.CLOSE)
     with transaction(runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking, levels)
+        complaint = complaint_queries.get_complaint(session, tracking, levels)
         complaints.close(
             session,
             complaint,

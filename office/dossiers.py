@@ -8,7 +8,7 @@ from typing import Any
 from archive.dossier import DossierResult, export_dossier
 from office.access import Actor, visible_levels
 from office.runtime import Runtime
-from registry import complaints
+from registry import complaint_queries
 from registry.tracking import parse_tracking_code
 
 
@@ -21,7 +21,7 @@ def case_dossier(
 
     office = runtime.settings.office
     with runtime.sessions() as session:
-        complaints.get_complaint(session, tracking, visible_levels(actor, runtime.settings))
+        complaint_queries.get_complaint(session, tracking, visible_levels(actor, runtime.settings))
         return export_dossier(
             session,
             runtime.store,

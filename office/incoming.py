@@ -20,7 +20,8 @@ from office.access import Action, Actor, require, visible_levels
 from office.runtime import Runtime
 from registry import incoming
 from registry.agencies import find_agency
-from registry.complaints import NewDocument, document_row, get_complaint
+from registry.complaint_queries import get_complaint
+from registry.complaints import NewDocument, document_row
 from registry.db import transaction
 from registry.jalali import jalali_year
 from registry.kinds import DocumentKind

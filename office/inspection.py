@@ -19,7 +19,7 @@ from archive.intake import FileSpec, attach_files, read_files
 from office.access import Action, Actor, require, visible_levels
 from office.pipeline import Batch, deliver, ensure_ready, move_complaint_to, number_case_letter
 from office.runtime import Runtime
-from registry import complaints, drafts
+from registry import complaint_queries, drafts
 from registry.agencies import find_agency
 from registry.db import transaction
 from registry.errors import NotFound
@@ -76,7 +76,7 @@ def inspect(
     clock = runtime.clock
     zone, office = clock.zone, runtime.settings.office
     with transaction(runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking, levels)
+        complaint = complaint_queries.get_complaint(session, tracking, levels)
         if agency_name:
             agency = find_agency(session, agency_name)
         else:
@@ -128,7 +128,7 @@ def report(
     actor = require(actor, Action.REPORT)
     batch = _ready_batch(runtime, actor, LetterKind.INSPECTION_REPORT)
     with transaction(runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking, levels)
+        complaint = complaint_queries.get_complaint(session, tracking, levels)
         ensure_transition(complaint, ComplaintState.REPORT_READY)  # only from under_inspection
         inspection = current_inspection(session, complaint)
         if inspection is None:

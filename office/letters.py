@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from office.access import Action, Actor, require, visible_levels
 from office.runtime import Runtime
-from registry.complaints import visible_condition
+from registry.complaint_queries import visible_condition
 from registry.db import transaction
 from registry.errors import InvalidInput, NotFound, Refused
 from registry.kinds import Classification, LetterState

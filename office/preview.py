@@ -19,7 +19,7 @@ from office.access import Actor, visible_levels
 from office.pipeline import Batch, stated_reply_days
 from office.runtime import Runtime
 from office.sheets import document_sheets
-from registry import complaints
+from registry import complaint_queries
 from registry.agencies import find_agency, superior_of
 from registry.errors import InvalidInput, NotFound, Refused
 from registry.jalali import jalali_year
@@ -248,7 +248,7 @@ def preview_facts(
     build = PREVIEW_FACTS.get(kind)
     if build is None:
         raise InvalidInput("preview_unavailable", kind=kind.value)
-    complaint = complaints.get_complaint(session, tracking, levels)
+    complaint = complaint_queries.get_complaint(session, tracking, levels)
     identity = _identity(batch, kind, complaint)
     agency = find_agency(session, agency_name) if agency_name else complaint.agencies[0].agency
     facts = build(_Case(batch, session, kind, complaint, agency, identity, params or {}))

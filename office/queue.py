@@ -7,7 +7,7 @@ from typing import Any
 
 from office.access import Action, Actor, may, require, visible_levels
 from office.runtime import Runtime
-from registry import complaints
+from registry import complaint_queries
 from registry.kinds import ComplaintState, Role
 from registry.records import complaint_record
 
@@ -68,14 +68,16 @@ def work_queue(runtime: Runtime, actor: Actor) -> list[QueueSection]:
     levels = visible_levels(actor, runtime.settings)
     sections = []
     with runtime.sessions() as session:
-        counts = complaints.count_by_state(session, states, levels)
-        newest = complaints.newest_by_state(session, states, SHOWN, levels)
+        counts = complaint_queries.count_by_state(session, states, levels)
+        newest = complaint_queries.newest_by_state(session, states, SHOWN, levels)
         for key, title, state, action in shelves:
             more = ""
             if key == OVERDUE_REPLIES:
-                late = complaints.ComplaintFilter(overdue_on=runtime.clock.today(), levels=levels)
-                total = complaints.count_complaints(session, late)
-                rows = complaints.filtered_complaints(session, late, offset=0, limit=SHOWN)
+                late = complaint_queries.ComplaintFilter(
+                    overdue_on=runtime.clock.today(), levels=levels
+                )
+                total = complaint_queries.count_complaints(session, late)
+                rows = complaint_queries.filtered_complaints(session, late, offset=0, limit=SHOWN)
                 more = "/replies/outstanding?overdue=1"
             else:
                 total, rows = counts[state], newest[state]

@@ -21,7 +21,7 @@ from office.letters import letter_by_number
 from office.runtime import Runtime
 from registry import outstanding, replies
 from registry.agencies import find_agency
-from registry.complaints import visible_tracking_codes
+from registry.complaint_queries import visible_tracking_codes
 from registry.db import transaction
 from registry.errors import InvalidInput
 from registry.jalali import format_jalali_or_none as jalali

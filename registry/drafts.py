@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from registry.complaints import visible_condition
+from registry.complaint_queries import visible_condition
 from registry.errors import InvalidInput, NotFound, Refused
 from registry.events import record_event
 from registry.kinds import Classification, ComplaintState, DraftState, LetterKind

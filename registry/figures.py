@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ColumnElement
 
-from registry.complaints import visible_condition
+from registry.complaint_queries import visible_condition
 from registry.figure_sql import (
     Bounds,
     CalendarSql,

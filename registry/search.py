@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from registry.complaints import visible_condition
+from registry.complaint_queries import visible_condition
 from registry.errors import InvalidInput
 from registry.jalali import format_jalali
 from registry.kinds import Classification, ComplaintState

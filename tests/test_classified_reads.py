@@ -11,7 +11,7 @@ import zoneinfo
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from registry import complaints
+from registry import complaint_queries
 from registry import search as searching
 from registry.db import transaction
 from registry.errors import NotFound
@@ -73,17 +73,17 @@ def test_a_hidden_level_is_never_read(
     registered_ = [ComplaintState.REGISTERED]
     with sessions() as session:
         with pytest.raises(NotFound) as missing:
-            complaints.get_complaint(session, hidden, PLAIN)
+            complaint_queries.get_complaint(session, hidden, PLAIN)
         assert missing.value.code == "complaint_not_found"
-        assert complaints.get_complaint(session, hidden, SECRET).tracking_code == hidden
-        assert complaints.count_by_state(session, registered_, PLAIN)[registered_[0]] == 1
-        assert complaints.count_by_state(session, registered_, SECRET)[registered_[0]] == 2
-        shelf = complaints.newest_by_state(session, registered_, 20, PLAIN)[registered_[0]]
+        assert complaint_queries.get_complaint(session, hidden, SECRET).tracking_code == hidden
+        assert complaint_queries.count_by_state(session, registered_, PLAIN)[registered_[0]] == 1
+        assert complaint_queries.count_by_state(session, registered_, SECRET)[registered_[0]] == 2
+        shelf = complaint_queries.newest_by_state(session, registered_, 20, PLAIN)[registered_[0]]
         assert [c.tracking_code for c in shelf] == [plain]
-        wanted = complaints.ComplaintFilter(levels=PLAIN)
-        listed = complaints.filtered_complaints(session, wanted, offset=0, limit=None)
+        wanted = complaint_queries.ComplaintFilter(levels=PLAIN)
+        listed = complaint_queries.filtered_complaints(session, wanted, offset=0, limit=None)
         assert [c.tracking_code for c in listed] == [plain]
-        assert complaints.visible_tracking_codes(session, {hidden, plain}, PLAIN) == {plain}
+        assert complaint_queries.visible_tracking_codes(session, {hidden, plain}, PLAIN) == {plain}
         for typed in ("دیوار", "دیو", hidden, cases["national_id"], cases["letter"]):
             assert hidden not in _found(session, typed, PLAIN), typed
             assert hidden in _found(session, typed, SECRET), typed
@@ -100,8 +100,8 @@ def test_a_hidden_level_is_never_read(
             levels=PLAIN,
         )
         assert [h.complaint.tracking_code for h in only.hits] == [plain]
-    assert complaints.visible_condition(frozenset(Classification)) is None
-    assert complaints.visible_condition(None) is None
+    assert complaint_queries.visible_condition(frozenset(Classification)) is None
+    assert complaint_queries.visible_condition(None) is None
 
 
 def test_the_top_subjects_are_of_the_cases_the_reader_may_see(

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from registry import complaints
+from registry import complaint_queries, complaints
 from registry.errors import InvalidInput, NotFound, Refused
 from registry.kinds import ComplainantKind, ComplaintState, DocumentKind
 from registry.models import Complainant, Complaint, Document, Event
@@ -203,15 +203,15 @@ def test_get_complaint_accepts_typed_forms(session: Session) -> None:
     typed = f"{code[:4]}-{code[4:8]} {code[8:]}".translate(
         str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
     )
-    assert complaints.get_complaint(session, typed) is complaint
+    assert complaint_queries.get_complaint(session, typed) is complaint
     wrong = code[:-1] + str((int(code[-1]) + 1) % 10)
     with pytest.raises(InvalidInput):
-        complaints.get_complaint(session, wrong)
+        complaint_queries.get_complaint(session, wrong)
 
 
 def test_list_filters_by_state(session: Session) -> None:
     a = registered(session)
     b = registered(session, at=AT + dt.timedelta(hours=1))
     complaints.accept(session, b, actor="x", at=AT)
-    assert complaints.list_complaints(session) == [b, a]
-    assert complaints.list_complaints(session, ComplaintState.ACCEPTED) == [b]
+    assert complaint_queries.list_complaints(session) == [b, a]
+    assert complaint_queries.list_complaints(session, ComplaintState.ACCEPTED) == [b]

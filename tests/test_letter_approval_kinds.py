@@ -18,6 +18,7 @@ from office import drafts as office
 from office.access import Staff
 from office.runtime import Runtime
 from office.setup import install_trial_key_if_missing
+from registry import complaint_queries
 from registry import complaints as registry_complaints
 from registry.db import transaction
 from registry.errors import Refused
@@ -157,7 +158,7 @@ def signatures(desk: Office, found: Letter) -> int:
 
 def state(desk: Office, tracking: str) -> ComplaintState:
     with desk.runtime().sessions() as session:
-        return registry_complaints.get_complaint(session, tracking).state
+        return complaint_queries.get_complaint(session, tracking).state
 
 
 def sign(desk: Office, draft_id: int, at: dt.datetime = NOW) -> dict[str, object]:

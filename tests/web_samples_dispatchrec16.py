@@ -13,7 +13,7 @@ from typing import Any
 
 from office import complaints as office
 from office import dispatch_book
-from registry import complaints
+from registry import complaint_queries
 from registry.db import transaction
 from registry.holidays import working_calendar
 from registry.kinds import DispatchMethod
@@ -32,7 +32,7 @@ def sent_referral(desk: DeskUnderTest) -> dict[str, str]:
     tracking = new_complaint(desk)
     office.review(runtime, "tester", tracking, office.Decision.ACCEPT)
     with transaction(runtime.sessions) as session:
-        complaint = complaints.get_complaint(session, tracking)
+        complaint = complaint_queries.get_complaint(session, tracking)
         calendar = working_calendar(session, runtime.settings.weekend_python_days)
         agency = complaint.agencies[0].agency
         letter: Letter = sent(
