@@ -162,6 +162,23 @@ def attach_files(
     return rows
 
 
+def file_made_file(
+    session: Session,
+    store: ArchiveStore,
+    complaint: Complaint,
+    file: CheckedFile,
+    *,
+    actor: str,
+    at: dt.datetime,
+) -> Document:
+    """File a document the office made on the case, stored in the archive (no visit:
+    ``complaints.file_made_document``)."""
+    (document,) = as_new_documents([file])
+    row = complaints.file_made_document(session, complaint, document, actor=actor, at=at)
+    store_files(session, store, complaint, [file], actor=actor, at=at)
+    return row
+
+
 _SAMPLE_MEDIA = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 
 

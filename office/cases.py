@@ -59,6 +59,7 @@ EVENT_FA = {
     "complaint_registered": "ثبت شکایت",
     "state_changed": "تغییر وضعیت",
     "documents_attached": "افزودن مدارک",
+    "document_made": "پیوست متن کامل شکایت",
     "letter_numbered": "شماره‌گذاری نامه",
     "letter_stored": "ساخت و بایگانی نامه",
     "letter_sent": "ارسال نامه",

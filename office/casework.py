@@ -191,7 +191,7 @@ def accept(
     the documents that may be forwarded (no letter: the referrals go out with the next
     dispatch).  With a summary, the complaint's full text is filed on the case as a PDF
     (``DocumentKind.COMPLAINT_TEXT``) that the referrals carry as an attachment."""
-    from archive.intake import attach_files
+    from archive.intake import file_made_file
 
     full_text = _full_text(batch, tracking, summary)
     with transaction(batch.runtime.sessions) as session:
@@ -209,8 +209,8 @@ def accept(
         if marking is not None:
             marking.apply(complaint)
         if full_text is not None:
-            text_file = [(DocumentKind.COMPLAINT_TEXT, full_text)]
-            attach_files(
+            text_file = (DocumentKind.COMPLAINT_TEXT, full_text)
+            file_made_file(
                 session, batch.runtime.store, complaint, text_file, actor=batch.actor, at=at
             )
         return Reviewed(complaint.tracking_code, outcome.state, outcome.warnings)

@@ -38,6 +38,7 @@ MESSAGES: dict[str, str] = {
     "agency_parent_self": "دستگاه نمی‌تواند بالادست خودش باشد.",
     "missing_kinds_required": "نوع مدارک ناقص را با گزینه --missing بنویسید.",
     "attachment_required": "دست‌کم یک پیوست (گزینه --attach) لازم است.",
+    "document_kind_made_by_office": "«{kind}» را سامانه هنگام پذیرش با خلاصه می‌سازد؛ آن را پیوست نکنید و از شاکی نخواهید.",
     "review_decision_required": "یکی از گزینه‌های --accept یا --reject یا --incomplete را بزنید.",
     "invalid_weekend": "تنظیم روزهای تعطیل آخر هفته نادرست است؛ دست‌کم یک روز هفته باید کاری بماند.",
     "invalid_working_days": "تعداد روزهای کاری مهلت نمی‌تواند منفی باشد ({value}).",

@@ -7,7 +7,7 @@ transaction, so a refusal leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from registry.agencies import find_agency
 from registry.errors import InvalidInput, Refused
 from registry.events import record_event
 from registry.kinds import (
+    FILED_DOCUMENT_KINDS,
     Channel,
     ComplainantKind,
     ComplaintState,
@@ -167,6 +168,7 @@ def register_complaint(
     if len(text) > MAX_TEXT:
         raise InvalidInput("field_too_long", field="text", limit=MAX_TEXT)
     complainant = validated_complainant(data.complainant)
+    _check_filed_kinds(doc.kind for doc in data.documents)
     if not data.agencies:
         raise InvalidInput("agency_required", field="agency")
     agencies = []
@@ -267,6 +269,16 @@ def document_row(
         added_at=at,
         added_by=actor,
     )
+
+
+def _check_filed_kinds(kinds: Iterable[DocumentKind], field_name: str | None = None) -> None:
+    """InvalidInput for a kind staff may not file nor ask for (the complaint's full text is
+    the office's own, made at acceptance: ``file_made_document``)."""
+    for kind in kinds:
+        if kind not in FILED_DOCUMENT_KINDS:
+            raise InvalidInput(
+                "document_kind_made_by_office", field=field_name or kind.value, kind=kind.label_fa
+            )
 
 
 def _add_documents(
@@ -409,6 +421,7 @@ def mark_incomplete(
     """Ask the complainant for the missing documents (at least one kind must be named)."""
     if not missing:
         raise InvalidInput("missing_kinds_required", field="missing")
+    _check_filed_kinds(missing, "missing")
     complaint.missing_kinds = sorted({kind.value for kind in missing})
     transition(
         session,
@@ -437,6 +450,7 @@ def attach(
     count documents brought in person as a visit (docs/stats.md)."""
     if not documents:
         raise InvalidInput("attachment_required", field="attach")
+    _check_filed_kinds(doc.kind for doc in documents)
     if complaint.state in (ComplaintState.CLOSED, ComplaintState.WITHDRAWN):
         raise Refused("complaint_closed", tracking_code=complaint.tracking_code)
     rows = _add_documents(session, complaint, documents, actor=actor, at=at)
@@ -455,6 +469,24 @@ def attach(
         complaint.missing_kinds = None
         transition(session, complaint, ComplaintState.REGISTERED, actor=actor, at=at)
     return rows
+
+
+def file_made_document(
+    session: Session, complaint: Complaint, document: NewDocument, *, actor: str, at: dt.datetime
+) -> Document:
+    """File a document the office made on the case (the complaint's full text, made at
+    acceptance): no one brought it, so it is no visit in person (``documents_attached`` is
+    for what came from outside), and the case's state is untouched."""
+    (row,) = _add_documents(session, complaint, [document], actor=actor, at=at)
+    record_event(
+        session,
+        at=at,
+        actor=actor,
+        action="document_made",
+        complaint=complaint,
+        data={"documents": [{"kind": document.kind.value, "name": document.original_name}]},
+    )
+    return row
 
 
 def withdraw(

@@ -78,6 +78,9 @@ DOCUMENT_KIND_FA = {
     DocumentKind.OTHER: "سایر مدارک",
     DocumentKind.COMPLAINT_TEXT: "متن کامل شکایت",
 }
+# The kinds a complainant brings and staff file, or ask for when documents are missing; the
+# complaint's full text is the office's own, made at acceptance.
+FILED_DOCUMENT_KINDS = tuple(k for k in DocumentKind if k is not DocumentKind.COMPLAINT_TEXT)
 
 
 class ComplaintState(enum.StrEnum):

@@ -178,6 +178,40 @@ def test_incomplete_then_attach_returns_to_review(session: Session) -> None:
     assert len(complaint.documents) == 2
 
 
+def test_the_complaint_text_is_the_offices_to_make_not_to_file_or_ask_for(
+    session: Session,
+) -> None:
+    text = new_document(DocumentKind.COMPLAINT_TEXT, 5)
+    with pytest.raises(InvalidInput) as filed:
+        registered(session, documents=(new_document(DocumentKind.EVIDENCE, 6), text))
+    assert (filed.value.code, filed.value.params["field"]) == (
+        "document_kind_made_by_office",
+        "complaint_text",
+    )
+    complaint = registered(session)
+    filed_kinds = [d.kind for d in complaint.documents]
+    assert DocumentKind.COMPLAINT_TEXT not in filed_kinds
+    with pytest.raises(InvalidInput) as asked:
+        complaints.mark_incomplete(
+            session, complaint, missing=[DocumentKind.COMPLAINT_TEXT], actor="x", at=AT
+        )
+    assert (asked.value.code, asked.value.params["field"]) == (
+        "document_kind_made_by_office",
+        "missing",
+    )
+    with pytest.raises(InvalidInput, match="document_kind_made_by_office"):
+        complaints.attach(session, complaint, [text], actor="x", at=AT)
+    assert complaint.state is ComplaintState.REGISTERED
+    assert [d.kind for d in complaint.documents] == filed_kinds
+    # The acceptance's own copy: filed, no state change, and no visit in person.
+    complaints.file_made_document(session, complaint, text, actor="x", at=AT)
+    session.flush()
+    made = session.scalars(select(Event).where(Event.action == "document_made")).one()
+    assert made.data == {"documents": [{"kind": "complaint_text", "name": text.original_name}]}
+    assert [d.kind for d in complaint.documents] == [*filed_kinds, DocumentKind.COMPLAINT_TEXT]
+    assert (complaint.state, complaint.in_person_events) == (ComplaintState.REGISTERED, 0)
+
+
 def test_reject_withdraw_reopen_close_need_their_reasons(session: Session) -> None:
     complaint = registered(session)
     with pytest.raises(InvalidInput):

@@ -15,14 +15,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from office import complaints as office_complaints
 from office import holidays, stats
 from office.access import Staff
 from office.runtime import Runtime
-from registry import migrate
+from registry import complaint_queries, migrate
 from registry.db import make_engine, transaction
-from registry.events import is_visit_in_person
-from registry.kinds import Role
-from registry.models import Complaint
+from registry.events import is_visit_in_person, record_event
+from registry.kinds import DocumentKind, Role
+from registry.models import Complaint, Event
 from tests import factories
 from tests.test_stats import AZAR, HEAD, _scenario, at
 
@@ -80,6 +81,61 @@ def test_migration_0018_counts_the_visits_recorded_before_it(
     engine.dispose()
     assert (_counts(runtime), _keys(runtime)) == (before, keys)
     assert stats.figures(runtime, HEAD, AZAR).served.visits_per_case == pytest.approx(1.25)
+
+
+def test_the_complaint_text_made_at_acceptance_is_no_visit(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """Accepting with a summary files the complaint's full text on the case: the office made
+    it, nobody brought it, so the case's visits stay as they were."""
+    scan = factories.pdf_file(tmp_path / "scan.pdf").read_bytes()
+    uploads = [office_complaints.Upload(DocumentKind.EVIDENCE, "scan.pdf", scan)]
+    files = office_complaints.check_uploads(runtime, uploads)
+    data = factories.complaint_input(
+        complainant=factories.complainant_input(national_id=factories.national_id(77))
+    )
+    tracking = office_complaints.register(runtime, "tester", data, files).record["tracking_code"]
+    office_complaints.review(
+        runtime, "tester", tracking, office_complaints.Decision.ACCEPT, summary="خلاصه شکایت"
+    )
+    with runtime.sessions() as session:
+        complaint = complaint_queries.get_complaint(session, tracking)
+        kinds = [document.kind for document in complaint.documents]
+        actions = set(
+            session.scalars(select(Event.action).where(Event.complaint_id == complaint.id))
+        )
+        assert kinds == [DocumentKind.EVIDENCE, DocumentKind.COMPLAINT_TEXT]
+        assert "document_made" in actions and "documents_attached" not in actions
+        assert complaint.in_person_events == 0
+
+
+def test_migration_0020_takes_back_the_visits_the_complaint_text_counted(
+    runtime: Runtime, migrated_url: str
+) -> None:
+    """An acceptance recorded before 0020 filed the text as an attach at the desk, and it
+    was counted: 0020 takes that visit back off, and only that one; down again, it returns."""
+    before, c = _counts(runtime), str(at(11, 20).timestamp())
+    runtime.engine.dispose()
+    engine = make_engine(migrated_url)
+    migrate.downgrade(engine, "0019")
+    with transaction(runtime.sessions) as session:
+        case_c = session.scalars(select(Complaint).where(Complaint.registered_at == at(11, 20)))
+        documents = [{"kind": "complaint_text", "name": "complaint-text.pdf"}]
+        record_event(  # as the acceptance wrote it then: counted as a visit
+            session,
+            at=at(11, 21),
+            actor="tester",
+            action="documents_attached",
+            complaint=case_c.one(),
+            data={"documents": documents, "channel": "in-person"},
+        )
+    runtime.engine.dispose()
+    assert _counts(runtime)[c] == before[c] + 1
+    migrate.upgrade(engine, "0020")
+    assert _counts(runtime) == before
+    migrate.downgrade(engine, "0019")
+    assert _counts(runtime)[c] == before[c] + 1
+    engine.dispose()
 
 
 @pytest.mark.parametrize(

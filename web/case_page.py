@@ -15,7 +15,7 @@ from office.access import Action, Staff, clearance_of, may
 from registry.errors import NotFound, ResidegiError
 from registry.kinds import (
     CHANNEL_FA,
-    DOCUMENT_KIND_FA,
+    FILED_DOCUMENT_KINDS,
     Classification,
     DispatchMethod,
     Honorific,
@@ -26,6 +26,8 @@ from web.desk import Desk, page
 from web.forms import FormErrors, desk_text, field_of, form_refusal, refusal_status
 
 DISPATCH_METHODS = {method.value: method.label_fa for method in DispatchMethod}
+# What the review may ask for and the attach form takes (not the office's own complaint text).
+FILED_KINDS_FA = {kind: kind.label_fa for kind in FILED_DOCUMENT_KINDS}
 
 
 def case_page(
@@ -68,7 +70,7 @@ def case_page(
         open_form=open_form,
         notes=notes if isinstance(notes, list) else [],
         just_registered=request.session.pop("registered", None) == view.record["tracking_code"],
-        document_kinds=DOCUMENT_KIND_FA,
+        document_kinds=FILED_KINDS_FA,
         outcomes={outcome.value: outcome.short_fa for outcome in ReplyOutcome},
         channels=CHANNEL_FA,
         dispatch_methods=DISPATCH_METHODS,

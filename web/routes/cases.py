@@ -19,6 +19,7 @@ from office.deadlines import explain
 from office.messages import REVIEW_WARNINGS_FA
 from registry.errors import InvalidInput, NotFound, ResidegiError
 from registry.kinds import (
+    FILED_DOCUMENT_KINDS,
     Channel,
     Classification,
     DocumentKind,
@@ -245,7 +246,7 @@ async def attach(
     """Add documents of each kind to the case (an incomplete one returns to review)."""
     runtime = the_desk.runtime
     form, uploads = await submitted(
-        request, tuple(DocumentKind), runtime.settings.attachment_max_bytes
+        request, FILED_DOCUMENT_KINDS, runtime.settings.attachment_max_bytes
     )
     try:
         channel = _channel(text_of(form, "channel") or Channel.IN_PERSON.value)

@@ -20,11 +20,10 @@ from registry.jalali import parse_jalali_date
 from registry.kinds import (
     CHANNEL_FA,
     COMPLAINT_STATE_FA,
-    DOCUMENT_KIND_FA,
+    FILED_DOCUMENT_KINDS,
     Channel,
     ComplainantKind,
     ComplaintState,
-    DocumentKind,
     Honorific,
 )
 from registry.text import to_ascii_digits
@@ -155,7 +154,7 @@ def _intake(
         kinds=KIND_FA,
         honorifics=HONORIFIC_FA,
         channels=CHANNEL_FA,
-        document_kinds=DOCUMENT_KIND_FA,
+        document_kinds={kind: kind.label_fa for kind in FILED_DOCUMENT_KINDS},
         max_mb=the_desk.runtime.settings.attachment_max_bytes // (1024 * 1024),
     )
 
@@ -199,7 +198,7 @@ async def register(
     a refusal re-renders the form with the refused field marked, nothing stored."""
     runtime = the_desk.runtime
     form, uploads = await submitted(
-        request, tuple(DocumentKind), runtime.settings.attachment_max_bytes
+        request, FILED_DOCUMENT_KINDS, runtime.settings.attachment_max_bytes
     )
     values: dict[str, Any] = {
         **kept(form, TEXT_FIELDS),
