@@ -96,19 +96,24 @@ def waiting(runtime: Runtime, actor: Actor) -> Waiting:
     return Waiting(len(pending), agencies, LetterKind.REFERRAL in kinds, len(unrendered))
 
 
-def start(runtime: Runtime, actor: Actor) -> lease.Taken:
-    """Take the batch lease for a new run (``started``), or the running batch that holds
-    it.  A holder whose lease expired is marked crashed first."""
-    name = require(actor, Action.DISPATCH)
+def take_lease(runtime: Runtime, kind: str, actor: str) -> lease.Taken:
+    """Take the lease of ``kind`` for a new run (``started``), or the live run that holds
+    it; a holder silent too long, or dead on this machine, is let go first."""
     return lease.take_lease(
         runtime.sessions,
-        kind=KIND,
+        kind=kind,
         run_id=uuid.uuid4().hex,
-        actor=name,
+        actor=actor,
         now=lease_now(),
         expires_after=lease_expiry(runtime),
         dead=dead_here,
     )
+
+
+def start(runtime: Runtime, actor: Actor) -> lease.Taken:
+    """Take the batch lease for a new run (``started``), or the running batch that holds
+    it.  A holder whose lease expired is marked crashed first."""
+    return take_lease(runtime, KIND, require(actor, Action.DISPATCH))
 
 
 def started_in(runtime: Runtime, run_id: str, *, host: str, pid: int) -> None:

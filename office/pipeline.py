@@ -441,9 +441,10 @@ def pending_referrals(batch: Batch, limit: int | None) -> list[dispatch.PendingR
 
 
 def letters_to_send(batch: Batch, at_most: int) -> int:
-    """How many letters a dispatch would render now (pending referrals, signed drafts to
-    number, unrendered letters), counted up to a little over ``at_most`` (enough to tell a
-    small batch from a large one without reading a large one's rows)."""
+    """How many letters a dispatch would render now: the signed drafts to number and the
+    unrendered letters (a crash's leftovers; few), and the pending referrals counted only
+    up to one past ``at_most`` (enough to tell a small batch from a large one without
+    reading a large one's rows)."""
     with batch.runtime.sessions() as session:
         pending = len(dispatch.pending_referrals(session, at_most + 1))
         signed = len(signed_to_number(session, LetterKind.REFERRAL))
@@ -456,9 +457,4 @@ def letters_to_send(batch: Batch, at_most: int) -> int:
 def referrals_to_send(batch: Batch) -> bool:
     """Whether a dispatch has anything to do: a pending referral, a signed draft of one
     to number, or an unrendered one."""
-    with batch.runtime.sessions() as session:
-        return bool(
-            dispatch.pending_referrals(session, 1)
-            or signed_to_number(session, LetterKind.REFERRAL)
-            or dispatch.letters_in_state(session, LetterState.NUMBERED, (LetterKind.REFERRAL,))
-        )
+    return letters_to_send(batch, 0) > 0

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import os
 import socket
-import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from office.batches import KIND as BATCH_KIND
-from office.batches import dead_here, lease_expiry, lease_now
+from office.batches import dead_here, lease_expiry, lease_now, take_lease
 from office.runtime import Runtime
 from registry import batches as lease
 from registry.models import BatchRun
@@ -57,15 +56,7 @@ def available(runtime: Runtime) -> Runner | None:
 def register(runtime: Runtime) -> Runner | None:
     """This process becomes the registry's runner (a dead or silent holder let go first);
     None when another live runner holds the lease."""
-    taken = lease.take_lease(
-        runtime.sessions,
-        kind=KIND,
-        run_id=uuid.uuid4().hex,
-        actor=ACTOR,
-        now=lease_now(),
-        expires_after=lease_expiry(runtime),
-        dead=dead_here,
-    )
+    taken = take_lease(runtime, KIND, ACTOR)
     if not taken.started:
         return None
     me = Runner(socket.gethostname(), os.getpid(), taken.run.run_id)
@@ -75,8 +66,9 @@ def register(runtime: Runtime) -> Runner | None:
 
 def beat(runtime: Runtime, runner: Runner) -> bool:
     """The runner lives; False if it lost its lease (taken for dead meanwhile)."""
-    now = lease_now()
-    return lease.beat(runtime.sessions, runner.run_id, now, host=runner.host, pid=runner.pid)
+    return lease.beat(
+        runtime.sessions, runner.run_id, lease_now(), host=runner.host, pid=runner.pid
+    )
 
 
 def retire(runtime: Runtime, runner: Runner) -> None:

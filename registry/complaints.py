@@ -1,4 +1,5 @@
-"""Complaints: registration, review, documents, withdrawal, reopening and closing.
+"""Complaints: registration, review, documents, withdrawal, reopening and closing (reading
+them, by tracking code or as lists: registry/complaint_queries.py).
 
 Every function validates everything before it writes, and writes in the caller's
 transaction, so a refusal leaves nothing behind.
